@@ -1,0 +1,3 @@
+from report_writer.cli import main
+
+main()

@@ -1,0 +1,117 @@
+"""The figures of tables 二、三、四: the cells as written, and every total derived from them.
+
+A cell is absent (not written: 0 for a leaf, computed for a total), a number, or `None` (printed
+as "/" or left blank in an imported report: unknown, never 0). Values that are not valid numbers
+are kept aside in `invalid` so that check C0 can name them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from functools import cached_property
+from typing import Any
+
+from report_writer.formats.spec import CellKey, Format, Rule
+
+Value = int | Decimal | None
+
+
+@dataclass(frozen=True)
+class Equation:
+    """One instance of a sum rule: the cells on the left add up to the cells on the right."""
+
+    rule: Rule
+    table: str
+    line: str  # the row (across columns) or column (across rows) the equation runs along
+    terms: tuple[CellKey, ...]
+    totals: tuple[CellKey, ...]
+
+
+def equations(fmt: Format, rule: Rule) -> list[Equation]:
+    p = rule.params
+    spec = fmt.tables[p["table"]]
+    result = []
+    if p["across"] == "columns":
+        for row in spec.rows:
+            if p.get("only") and row.key not in p["only"]:
+                continue
+            result.append(
+                Equation(
+                    rule,
+                    spec.key,
+                    row.key,
+                    tuple((spec.key, row.key, c) for c in p["terms"]),
+                    tuple((spec.key, row.key, c) for c in p["total"]),
+                )
+            )
+    else:
+        for col in spec.columns:
+            if p.get("only") and col.key not in p["only"]:
+                continue
+            result.append(
+                Equation(
+                    rule,
+                    spec.key,
+                    col.key,
+                    tuple((spec.key, r, col.key) for r in p["terms"]),
+                    tuple((spec.key, r, col.key) for r in p["total"]),
+                )
+            )
+    return result
+
+
+@dataclass
+class Figures:
+    fmt: Format
+    given: dict[CellKey, Value] = field(default_factory=dict)
+    invalid: dict[CellKey, Any] = field(default_factory=dict)
+    legacy: dict[str, Any] = field(default_factory=dict)
+
+    def is_given(self, key: CellKey) -> bool:
+        return key in self.given
+
+    @cached_property
+    def values(self) -> dict[CellKey, Value]:
+        """Every cell of every table: given values, 0 for omitted leaves, derived totals."""
+        values: dict[CellKey, Value] = {}
+        pending: set[CellKey] = set()
+        for spec in self.fmt.tables.values():
+            for row, col in spec.cells():
+                key = (spec.key, row.key, col.key)
+                if key in self.invalid:
+                    values[key] = None
+                elif key in self.given:
+                    values[key] = self.given[key]
+                elif spec.is_derived(row, col):
+                    pending.add(key)
+                else:
+                    values[key] = Decimal(0) if col.type == "decimal" else 0
+        eqs = [
+            eq
+            for rule in self.fmt.rules
+            if rule.kind == "sum" and rule.params.get("derive")
+            for eq in equations(self.fmt, rule)
+        ]
+        progress = True
+        while pending and progress:
+            progress = False
+            for eq in eqs:
+                (total,) = eq.totals
+                if total in pending and all(values.get(t) is not None for t in eq.terms):
+                    values[total] = sum(values[t] or 0 for t in eq.terms)
+                    pending.discard(total)
+                    progress = True
+        for key in pending:  # a term is unknown, so the total is unknown too
+            values[key] = None
+        return values
+
+    def value(self, table: str, row: str, column: str) -> Value:
+        return self.values[(table, row, column)]
+
+    def as_dict(self) -> dict[str, dict[str, dict[str, Value]]]:
+        """Nested view for templates: tables.applications.new.total."""
+        nested: dict[str, dict[str, dict[str, Value]]] = {}
+        for (t, r, c), v in self.values.items():
+            nested.setdefault(t, {}).setdefault(r, {})[c] = v
+        return nested

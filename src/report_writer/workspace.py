@@ -1,0 +1,192 @@
+"""A workspace: one folder per agency and year, holding report.yaml and the drafts.
+
+Reading uses PyYAML's C loader (fast, safe); saving report.yaml goes through ruamel.yaml's
+round-trip mode so that a reviewer's comments and key order survive. Every write is atomic.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from report_writer.errors import InputError, WorkspaceError
+from report_writer.model import Report, ReportProblems, parse_report
+
+REPORT_FILE = "report.yaml"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    path: Path
+
+    @property
+    def report_path(self) -> Path:
+        return self.path / REPORT_FILE
+
+
+def open_workspace(path: str | Path) -> Workspace:
+    ws = Workspace(Path(path))
+    if not ws.path.exists():
+        raise WorkspaceError(
+            f"找不到工作区“{path}”。新建请运行：report-writer init {path} --agency 机关全称 --year 年度"
+        )
+    if not ws.report_path.is_file():
+        raise WorkspaceError(
+            f"“{path}”不是工作区：其中没有 {REPORT_FILE}。新建请运行：report-writer init {path}"
+        )
+    return ws
+
+
+def read_text(path: Path) -> str:
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"无法读取 {path}：{exc.strerror}") from exc
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"{path} 不是 UTF-8 编码（第{line}行附近）。"
+            "请用记事本等编辑器“另存为”UTF-8 编码后重试"
+        ) from None
+
+
+def parse_yaml(text: str, path: Path) -> Any:
+    try:
+        return yaml.load(text, Loader=yaml.CSafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"第{mark.line + 1}行第{mark.column + 1}列" if mark else ""
+        reason = exc.problem or "格式错误"
+        raise InputError(f"{path} {where}有 YAML 语法错误：{reason}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"{path} 有 YAML 语法错误：{exc}") from None
+
+
+def line_of(text: str, path: str) -> int | None:
+    """1-based line of the key path `a.b[0].c` in YAML text, or of its nearest existing parent."""
+    try:
+        node = yaml.compose(text, Loader=yaml.CSafeLoader)
+    except yaml.YAMLError:
+        return None
+    parts: list[str | int] = []
+    for piece in path.replace("]", "").split("."):
+        name, *indexes = piece.split("[")
+        parts.append(name)
+        parts.extend(int(i) for i in indexes)
+    line = None
+    for part in parts:
+        if isinstance(node, yaml.MappingNode) and isinstance(part, str):
+            found = [(k, v) for k, v in node.value if k.value == part]
+            if not found:
+                break
+            line = found[0][0].start_mark.line + 1
+            node = found[0][1]
+        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+            node = node.value[part]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
+
+
+def load_report(ws: Workspace) -> Report:
+    text = read_text(ws.report_path)
+    data = parse_yaml(text, ws.report_path)
+    try:
+        return parse_report(data)
+    except ReportProblems as exc:
+        details = []
+        for path, message in exc.problems:
+            line = line_of(text, path)
+            where = f"第{line}行 " if line else ""
+            details.append(f"{where}{path}：{message}")
+        raise InputError(
+            f"{ws.report_path} 有{len(exc.problems)}处问题，请修改后重试：", details=details
+        ) from None
+
+
+def write_atomic(path: Path, data: str | bytes) -> None:
+    """Write to a temporary file in the same folder, fsync, then rename over `path`."""
+    payload = data.encode("utf-8") if isinstance(data, str) else data
+    if path.is_dir():
+        raise WorkspaceError(f"无法写入 {path}：这是一个文件夹")
+    try:
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise WorkspaceError(f"无法写入 {path}：{exc.strerror}") from exc
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(payload)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise WorkspaceError(f"无法写入 {path}：{exc.strerror}") from exc
+
+
+def _roundtrip() -> Any:
+    from ruamel.yaml import YAML
+
+    rt = YAML(typ="rt")
+    rt.preserve_quotes = True
+    rt.width = 4096
+    rt.indent(mapping=2, sequence=4, offset=2)
+    return rt
+
+
+@contextmanager
+def edit_report(ws: Workspace) -> Iterator[Any]:
+    """Yield report.yaml as a ruamel round-trip mapping; save it atomically afterwards.
+
+    Comments, key order and blank lines of a hand-edited file survive. The result must still be a
+    valid report, else nothing is written.
+    """
+    import io
+
+    rt = _roundtrip()
+    text = read_text(ws.report_path)
+    parse_yaml(text, ws.report_path)  # a syntax error is reported with its line, as on load
+    doc = rt.load(text)
+    yield doc
+    buffer = io.StringIO()
+    rt.dump(doc, buffer)
+    new_text = buffer.getvalue()
+    parse_report(parse_yaml(new_text, ws.report_path))
+    write_atomic(ws.report_path, new_text)
+
+
+def create_workspace(path: str | Path, text: str) -> Workspace:
+    ws = Workspace(Path(path))
+    if ws.report_path.exists():
+        raise WorkspaceError(f"“{path}”已是工作区（已有 {REPORT_FILE}），未做改动")
+    if ws.path.exists() and not ws.path.is_dir():
+        raise WorkspaceError(f"无法新建工作区：“{path}”是一个文件")
+    try:
+        ws.path.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WorkspaceError(f"无法新建文件夹 {path}：{exc.strerror}") from exc
+    write_atomic(ws.report_path, text)
+    return ws
+
+
+def init_workspace(path: str | Path, agency: str, year: int, level: str) -> Workspace:
+    """A new workspace whose report.yaml lists every table cell as 0, commented."""
+    from report_writer.formats.spec import format_for_year
+    from report_writer.model import Meta
+    from report_writer.skeleton import report_yaml
+
+    fmt = format_for_year(year)
+    meta = Meta(agency=agency, year=year, level=level, format=fmt.id)
+    text = report_yaml(meta, fmt)
+    parse_report(parse_yaml(text, Path(path) / REPORT_FILE))  # what we write must load
+    return create_workspace(path, text)
