@@ -70,7 +70,7 @@ class Schema:
     groups: tuple[Group, ...]
 
     def field(self, path: str) -> Field:
-        group, _, name = path.partition(".")
+        group = path.partition(".")[0]
         for g in self.groups:
             if g.key == group:
                 for f in g.fields:
@@ -224,7 +224,9 @@ def _value(field: Field, value: Any, path: str, problems: Problems) -> Any:
             problems.add(path, f"（{field.label}）{exc}，现为“{value}”")
             return None
     if not isinstance(value, list):
-        problems.add(path, f"（{field.label}）应为列表，每项包含 {'、'.join(f.key for f in field.fields)}")
+        problems.add(
+            path, f"（{field.label}）应为列表，每项包含 {'、'.join(f.key for f in field.fields)}"
+        )
         return None
     records = []
     subfields = {f.key: f for f in field.fields}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import os
 import sys
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, NoReturn
 
@@ -27,7 +27,7 @@ app = typer.Typer(
 )
 
 
-class Level(str, Enum):
+class Level(StrEnum):
     department = "department"
     government = "government"
     township = "township"
@@ -64,7 +64,9 @@ def check(
     previous: Annotated[
         Path | None, typer.Option("--previous", help="上年度的工作区，用于核对上年结转等")
     ] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="有提示（警告）时也以非零状态退出")] = False,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="有提示（警告）时也以非零状态退出")
+    ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 列表输出核对结果")] = False,
 ) -> None:
     """核对统计表的勾稽关系：有错误时退出码为1，文件无法使用时为2。"""

@@ -54,8 +54,7 @@ def read_text(path: Path) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise InputError(
-            f"{path} 不是 UTF-8 编码（第{line}行附近）。"
-            "请用记事本等编辑器“另存为”UTF-8 编码后重试"
+            f"{path} 不是 UTF-8 编码（第{line}行附近）。请用记事本等编辑器“另存为”UTF-8 编码后重试"
         ) from None
 
 
@@ -90,7 +89,9 @@ def line_of(text: str, path: str) -> int | None:
                 break
             line = found[0][0].start_mark.line + 1
             node = found[0][1]
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
+        elif (
+            isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value)
+        ):
             node = node.value[part]
             line = node.start_mark.line + 1
         else:

@@ -57,14 +57,17 @@ def fmt_number(v: Value) -> str:
     return str(v)
 
 
-def _term(fmt: Format, key: CellKey, value: Value, along: str) -> str:
+def _label(fmt: Format, key: CellKey, along: str) -> str:
+    """A cell named by what varies along the equation: its column, or its row."""
     spec = fmt.tables[key[0]]
     if along == "columns":
-        label = spec.column(key[2]).label
-    else:
-        row = spec.row(key[1])
-        label = row.short or row.display
-    return f"{label}{fmt_number(value)}"
+        return spec.column(key[2]).label
+    row = spec.row(key[1])
+    return row.short or row.display
+
+
+def _term(fmt: Format, key: CellKey, value: Value, along: str) -> str:
+    return f"{_label(fmt, key, along)}{fmt_number(value)}"
 
 
 def _joined(fmt: Format, keys: tuple[CellKey, ...], figures: Figures, along: str) -> str:
@@ -94,16 +97,19 @@ def _equation(fmt: Format, eq: Equation, figures: Figures) -> Iterator[Finding]:
     spec = fmt.tables[eq.table]
     along = eq.rule.params["across"]
     lhs = _joined(fmt, eq.terms, figures, along)
+    row_key: str | None
+    col_key: str | None
+    single = len(eq.totals) == 1
     if along == "columns":
         row = spec.row(eq.line)
         where = f"{spec.name} {row.display}"
-        row_key, col_key = row.key, eq.totals[0][2] if len(eq.totals) == 1 else None
+        row_key, col_key = row.key, eq.totals[0][2] if single else None
     else:
         col = spec.column(eq.line)
         where = f"{spec.name} {col.label}列"
-        row_key, col_key = (eq.totals[0][1] if len(eq.totals) == 1 else None), col.key
-    if len(eq.totals) == 1:
-        total_label = _term(fmt, eq.totals[0], vals[eq.totals[0]], along)[: -len(fmt_number(right))]
+        row_key, col_key = (eq.totals[0][1] if single else None), col.key
+    if single:
+        total_label = _label(fmt, eq.totals[0], along)
         message = f"{where}：{lhs}＝{fmt_number(left)}，但{total_label}为{fmt_number(right)}"
     else:
         rhs = _joined(fmt, eq.totals, figures, along)

@@ -163,8 +163,7 @@ def _table(key: str, raw: dict[str, Any]) -> TableSpec:
     else:
         columns = _columns(raw["columns"])
         rows = tuple(
-            Row(columns=columns, **{**r, "groups": tuple(r.get("groups", ()))})
-            for r in raw["rows"]
+            Row(columns=columns, **{**r, "groups": tuple(r.get("groups", ()))}) for r in raw["rows"]
         )
         blocks = [Block(None, columns, rows)]
     header = tuple(tuple(HeaderCell(**c) for c in line) for line in raw.get("column_header", ()))
