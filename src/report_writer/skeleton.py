@@ -53,7 +53,7 @@ def report_yaml(meta: Meta, fmt: Format) -> str:
                     )
                     continue
                 cells = ", ".join(f"{c.key}: 0" for c in leaves)
-                group = "".join(row.groups[1:]) if len(row.groups) > 1 else ""
+                group = f"{row.groups[-1]} " if len(row.groups) > 1 else ""
                 lines.append(f"    {row.key}: {{{cells}}}  # {group}{row.label}")
         lines.append("")
     lines += [

@@ -1,0 +1,45 @@
+"""Shared fixtures: the example workspace, and workspaces written from plain dicts."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "dongli-2023"
+REFERENCE = ROOT.parent / "shared" / "reference" / "000_cb66867b0d9d4dcd.txt"
+
+
+@pytest.fixture
+def example_ws(tmp_path: Path) -> Path:
+    """A private copy of examples/dongli-2023 that a test may change."""
+    target = tmp_path / "dongli-2023"
+    shutil.copytree(EXAMPLE, target)
+    return target
+
+
+@pytest.fixture
+def write_ws(tmp_path: Path) -> Callable[..., Path]:
+    """Write a workspace from a report dict (or raw YAML text); returns its folder."""
+    counter = iter(range(10_000))
+
+    def write(data: dict[str, Any] | str, name: str | None = None) -> Path:
+        folder = tmp_path / (name or f"ws{next(counter)}")
+        folder.mkdir(parents=True, exist_ok=True)
+        text = data if isinstance(data, str) else yaml.safe_dump(data, allow_unicode=True)
+        (folder / "report.yaml").write_text(text, encoding="utf-8")
+        return folder
+
+    return write
+
+
+def base_report(**tables: Any) -> dict[str, Any]:
+    return {
+        "meta": {"agency": "测试市测试局", "year": 2024, "level": "department"},
+        "tables": tables,
+    }

@@ -1,0 +1,167 @@
+"""`init` and `check` as a user runs them, through typer's CliRunner; and help for every command."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from conftest import EXAMPLE, base_report
+from typer.main import get_command
+from typer.testing import CliRunner
+
+from report_writer.cli import app
+
+runner = CliRunner()
+
+
+def run(*args: str | Path) -> tuple[int, str, str]:
+    result = runner.invoke(app, [str(a) for a in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_example_reports_exactly_the_review_error() -> None:
+    code, out, _ = run("check", EXAMPLE)
+    assert code == 1
+    assert "东丽区应急管理局2023年政府信息公开工作年度报告" in out
+    assert "错误 C4  表四 行政复议：结果维持0＋结果纠正0＋其他结果0＋尚未审结1＝1，但总计为0" in out
+    assert "共 1 处错误，0 处提示。" in out
+
+
+def test_example_json_findings() -> None:
+    code, out, _ = run("check", EXAMPLE, "--json")
+    assert code == 1
+    (finding,) = json.loads(out)
+    assert finding["code"] == "C4"
+    assert finding["severity"] == "error"
+    assert (finding["table"], finding["row"], finding["column"]) == ("reviews", "review", "total")
+    assert finding["values"]["sum"] == 1 and finding["values"]["total"] == 0
+
+
+def test_example_with_corrected_total_passes(example_ws: Path) -> None:
+    report = example_ws / "report.yaml"
+    text = report.read_text(encoding="utf-8")
+    report.write_text(text.replace("pending: 1, total: 0}", "pending: 1, total: 1}"), encoding="utf-8")
+    code, out, _ = run("check", example_ws)
+    assert code == 0, out
+    assert "✓ 各项勾稽关系核对无误" in out
+
+
+def test_init_writes_every_cell_with_labels(tmp_path: Path) -> None:
+    ws = tmp_path / "new"
+    code, out, _ = run("init", ws, "--agency", "某某街道办事处", "--year", "2024", "--level", "township")
+    assert code == 0
+    assert str(ws) in out
+    text = (ws / "report.yaml").read_text(encoding="utf-8")
+    data = yaml.safe_load(text)
+    assert data["meta"] == {
+        "agency": "某某街道办事处",
+        "year": 2024,
+        "level": "township",
+        "format": "gov2021",
+    }
+    apps = data["tables"]["applications"]
+    assert len(apps) == 24  # 25 rows less the computed （七）总计
+    assert all(set(row) == {"natural_person", "business", "research", "public_interest",
+                            "legal_service", "other"} for row in apps.values())
+    assert all(v == 0 for row in apps.values() for v in row.values())
+    assert "# 一、本年新收政府信息公开申请数量" in text
+    assert "other_unpaid_fee: {natural_person: 0, " in text
+    assert "# （六）其他处理 2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请" in text
+    assert "total（总计）自动计算，不必填写；如填写，将核对是否等于各项之和" in text
+    assert data["tables"]["reviews"]["review"] == {"upheld": 0, "corrected": 0, "other": 0, "pending": 0}
+    assert run("check", ws)[0] == 0
+
+
+def test_init_refuses_an_existing_workspace() -> None:
+    code, _, err = run("init", EXAMPLE, "--agency", "甲", "--year", "2024")
+    assert code == 2
+    assert "已是工作区" in err
+
+
+def test_yaml_syntax_error_names_file_and_line(write_ws) -> None:  # type: ignore[no-untyped-def]
+    ws = write_ws("meta:\n  agency: 甲局\n  year: 2024\ntables:\n  applications:\n    new: {natural_person: 1\n")
+    code, out, err = run("check", ws)
+    assert code == 2
+    assert str(ws / "report.yaml") in err
+    assert re.search(r"第\d+行第\d+列有 YAML 语法错误", err)
+    assert "Traceback" not in out + err
+
+
+def test_unknown_key_is_named_with_a_suggestion(write_ws) -> None:  # type: ignore[no-untyped-def]
+    data = base_report(applications={"new": {"natral_person": 3}, "grnted": {"business": 1}})
+    ws = write_ws(data)
+    code, _, err = run("check", ws)
+    assert code == 2
+    assert "tables.applications.new.natral_person：一、本年新收政府信息公开申请数量没有这一列，是否应为“natural_person”？" in err
+    assert "tables.applications.grnted：未知的行，是否应为“granted”？" in err
+    assert re.search(r"第\d+行 tables\.applications\.grnted", err)
+
+
+def test_letter_in_a_count_cell_is_an_error_with_path_and_label(write_ws) -> None:  # type: ignore[no-untyped-def]
+    ws = write_ws(base_report(applications={"new": {"natural_person": "九"}}))
+    code, out, _ = run("check", ws)
+    assert code == 1
+    assert "错误 C0  表三 一、本年新收政府信息公开申请数量 · 自然人（tables.applications.new.natural_person）应为不小于0的整数，现为“九”" in out
+
+
+def test_missing_workspace(tmp_path: Path) -> None:
+    code, _, err = run("check", tmp_path / "nowhere")
+    assert code == 2
+    assert "找不到工作区" in err and "report-writer init" in err
+    code, _, err = run("check", tmp_path)
+    assert code == 2
+    assert "不是工作区" in err
+
+
+def test_bad_meta_is_refused(write_ws) -> None:  # type: ignore[no-untyped-def]
+    ws = write_ws({"meta": {"agency": "甲局", "year": "二〇二四", "level": "bureau"}})
+    code, _, err = run("check", ws)
+    assert code == 2
+    assert "meta.year：报告年度应为四位年份，现为“二〇二四”" in err
+    assert "meta.level：机关类型应为" in err
+
+
+def test_previous_and_strict(write_ws) -> None:  # type: ignore[no-untyped-def]
+    last = write_ws(base_report(applications={"new": {"natural_person": 2}, "carried_forward": {"natural_person": 2}}))
+    this = write_ws(base_report(applications={"new": {"natural_person": 1}, "granted": {"natural_person": 1}}))
+    code, out, _ = run("check", this, "--previous", last)
+    assert code == 0
+    assert "提示 H1" in out
+    assert run("check", this, "--previous", last, "--strict")[0] == 1
+    assert run("check", this, "--strict")[0] == 0
+
+
+def test_every_command_has_help() -> None:
+    root = get_command(app)
+
+    def walk(group: Any, prefix: list[str]) -> list[list[str]]:
+        paths = []
+        for name, cmd in group.commands.items():
+            paths.append([*prefix, name])
+            if hasattr(cmd, "commands"):  # a command group
+                paths.extend(walk(cmd, [*prefix, name]))
+        return paths
+
+    paths = walk(root, [])
+    assert ["check"] in paths and ["init"] in paths
+    for path in paths:
+        cmd: Any = root
+        for name in path:
+            cmd = cmd.commands[name]
+        assert cmd.help and re.search(r"[\u4e00-\u9fff]", cmd.help), f"{' '.join(path)} has no Chinese help"
+        result = runner.invoke(app, [*path, "--help"])
+        assert result.exit_code == 0, path
+
+
+@pytest.mark.parametrize("args", [["--help"], ["check", "--help"]])
+def test_python_dash_m(args: list[str]) -> None:
+    proc = subprocess.run([sys.executable, "-m", "report_writer", *args], capture_output=True, text=True)
+    assert proc.returncode == 0
+    assert "报告起草助手" in proc.stdout or "核对" in proc.stdout
