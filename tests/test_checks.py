@@ -5,10 +5,10 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from conftest import base_report
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import base_report
 from report_writer.check import check_report
 from report_writer.formats.spec import load_format
 from report_writer.model import Report, parse_report
@@ -31,7 +31,9 @@ def codes(findings: list[Any]) -> list[str]:
 def with_totals(applications: dict[str, dict[str, int]]) -> dict[str, dict[str, int]]:
     """Fill in every total of 表三 (row totals and （七）总计), as a careful officer would."""
     table = copy.deepcopy(applications)
-    table["handled_total"] = {c: sum(table.get(r, {}).get(c, 0) for r in OUTCOMES) for c in APPLICANTS}
+    table["handled_total"] = {
+        c: sum(table.get(r, {}).get(c, 0) for r in OUTCOMES) for c in APPLICANTS
+    }
     for row in table.values():
         row["total"] = sum(row.get(c, 0) for c in APPLICANTS)
     return table
@@ -114,12 +116,17 @@ def test_c2_column_balance() -> None:
     apps = with_totals({"new": {"business": 4}, "granted": {"business": 3}})
     found = check(base_report(applications=apps))
     assert codes(found) == ["C2", "C2"]  # the 商业企业 column and the 总计 column
-    assert found[0].message == "表三 商业企业列：本年新收4＋上年结转0＝4，但办理结果总计3＋结转下年度0＝3"
+    assert (
+        found[0].message
+        == "表三 商业企业列：本年新收4＋上年结转0＝4，但办理结果总计3＋结转下年度0＝3"
+    )
     assert found[0].column == "business"
 
 
 def test_c3_outcomes_add_up_to_handled_total() -> None:
-    apps = with_totals({"new": {"research": 5}, "granted": {"research": 2}, "withheld_query": {"research": 3}})
+    apps = with_totals(
+        {"new": {"research": 5}, "granted": {"research": 2}, "withheld_query": {"research": 3}}
+    )
     apps["handled_total"]["research"] = 4
     apps["handled_total"]["total"] = 4
     found = check(base_report(applications=apps))
@@ -148,8 +155,14 @@ def test_c4_c5_c6_review_and_litigation_groups() -> None:
 
 
 def test_h1_carry_over_against_last_year() -> None:
-    last = base_report(applications=with_totals({"new": {"natural_person": 3}, "carried_forward": {"natural_person": 3}}))
-    this = base_report(applications=with_totals({"new": {"natural_person": 1}, "granted": {"natural_person": 1}}))
+    last = base_report(
+        applications=with_totals(
+            {"new": {"natural_person": 3}, "carried_forward": {"natural_person": 3}}
+        )
+    )
+    this = base_report(
+        applications=with_totals({"new": {"natural_person": 1}, "granted": {"natural_person": 1}})
+    )
     found = check(this, previous=last)
     h1 = [f for f in found if f.code == "H1"]
     assert h1[0].severity == "warning"
@@ -162,17 +175,23 @@ def test_h1_carry_over_against_last_year() -> None:
 
 def test_h2_documents_in_force() -> None:
     last = base_report(proactive={"normative_documents": {"in_force": 10}})
-    this = base_report(proactive={"normative_documents": {"issued": 2, "repealed": 1, "in_force": 13}})
+    this = base_report(
+        proactive={"normative_documents": {"issued": 2, "repealed": 1, "in_force": 13}}
+    )
     (h2,) = check(this, previous=last)
     assert h2.code == "H2"
-    assert h2.message.startswith("表二 行政规范性文件：上年现行有效10＋本年制发2－本年废止1＝11，但本年现行有效件数为13")
+    assert h2.message.startswith(
+        "表二 行政规范性文件：上年现行有效10＋本年制发2－本年废止1＝11，但本年现行有效件数为13"
+    )
 
 
 def test_h3_regulations_only_for_province_and_city_governments() -> None:
     data = base_report(proactive={"regulations": {"issued": 1, "in_force": 4}})
     (h3,) = check(data)
     assert h3.code == "H3"
-    assert h3.message.startswith("表二 规章：本年制发件数1、现行有效件数4。规章只由省级、设区的市人民政府")
+    assert h3.message.startswith(
+        "表二 规章：本年制发件数1、现行有效件数4。规章只由省级、设区的市人民政府"
+    )
     data["meta"].update(level="government", tier="city")
     assert check(data) == []
 
@@ -181,7 +200,10 @@ def test_h6_2019_format_rows() -> None:
     data = base_report(proactive={"procurement": {"amount": 12}})
     (h6,) = check(data)
     assert (h6.code, h6.severity) == ("H6", "warning")
-    assert h6.message == "tables.proactive.procurement（政府集中采购）是2019年试行格式的栏目：2021年格式已删除该项"
+    assert (
+        h6.message
+        == "tables.proactive.procurement（政府集中采购）是2019年试行格式的栏目：2021年格式已删除该项"
+    )
 
 
 def test_h7_fee_amount_in_yuan_instead_of_wan_yuan() -> None:
@@ -250,5 +272,7 @@ def test_changing_one_leaf_names_its_row_and_column(
         assert any(f.row == row and row_label in f.message for f in errors)
         assert any(f.column == col and col_label in f.message for f in errors)
     else:
-        assert [(f.code, f.row) for f in errors] == [({"review": "C4", "litigation_direct": "C5", "litigation_after_review": "C6"}[row], row)]
+        assert [(f.code, f.row) for f in errors] == [
+            ({"review": "C4", "litigation_direct": "C5", "litigation_after_review": "C6"}[row], row)
+        ]
         assert f"{col_label}{tables[table][row][col]}" in errors[0].message

@@ -11,10 +11,10 @@ from typing import Any
 
 import pytest
 import yaml
-from conftest import EXAMPLE, base_report
 from typer.main import get_command
 from typer.testing import CliRunner
 
+from conftest import EXAMPLE, base_report
 from report_writer.cli import app
 
 runner = CliRunner()
@@ -47,7 +47,9 @@ def test_example_json_findings() -> None:
 def test_example_with_corrected_total_passes(example_ws: Path) -> None:
     report = example_ws / "report.yaml"
     text = report.read_text(encoding="utf-8")
-    report.write_text(text.replace("pending: 1, total: 0}", "pending: 1, total: 1}"), encoding="utf-8")
+    report.write_text(
+        text.replace("pending: 1, total: 0}", "pending: 1, total: 1}"), encoding="utf-8"
+    )
     code, out, _ = run("check", example_ws)
     assert code == 0, out
     assert "✓ 各项勾稽关系核对无误" in out
@@ -55,7 +57,9 @@ def test_example_with_corrected_total_passes(example_ws: Path) -> None:
 
 def test_init_writes_every_cell_with_labels(tmp_path: Path) -> None:
     ws = tmp_path / "new"
-    code, out, _ = run("init", ws, "--agency", "某某街道办事处", "--year", "2024", "--level", "township")
+    code, out, _ = run(
+        "init", ws, "--agency", "某某街道办事处", "--year", "2024", "--level", "township"
+    )
     assert code == 0
     assert str(ws) in out
     text = (ws / "report.yaml").read_text(encoding="utf-8")
@@ -68,14 +72,25 @@ def test_init_writes_every_cell_with_labels(tmp_path: Path) -> None:
     }
     apps = data["tables"]["applications"]
     assert len(apps) == 24  # 25 rows less the computed （七）总计
-    assert all(set(row) == {"natural_person", "business", "research", "public_interest",
-                            "legal_service", "other"} for row in apps.values())
+    assert all(
+        set(row)
+        == {"natural_person", "business", "research", "public_interest", "legal_service", "other"}
+        for row in apps.values()
+    )
     assert all(v == 0 for row in apps.values() for v in row.values())
     assert "# 一、本年新收政府信息公开申请数量" in text
     assert "other_unpaid_fee: {natural_person: 0, " in text
-    assert "# （六）其他处理 2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请" in text
+    assert (
+        "# （六）其他处理 2.申请人逾期未按收费通知要求缴纳费用、行政机关不再处理其政府信息公开申请"
+        in text
+    )
     assert "total（总计）自动计算，不必填写；如填写，将核对是否等于各项之和" in text
-    assert data["tables"]["reviews"]["review"] == {"upheld": 0, "corrected": 0, "other": 0, "pending": 0}
+    assert data["tables"]["reviews"]["review"] == {
+        "upheld": 0,
+        "corrected": 0,
+        "other": 0,
+        "pending": 0,
+    }
     assert run("check", ws)[0] == 0
 
 
@@ -86,7 +101,9 @@ def test_init_refuses_an_existing_workspace() -> None:
 
 
 def test_yaml_syntax_error_names_file_and_line(write_ws) -> None:  # type: ignore[no-untyped-def]
-    ws = write_ws("meta:\n  agency: 甲局\n  year: 2024\ntables:\n  applications:\n    new: {natural_person: 1\n")
+    ws = write_ws(
+        "meta:\n  agency: 甲局\n  year: 2024\ntables:\n  applications:\n    new: {natural_person: 1\n"
+    )
     code, out, err = run("check", ws)
     assert code == 2
     assert str(ws / "report.yaml") in err
@@ -99,7 +116,10 @@ def test_unknown_key_is_named_with_a_suggestion(write_ws) -> None:  # type: igno
     ws = write_ws(data)
     code, _, err = run("check", ws)
     assert code == 2
-    assert "tables.applications.new.natral_person：一、本年新收政府信息公开申请数量没有这一列，是否应为“natural_person”？" in err
+    assert (
+        "tables.applications.new.natral_person：一、本年新收政府信息公开申请数量没有这一列，是否应为“natural_person”？"
+        in err
+    )
     assert "tables.applications.grnted：未知的行，是否应为“granted”？" in err
     assert re.search(r"第\d+行 tables\.applications\.grnted", err)
 
@@ -108,7 +128,10 @@ def test_letter_in_a_count_cell_is_an_error_with_path_and_label(write_ws) -> Non
     ws = write_ws(base_report(applications={"new": {"natural_person": "九"}}))
     code, out, _ = run("check", ws)
     assert code == 1
-    assert "错误 C0  表三 一、本年新收政府信息公开申请数量 · 自然人（tables.applications.new.natural_person）应为不小于0的整数，现为“九”" in out
+    assert (
+        "错误 C0  表三 一、本年新收政府信息公开申请数量 · 自然人（tables.applications.new.natural_person）应为不小于0的整数，现为“九”"
+        in out
+    )
 
 
 def test_missing_workspace(tmp_path: Path) -> None:
@@ -129,8 +152,14 @@ def test_bad_meta_is_refused(write_ws) -> None:  # type: ignore[no-untyped-def]
 
 
 def test_previous_and_strict(write_ws) -> None:  # type: ignore[no-untyped-def]
-    last = write_ws(base_report(applications={"new": {"natural_person": 2}, "carried_forward": {"natural_person": 2}}))
-    this = write_ws(base_report(applications={"new": {"natural_person": 1}, "granted": {"natural_person": 1}}))
+    last = write_ws(
+        base_report(
+            applications={"new": {"natural_person": 2}, "carried_forward": {"natural_person": 2}}
+        )
+    )
+    this = write_ws(
+        base_report(applications={"new": {"natural_person": 1}, "granted": {"natural_person": 1}})
+    )
     code, out, _ = run("check", this, "--previous", last)
     assert code == 0
     assert "提示 H1" in out
@@ -155,13 +184,17 @@ def test_every_command_has_help() -> None:
         cmd: Any = root
         for name in path:
             cmd = cmd.commands[name]
-        assert cmd.help and re.search(r"[\u4e00-\u9fff]", cmd.help), f"{' '.join(path)} has no Chinese help"
+        assert cmd.help and re.search(r"[\u4e00-\u9fff]", cmd.help), (
+            f"{' '.join(path)} has no Chinese help"
+        )
         result = runner.invoke(app, [*path, "--help"])
         assert result.exit_code == 0, path
 
 
 @pytest.mark.parametrize("args", [["--help"], ["check", "--help"]])
 def test_python_dash_m(args: list[str]) -> None:
-    proc = subprocess.run([sys.executable, "-m", "report_writer", *args], capture_output=True, text=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "report_writer", *args], capture_output=True, text=True
+    )
     assert proc.returncode == 0
     assert "报告起草助手" in proc.stdout or "核对" in proc.stdout

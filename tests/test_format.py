@@ -6,8 +6,8 @@ import re
 from decimal import Decimal
 
 import pytest
-from conftest import ROOT, base_report
 
+from conftest import ROOT, base_report
 from report_writer.errors import InputError
 from report_writer.formats.spec import format_for_year, load_format
 from report_writer.model import ReportProblems, parse_report
@@ -34,13 +34,24 @@ def test_table_two_rows_match_format_md() -> None:
     for row in FMT.tables["proactive"].rows:
         assert f"`{row.key}` | {row.label} |" in text
     blocks = [b.caption for b in FMT.tables["proactive"].blocks]
-    assert blocks == ["第二十条第（一）项", "第二十条第（五）项", "第二十条第（六）项", "第二十条第（八）项"]
+    assert blocks == [
+        "第二十条第（一）项",
+        "第二十条第（五）项",
+        "第二十条第（六）项",
+        "第二十条第（八）项",
+    ]
 
 
 def test_table_shapes() -> None:
     apps = FMT.tables["applications"]
     assert [c.label for c in apps.columns] == [
-        "自然人", "商业企业", "科研机构", "社会公益组织", "法律服务机构", "其他", "总计",
+        "自然人",
+        "商业企业",
+        "科研机构",
+        "社会公益组织",
+        "法律服务机构",
+        "其他",
+        "总计",
     ]
     assert sum(1 for r in apps.rows if r.groups and r.groups[0] == "三、本年度办理结果") == 22
     assert sum(1 for r in apps.rows if "（三）不予公开" in r.groups) == 8
@@ -58,7 +69,20 @@ def test_table_shapes() -> None:
         "五、存在的主要问题及改进情况",
         "六、其他需要报告的事项",
     ]
-    assert [r.code for r in FMT.rules] == ["C0", "C1", "C2", "C3", "C4", "C5", "C6", "H1", "H2", "H3", "H6", "H7"]
+    assert [r.code for r in FMT.rules] == [
+        "C0",
+        "C1",
+        "C2",
+        "C3",
+        "C4",
+        "C5",
+        "C6",
+        "H1",
+        "H2",
+        "H3",
+        "H6",
+        "H7",
+    ]
 
 
 def test_format_by_year_and_unknown_format() -> None:
@@ -85,10 +109,17 @@ def test_answers_are_validated_with_paths() -> None:
     with pytest.raises(ReportProblems) as info:
         parse_report(data)
     problems = dict(info.value.problems)
-    assert problems["answers.supervision.social_supervisors"] == "（聘请的社会监督员人数）应为不小于0的整数，现为“很多”"
+    assert (
+        problems["answers.supervision.social_supervisors"]
+        == "（聘请的社会监督员人数）应为不小于0的整数，现为“很多”"
+    )
     assert problems["answers.supervision.trainigs"] == "未知的答案，是否应为“trainings”？"
-    assert problems["answers.platforms.channels[0].count"] == "（发布条数）应为不小于0的整数，现为“-1”"
-    assert problems["answers.problems.selected"].startswith("（本年度存在的主要问题（从常见问题中选择））“depht”不在可选项中，是否应为“depth”？")
+    assert (
+        problems["answers.platforms.channels[0].count"] == "（发布条数）应为不小于0的整数，现为“-1”"
+    )
+    assert problems["answers.problems.selected"].startswith(
+        "（本年度存在的主要问题（从常见问题中选择））“depht”不在可选项中，是否应为“depth”？"
+    )
     assert problems["answers.feees"] == "未知的答案组，是否应为“fees”？"
 
 
