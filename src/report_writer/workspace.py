@@ -6,10 +6,10 @@ round-trip mode so that a reviewer's comments and key order survive. Every write
 
 from __future__ import annotations
 
+import errno
 import os
-import tempfile
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +17,7 @@ from typing import Any
 import yaml
 
 from report_writer.errors import InputError, WorkspaceError
+from report_writer.limits import check_file_size, check_yaml_structure
 from report_writer.model import Report, ReportProblems, parse_report
 
 REPORT_FILE = "report.yaml"
@@ -45,29 +46,79 @@ def open_workspace(path: str | Path) -> Workspace:
 
 
 def read_text(path: Path) -> str:
+    """The text of a UTF-8 file. Too large, binary, UTF-16 or GBK files are refused with a message
+    that says what to do (GBK is never guessed silently: saving would change the file's encoding)."""
     try:
-        raw = path.read_bytes()
+        with path.open("rb") as handle:
+            check_file_size(os.fstat(handle.fileno()).st_size, path)
+            raw = handle.read()
     except OSError as exc:
-        raise InputError(f"无法读取 {path}：{exc.strerror}") from exc
+        raise InputError(f"无法读取 {path}：{os_reason(exc)}") from None
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        raise InputError(
+            f"{path} 是 UTF-16（Unicode）编码，本工具只读取 UTF-8 编码的文件。"
+            "请用记事本打开，“另存为”时把编码选为 UTF-8 后重试"
+        )
+    if b"\x00" in raw:
+        raise InputError(f"{path} 不是文本文件（含有二进制内容），请确认选对了文件")
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
+        if _looks_like_gbk(raw):
+            raise InputError(
+                f"{path} 是 GBK（GB18030）编码，本工具只读取 UTF-8 编码的文件。"
+                "请用记事本打开，“另存为”时把编码选为 UTF-8 后重试"
+            ) from None
         raise InputError(
             f"{path} 不是 UTF-8 编码（第{line}行附近）。请用记事本等编辑器“另存为”UTF-8 编码后重试"
         ) from None
 
 
-def parse_yaml(text: str, path: Path) -> Any:
+def _looks_like_gbk(raw: bytes) -> bool:
     try:
-        return yaml.load(text, Loader=yaml.CSafeLoader)
+        text = raw.decode("gb18030")
+    except UnicodeDecodeError:
+        return False
+    return any("\u4e00" <= ch <= "\u9fff" for ch in text)
+
+
+def os_reason(exc: OSError) -> str:
+    """The reason of a failed file operation, in Chinese where the cause is a common one."""
+    reasons = {
+        errno.EACCES: "没有权限",
+        errno.EPERM: "没有权限",
+        errno.ENOENT: "文件或文件夹不存在",
+        errno.ENOTDIR: "路径中有一部分不是文件夹",
+        errno.EISDIR: "这是一个文件夹",
+        errno.ENOSPC: "磁盘空间已满",
+        errno.EROFS: "所在磁盘是只读的",
+        errno.ENAMETOOLONG: "文件名太长",
+    }
+    return reasons.get(exc.errno or 0) or exc.strerror or str(exc)
+
+
+def parse_yaml(text: str, path: Path) -> Any:
+    """Safe-load YAML; refuse what the limits in `limits.py` forbid (deep nesting, alias bombs)."""
+    try:
+        data = yaml.load(text, Loader=yaml.CSafeLoader)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"第{mark.line + 1}行第{mark.column + 1}列" if mark else ""
         reason = exc.problem or "格式错误"
         raise InputError(f"{path} {where}有 YAML 语法错误：{reason}") from None
+    except yaml.reader.ReaderError as exc:
+        line = text[: exc.position].count("\n") + 1
+        char = exc.character if isinstance(exc.character, int) else ord(exc.character)
+        raise InputError(
+            f"{path} 第{line}行含有不可见的控制字符（#x{char:04X}），请删除后重试"
+        ) from None
     except yaml.YAMLError as exc:
         raise InputError(f"{path} 有 YAML 语法错误：{exc}") from None
+    except ValueError as exc:  # e.g. a 5,000-digit number or the date 2023-02-30
+        raise InputError(f"{path} 有无法识别的数值或日期：{exc}") from None
+    check_yaml_structure(data, path)
+    return data
 
 
 def line_of(text: str, path: str) -> int | None:
@@ -116,23 +167,39 @@ def load_report(ws: Workspace) -> Report:
 
 
 def write_atomic(path: Path, data: str | bytes) -> None:
-    """Write to a temporary file in the same folder, fsync, then rename over `path`."""
+    """Write to a temporary file in the same folder, fsync, then rename over `path`.
+
+    A reader, or a crash at any moment, sees the old file or the new one, never a mixture. The new
+    file keeps the old one's permissions (a new file gets the usual ones, as the umask allows).
+    """
     payload = data.encode("utf-8") if isinstance(data, str) else data
     if path.is_dir():
         raise WorkspaceError(f"无法写入 {path}：这是一个文件夹")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
     try:
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
     except OSError as exc:
-        raise WorkspaceError(f"无法写入 {path}：{exc.strerror}") from exc
+        raise WorkspaceError(f"无法写入 {path}：{os_reason(exc)}") from None
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
             handle.flush()
             os.fsync(handle.fileno())
+        if path.exists():
+            os.chmod(tmp, path.stat().st_mode & 0o7777)
         os.replace(tmp, path)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise WorkspaceError(f"无法写入 {path}：{exc.strerror}") from exc
+    except BaseException as exc:  # Ctrl-C included: leave no temporary file behind
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise WorkspaceError(f"无法写入 {path}：{os_reason(exc)}") from None
+        raise
+    if os.name == "posix":  # make the rename itself durable
+        with suppress(OSError):
+            dir_fd = os.open(path.parent, os.O_RDONLY)
+            try:
+                os.fsync(dir_fd)
+            finally:
+                os.close(dir_fd)
 
 
 def _roundtrip() -> Any:
@@ -175,7 +242,7 @@ def create_workspace(path: str | Path, text: str) -> Workspace:
     try:
         ws.path.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise WorkspaceError(f"无法新建文件夹 {path}：{exc.strerror}") from exc
+        raise WorkspaceError(f"无法新建文件夹 {path}：{os_reason(exc)}") from None
     write_atomic(ws.report_path, text)
     return ws
 

@@ -1,0 +1,164 @@
+"""The workspace lock: a second holder is refused with pid and time; a stale lock is taken over."""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from report_writer.errors import WorkspaceError
+from report_writer.lock import LOCK_FILE, Holder, acquire, locked, release
+from report_writer.workspace import Workspace, open_workspace
+
+HOLD = """
+import sys, time
+from report_writer.lock import locked
+from report_writer.workspace import open_workspace
+with locked(open_workspace(sys.argv[1]), "build"):
+    print("locked", flush=True)
+    time.sleep(60)
+"""
+
+
+def write_lock(ws: Workspace, pid: int, host: str | None = None, since: float = 0.0) -> None:
+    holder = {"pid": pid, "host": host or socket.gethostname(), "command": "interview"}
+    (ws.path / LOCK_FILE).write_text(json.dumps({**holder, "since": since or time.time()}))
+
+
+def dead_pid() -> int:
+    process = subprocess.Popen([sys.executable, "-c", "pass"])
+    process.wait()
+    return process.pid
+
+
+def test_lock_file_names_the_holder_and_goes_away(example_ws: Path) -> None:
+    ws = open_workspace(example_ws)
+    with locked(ws, "build") as lock:
+        assert lock.notice is None
+        content = json.loads((example_ws / LOCK_FILE).read_text(encoding="utf-8"))
+        assert content["pid"] == os.getpid()
+        assert content["command"] == "build"
+    assert not (example_ws / LOCK_FILE).exists()
+
+
+def test_lock_is_released_when_the_block_fails(example_ws: Path) -> None:
+    ws = open_workspace(example_ws)
+    with pytest.raises(RuntimeError), locked(ws, "build"):
+        raise RuntimeError("boom")
+    assert not (example_ws / LOCK_FILE).exists()
+
+
+def test_second_holder_in_the_same_process_is_refused(example_ws: Path) -> None:
+    ws = open_workspace(example_ws)
+    with locked(ws, "interview"), pytest.raises(WorkspaceError) as info:
+        acquire(ws, "build")
+    assert f"进程号 {os.getpid()}" in str(info.value)
+    assert "命令 interview" in str(info.value)
+
+
+def test_other_process_is_refused_then_its_stale_lock_taken_over(example_ws: Path) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(example_ws)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+        ws = open_workspace(example_ws)
+        with pytest.raises(WorkspaceError) as info:
+            acquire(ws, "interview")
+        message = str(info.value)
+        assert f"进程号 {holder.pid}" in message
+        assert "命令 build" in message
+        assert time.strftime("%Y-%m-%d") in message  # since when
+        assert str(example_ws / LOCK_FILE) in message  # what to delete if it is wrong
+    finally:
+        holder.kill()
+        holder.wait()
+    # killed with SIGKILL: its lock file is left behind, and now stale
+    assert (example_ws / LOCK_FILE).exists()
+    with locked(open_workspace(example_ws), "interview") as lock:
+        assert lock.taken_over is not None and lock.taken_over.pid == holder.pid
+        assert lock.notice is not None and f"进程 {holder.pid}" in lock.notice
+        assert "已接管" in lock.notice
+        assert json.loads((example_ws / LOCK_FILE).read_text())["pid"] == os.getpid()
+
+
+def test_stale_lock_of_dead_pid_is_taken_over(example_ws: Path) -> None:
+    ws = open_workspace(example_ws)
+    pid = dead_pid()
+    write_lock(ws, pid, since=time.mktime((2024, 3, 1, 9, 30, 0, 0, 0, -1)))
+    lock = acquire(ws, "build")
+    try:
+        assert lock.taken_over == Holder(
+            pid, socket.gethostname(), "interview", lock.taken_over.since
+        )
+        assert lock.notice is not None and "2024-03-01 09:30:00" in lock.notice
+    finally:
+        release(lock)
+
+
+def test_lock_from_another_computer_is_never_taken_over(example_ws: Path) -> None:
+    ws = open_workspace(example_ws)
+    write_lock(ws, dead_pid(), host="other-pc")
+    with pytest.raises(WorkspaceError, match="计算机 other-pc 上的"):
+        acquire(ws, "build")
+
+
+def test_garbage_lock_file_is_refused_while_fresh_and_taken_over_when_old(
+    example_ws: Path,
+) -> None:
+    ws = open_workspace(example_ws)
+    lock_file = example_ws / LOCK_FILE
+    lock_file.write_bytes(b"")  # a holder that has not written its name yet
+    with pytest.raises(WorkspaceError, match="正由另一个 report-writer 进程使用"):
+        acquire(ws, "build")
+    old = time.time() - 3600
+    os.utime(lock_file, (old, old))  # a crash between creating and writing the lock
+    lock = acquire(ws, "build")
+    release(lock)
+    assert not lock_file.exists()
+
+
+def _contend(folder: str, ready: object, go: object, results: object) -> None:
+    ready.put(os.getpid())  # type: ignore[attr-defined]
+    go.wait()  # type: ignore[attr-defined]
+    try:
+        lock = acquire(Workspace(Path(folder)), "build")
+    except WorkspaceError:
+        results.put("refused")  # type: ignore[attr-defined]
+        return
+    results.put("won")  # type: ignore[attr-defined]
+    time.sleep(30)  # held until the test ends it
+    release(lock)
+
+
+@pytest.mark.skipif("fork" not in multiprocessing.get_all_start_methods(), reason="needs fork")
+@pytest.mark.parametrize("stale", [False, True], ids=["free", "stale"])
+def test_of_many_processes_starting_together_exactly_one_wins(
+    example_ws: Path, stale: bool
+) -> None:
+    if stale:
+        write_lock(open_workspace(example_ws), dead_pid())
+    ctx = multiprocessing.get_context("fork")
+    ready, results, go = ctx.Queue(), ctx.Queue(), ctx.Event()
+    processes = [
+        ctx.Process(target=_contend, args=(str(example_ws), ready, go, results)) for _ in range(6)
+    ]
+    for p in processes:
+        p.start()
+    try:
+        for _ in processes:
+            ready.get(timeout=30)
+        go.set()
+        outcomes = sorted(results.get(timeout=30) for _ in processes)
+    finally:
+        for p in processes:
+            p.kill()
+            p.join()
+    assert outcomes == ["refused"] * 5 + ["won"]
