@@ -1,11 +1,21 @@
-"""`check`: every cross-check of a report, against last year's report where one is given."""
+"""`check`: every cross-check of a report, against last year's report where one is given; and
+the same over many workspaces at once (a 主管部门 checking a whole city's reports)."""
 
 from __future__ import annotations
 
+import os
+import signal
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
+from report_writer.errors import ReportWriterError
 from report_writer.formats.checks import Context, Finding, run_rules
 from report_writer.model import Report
+
+# Checking many workspaces uses several processes only when each gets at least this many: starting
+# a process costs about as much as checking 20 workspaces.
+WORKSPACES_PER_PROCESS = 50
 
 
 @dataclass(frozen=True)
@@ -31,3 +41,78 @@ def check_report(report: Report, previous: Report | None = None) -> CheckResult:
         previous=previous.figures if previous else None,
     )
     return CheckResult(run_rules(report.figures, ctx))
+
+
+def check_workspace_report(
+    report: Report,
+    folder: Path,
+    previous: Report | None = None,
+    previous_folder: Path | None = None,
+) -> CheckResult:
+    """check_report, plus the draft checks (H4, H5, H8) when the workspace has a draft.md."""
+    from report_writer.consistency import draft_findings
+
+    result = check_report(report, previous)
+    return CheckResult(result.findings + draft_findings(report, folder, previous_folder))
+
+
+@dataclass(frozen=True)
+class WorkspaceCheck:
+    """The outcome for one of many workspaces: counts of findings, or why it could not be read."""
+
+    path: Path
+    agency: str | None = None
+    year: int | None = None
+    errors: int = 0
+    warnings: int = 0
+    problem: str | None = None  # the message when the workspace could not be used
+
+    def failed(self, strict: bool = False) -> bool:
+        return bool(self.problem or self.errors or (strict and self.warnings))
+
+
+def find_workspaces(paths: list[Path]) -> list[Path]:
+    """Each path is a workspace, or a folder whose subfolders are workspaces (taken in name
+    order). A path that is neither is kept, so that checking it names the problem."""
+    from report_writer.workspace import REPORT_FILE
+
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir() and not (path / REPORT_FILE).is_file():
+            inner = sorted(p for p in path.iterdir() if (p / REPORT_FILE).is_file())
+            found.extend(inner or [path])
+        else:
+            found.append(path)
+    return found
+
+
+def check_workspace(path: Path) -> WorkspaceCheck:
+    """Load and check one workspace; an unusable one is reported, not raised."""
+    from report_writer.workspace import load_report, open_workspace
+
+    try:
+        report = load_report(open_workspace(path))
+    except ReportWriterError as exc:
+        return WorkspaceCheck(path, problem=str(exc))
+    result = check_report(report)
+    return WorkspaceCheck(
+        path, report.meta.agency, report.meta.year, len(result.errors), len(result.warnings)
+    )
+
+
+def check_workspaces(paths: list[Path]) -> Iterator[WorkspaceCheck]:
+    """Check many workspaces, yielding each outcome in order as it is ready. Beyond a few dozen,
+    they are shared out over the processor's cores."""
+    jobs = min(os.cpu_count() or 1, len(paths) // WORKSPACES_PER_PROCESS)
+    if jobs < 2:
+        yield from map(check_workspace, paths)
+        return
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(jobs, initializer=_ignore_interrupts) as pool:
+        yield from pool.map(check_workspace, paths, chunksize=WORKSPACES_PER_PROCESS // 2)
+
+
+def _ignore_interrupts() -> None:
+    """In a worker process: Ctrl-C is the parent's to handle."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)

@@ -35,21 +35,19 @@ def check_yaml_structure(data: Any, path: object) -> None:
         f"{path} 嵌套超过 {MAX_YAML_DEPTH} 层，不是本工具能使用的文件。请检查缩进或括号是否有误"
     )
 
-    def measure(node: Any, depth: int) -> tuple[int, int]:
-        if isinstance(node, str):
-            return len(node), 0
-        if not isinstance(node, dict | list):
-            return 1, 0
+    def measure(node: dict[Any, Any] | list[Any], depth: int) -> tuple[int, int]:
         known = sizes.get(id(node))
         if known is None:
             if depth > MAX_YAML_DEPTH:
                 raise too_deep
-            children = [*node.keys(), *node.values()] if isinstance(node, dict) else node
             size, height = 1, 0
-            for child in children:
-                child_size, child_height = measure(child, depth + 1)
-                size += child_size
-                height = max(height, child_height + 1)
+            for child in [*node.keys(), *node.values()] if isinstance(node, dict) else node:
+                if isinstance(child, dict | list):
+                    child_size, child_height = measure(child, depth + 1)
+                    size += child_size
+                    height = max(height, child_height + 1)
+                else:
+                    size += len(child) if isinstance(child, str) else 1
             known = sizes[id(node)] = (size, height)
         if depth + known[1] > MAX_YAML_DEPTH:
             raise too_deep
@@ -60,4 +58,5 @@ def check_yaml_structure(data: Any, path: object) -> None:
             )
         return known
 
-    measure(data, 1)
+    if isinstance(data, dict | list):
+        measure(data, 1)
