@@ -1,0 +1,558 @@
+"""Sections 一、五、六 as headings and paragraphs, written from the answers and the phrasebank.
+
+The structure (which aspects, in which order, which slots) is data in narrative.yaml. Each slot is
+filled with one phrase: a recorded choice from report.yaml `phrases:`, else the best-ranked
+candidate (see phrasebank.rank), never a phrase already used, and never one that would open a
+paragraph with the same words as the paragraph before it. Every sentence keeps its provenance.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from report_writer import chinese
+from report_writer.answers import load_schema
+from report_writer.document import Heading, Paragraph, Sentence
+from report_writer.errors import ReportWriterError
+from report_writer.model import LEVELS, Report
+from report_writer.phrasebank import (
+    Phrase,
+    Phrasebank,
+    Rendered,
+    Scope,
+    Vocabulary,
+    analyse,
+    applicable,
+    rank,
+    render,
+)
+
+_PLAN = Path(__file__).resolve().parent / "narrative.yaml"
+OPENING_CHARS = 4  # neighbouring paragraphs may not begin with the same this many characters
+FORMS = ("sentence", "lead", "item")
+
+# Rows of 表三 grouped as the narrative names the results (all rows starting with the prefix).
+RESULT_GROUPS = (
+    ("granted", "予以公开"),
+    ("partially_granted", "部分公开"),
+    ("withheld_", "不予公开"),
+    ("unavailable_", "无法提供"),
+    ("rejected_", "不予处理"),
+    ("other_", "其他处理"),
+)
+# Agency-name endings and how the report refers to itself (我局、我委…); the longest match wins.
+SELF_NAMES = (
+    ("人民政府办公室", "我办"),
+    ("人民政府办公厅", "我厅"),
+    ("街道办事处", "我街道"),
+    ("委员会", "我委"),
+    ("办公室", "我办"),
+    ("局", "我局"),
+    ("委", "我委"),
+    ("厅", "我厅"),
+    ("办", "我办"),
+    ("署", "我署"),
+    ("院", "我院"),
+    ("中心", "我中心"),
+    ("镇人民政府", "我镇"),
+    ("乡人民政府", "我乡"),
+    ("区人民政府", "我区"),
+    ("县人民政府", "我县"),
+    ("市人民政府", "我市"),
+    ("省人民政府", "我省"),
+)
+META_KEYS = ("agency", "year", "last_year", "level", "level_label", "tier", "title", "we")
+
+
+@dataclass(frozen=True)
+class Slot:
+    key: str
+    section: str
+    aspect: str  # "overview.proactive"
+    label: str
+    form: str  # sentence, lead or item
+    list: str | None = None  # lead slots: the multichoice answer naming the item slots
+    extra: str | None = None  # lead slots: the free-text list answer added (or substituted)
+    extra_replaces: bool = False
+    items: str | None = None  # lead slots: the prefix of the item slots
+
+
+@dataclass(frozen=True)
+class Aspect:
+    key: str  # "overview.proactive"
+    heading: str | None = None
+    levels: tuple[str, ...] = ()
+    fallback: bool = False
+
+
+@dataclass(frozen=True)
+class Plan:
+    sections: dict[str, tuple[Aspect, ...]]
+    headings_for: dict[str, tuple[str, ...]]
+    slots: dict[str, Slot]
+
+    def aspect_slots(self, aspect: str) -> list[Slot]:
+        return [s for s in self.slots.values() if s.aspect == aspect]
+
+
+@cache
+def plan() -> Plan:
+    """The narrative's structure from narrative.yaml."""
+    raw = yaml.load(_PLAN.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    sections: dict[str, tuple[Aspect, ...]] = {}
+    headings_for: dict[str, tuple[str, ...]] = {}
+    for key, section in raw["sections"].items():
+        sections[key] = tuple(
+            Aspect(
+                f"{key}.{a['key']}",
+                a.get("heading"),
+                tuple(a.get("levels", ())),
+                bool(a.get("fallback", False)),
+            )
+            for a in section["aspects"]
+        )
+        headings_for[key] = tuple(section.get("headings_for", LEVELS))
+    slots = {}
+    for key, s in raw["slots"].items():
+        assert s["form"] in FORMS, key
+        slots[key] = Slot(
+            key=key,
+            section=s["aspect"].split(".")[0],
+            aspect=s["aspect"],
+            label=s["label"],
+            form=s["form"],
+            list=s.get("list"),
+            extra=s.get("extra"),
+            extra_replaces=bool(s.get("extra_replaces", False)),
+            items=s.get("items"),
+        )
+    return Plan(sections, headings_for, slots)
+
+
+# ---------------------------------------------------------------------------------------------
+# The template context
+
+
+def _we(agency: str) -> str:
+    for ending, name in sorted(SELF_NAMES, key=lambda x: -len(x[0])):
+        if agency.endswith(ending):
+            return name
+    return "本机关"
+
+
+def _records(answers: Mapping[str, Any], group: str, field: str) -> list[dict[str, Any]]:
+    value = answers.get(group, {}).get(field)
+    return list(value) if value else []
+
+
+def _results(tables: Mapping[str, Any]) -> list[dict[str, Any]] | None:
+    rows = tables["applications"]
+    results = []
+    for prefix, label in RESULT_GROUPS:
+        values = [
+            cols["total"]
+            for key, cols in rows.items()
+            if key == prefix or (prefix.endswith("_") and key.startswith(prefix))
+        ]
+        if any(v is None for v in values):
+            return None
+        results.append({"label": label, "count": sum(values)})
+    return results
+
+
+def _result_cells() -> tuple[str, ...]:
+    rows = [r.key for r in load_schema_format().tables["applications"].rows]
+    return tuple(
+        f"tables.applications.{r}.total"
+        for prefix, _ in RESULT_GROUPS
+        for r in rows
+        if r == prefix or (prefix.endswith("_") and r.startswith(prefix))
+    )
+
+
+@cache
+def load_schema_format() -> Any:
+    from report_writer.formats.spec import format_for_year
+
+    return format_for_year(9999)
+
+
+# Rows of 表二 with a `decisions` column and how the narrative names their decisions.
+DECISIONS = (
+    ("licensing", "行政许可决定"),
+    ("penalty", "行政处罚决定"),
+    ("enforcement", "行政强制决定"),
+)
+
+
+def _decisions(tables: Mapping[str, Any]) -> str | None:
+    values = [(label, tables["proactive"][row]["decisions"]) for row, label in DECISIONS]
+    if any(v is None for _, v in values):
+        return None
+    return chinese.counted([{"label": k, "count": v} for k, v in values], "件")
+
+
+def _sum_or_none(*values: Any) -> Any:
+    return None if any(v is None for v in values) else sum(values)
+
+
+# Values computed from answers and cells, for phrase templates as `derived.<name>`:
+# name -> (kind for lint: scalar/list/records, the answer keys or cells it is made from, function).
+Derive = Callable[[dict[str, Any]], Any]
+_NEW = "tables.applications.new.total"
+_CARRIED = "tables.applications.carried_over.total"
+DERIVED: dict[str, tuple[Any, tuple[str, ...], Derive]] = {
+    "items_total": (
+        "scalar",
+        ("proactive.items",),
+        lambda c: chinese.total(c["proactive"]["items"]) if c["proactive"].get("items") else None,
+    ),
+    "item_list": (
+        "scalar",
+        ("proactive.items",),
+        lambda c: (
+            chinese.counted(c["proactive"]["items"], "条", name="kind") or None
+            if c["proactive"].get("items")
+            else None
+        ),
+    ),
+    "posts_total": (
+        "scalar",
+        ("platforms.channels",),
+        lambda c: (
+            chinese.total(c["platforms"]["channels"]) if c["platforms"].get("channels") else None
+        ),
+    ),
+    "channel_list": (
+        "scalar",
+        ("platforms.channels",),
+        lambda c: (
+            chinese.counted(c["platforms"]["channels"], "条", name="name") or None
+            if c["platforms"].get("channels")
+            else None
+        ),
+    ),
+    "channel_names": (
+        "scalar",
+        ("platforms.channels",),
+        lambda c: (
+            chinese.join_cn(r.get("name") for r in c["platforms"]["channels"]) or None
+            if c["platforms"].get("channels")
+            else None
+        ),
+    ),
+    "channels_count": (
+        "scalar",
+        ("platforms.channels",),
+        lambda c: len(c["platforms"]["channels"]) if c["platforms"].get("channels") else None,
+    ),
+    "requests_total": (
+        "scalar",
+        (_NEW, _CARRIED),
+        lambda c: _sum_or_none(
+            c["tables"]["applications"]["new"]["total"],
+            c["tables"]["applications"]["carried_over"]["total"],
+        ),
+    ),
+    "results": ("records", (), lambda c: _results(c["tables"])),
+    "result_list": (
+        "scalar",
+        (),
+        lambda c: None if (r := _results(c["tables"])) is None else chinese.counted(r, "件"),
+    ),
+    "disclosed": (
+        "scalar",
+        (
+            "tables.applications.granted.total",
+            "tables.applications.partially_granted.total",
+        ),
+        lambda c: _sum_or_none(
+            c["tables"]["applications"]["granted"]["total"],
+            c["tables"]["applications"]["partially_granted"]["total"],
+        ),
+    ),
+    "procedure_labels": (
+        "list",
+        ("requests.procedure",),
+        lambda c: (
+            [
+                load_schema().field("requests.procedure").choice_label(k)
+                for k in c["requests"]["procedure"]
+            ]
+            if c["requests"].get("procedure")
+            else None
+        ),
+    ),
+    "decisions_total": (
+        "scalar",
+        tuple(f"tables.proactive.{row}.decisions" for row, _ in DECISIONS),
+        lambda c: _sum_or_none(
+            *(c["tables"]["proactive"][row]["decisions"] for row, _ in DECISIONS)
+        ),
+    ),
+    "decision_list": (
+        "scalar",
+        tuple(f"tables.proactive.{row}.decisions" for row, _ in DECISIONS),
+        lambda c: _decisions(c["tables"]),
+    ),
+    "fees_reported": (
+        "scalar",
+        ("fees.notices",),
+        lambda c: c["fees"].get("notices") is not None,
+    ),
+}
+RESULT_FIELDS = ("label", "count")
+
+
+def template_context(report: Report) -> dict[str, Any]:
+    """What phrase templates see: each answers group at top level (every group present, only
+    answered fields in it), `meta`, `tables` (report.figures.as_dict()) and `derived` values."""
+    context: dict[str, Any] = {}
+    for group in load_schema().groups:
+        answered = dict(report.answers.get(group.key) or {})
+        for f in group.fields:
+            name = f.key.split(".", 1)[1]
+            if f.type == "records" and name in answered:
+                # a record with a field left blank is left out: a phrase may name every field
+                needed = [sub.key for sub in f.fields]
+                answered[name] = [r for r in answered[name] if all(k in r for k in needed)]
+        context[group.key] = answered
+    m = report.meta
+    context["meta"] = {
+        "agency": m.agency,
+        "year": m.year,
+        "last_year": m.year - 1,
+        "level": m.level,
+        "level_label": LEVELS[m.level],
+        "tier": m.tier,
+        "title": m.title,
+        "we": _we(m.agency),
+    }
+    context["tables"] = report.figures.as_dict()
+    context["derived"] = {name: fn(context) for name, (_, _, fn) in DERIVED.items()}
+    return context
+
+
+def sources() -> dict[str, tuple[str, ...]]:
+    """derived.<name> -> the answer keys and cells it is computed from (for provenance)."""
+    cells = _result_cells()
+    return {f"derived.{name}": src or cells for name, (_, src, _) in DERIVED.items()}
+
+
+def scope_for(report: Report) -> Scope:
+    return Scope(template_context(report), sources())
+
+
+def vocabulary() -> Vocabulary:
+    """The slots and the context paths a phrase may name, for `phrasebank lint`."""
+    tree: dict[str, Any] = {}
+    for group in load_schema().groups:
+        node: dict[str, Any] = {}
+        for f in group.fields:
+            name = f.key.split(".", 1)[1]
+            if f.type == "records":
+                node[name] = ("records", frozenset(sub.key for sub in f.fields))
+            elif f.type in ("list", "multichoice"):
+                node[name] = "list"
+            else:
+                node[name] = "scalar"
+        tree[group.key] = node
+    tree["meta"] = dict.fromkeys(META_KEYS, "scalar")
+    fmt = load_schema_format()
+    tree["tables"] = {
+        t.key: {r.key: {c.key: "scalar" for c in r.columns} for r in t.rows}
+        for t in fmt.tables.values()
+    }
+    tree["derived"] = {
+        name: ("records", frozenset(RESULT_FIELDS)) if kind == "records" else kind
+        for name, (kind, _, _) in DERIVED.items()
+    }
+    return Vocabulary({k: s.form for k, s in plan().slots.items()}, tree)
+
+
+# ---------------------------------------------------------------------------------------------
+# Writing the sections
+
+
+class _Writer:
+    def __init__(self, report: Report, bank: Phrasebank) -> None:
+        self.report = report
+        self.bank = bank
+        self.scope = scope_for(report)
+        self.used: set[str] = set()
+        self.last_opening: str | None = None
+
+    def seed(self, slot: str) -> str:
+        return f"{self.report.meta.agency}\x1f{self.report.meta.year}\x1f{slot}"
+
+    def ranked(self, slot: str) -> list[Phrase]:
+        return ranked(self.bank, slot, self.scope, self.seed(slot))
+
+    def pick(self, slot: str, opens: bool = False) -> Rendered | None:
+        recorded = recorded_choice(self.report, self.bank, slot, self.scope)
+        if recorded is not None:
+            self.used.add(recorded.id)
+            return render(recorded, self.scope)
+        fallback = None
+        for phrase in self.ranked(slot):
+            if phrase.id in self.used:
+                continue
+            rendered = render(phrase, self.scope)
+            if not rendered.text:
+                continue
+            if opens and self.last_opening and rendered.text.startswith(self.last_opening):
+                fallback = fallback or rendered
+                continue
+            self.used.add(phrase.id)
+            return rendered
+        if fallback is not None:
+            self.used.add(fallback.phrase.id)
+        return fallback
+
+    def paragraph(self, sentences: list[Sentence]) -> Paragraph | None:
+        if not sentences:
+            return None
+        paragraph = Paragraph(tuple(sentences))
+        self.last_opening = paragraph.text[:OPENING_CHARS]
+        return paragraph
+
+    def sentence(self, slot: str, opens: bool) -> Sentence | None:
+        rendered = self.pick(slot, opens)
+        if rendered is None:
+            return None
+        return _sentence(rendered)
+
+    def aspect(self, aspect: Aspect) -> list[Paragraph]:
+        slots = plan().aspect_slots(aspect.key)
+        if slots and slots[0].form == "lead":
+            paragraph = self.listing(slots[0])
+            return [paragraph] if paragraph else []
+        sentences: list[Sentence] = []
+        for slot in slots:
+            s = self.sentence(slot.key, opens=not sentences)
+            if s is not None:
+                sentences.append(s)
+        paragraph = self.paragraph(sentences)
+        return [paragraph] if paragraph else []
+
+    def listing(self, lead: Slot) -> Paragraph | None:
+        """A lead sentence and a 一是……；二是……。 list: one item phrase per chosen answer, and the
+        free-text items (which replace the phrase items when the slot says so)."""
+        answers = self.scope.data
+        assert lead.list and lead.extra and lead.items
+        group, field = lead.list.split(".")
+        chosen = list(answers.get(group, {}).get(field) or [])
+        egroup, efield = lead.extra.split(".")
+        extra = [x for x in answers.get(egroup, {}).get(efield) or [] if chinese.clause(x)]
+        items: list[tuple[str, Sentence | None]] = []
+        if not (lead.extra_replaces and extra):
+            for key in chosen:
+                rendered = self.pick(f"{lead.items}.{key}")
+                if rendered is not None:
+                    items.append((chinese.clause(rendered.text), _sentence(rendered)))
+        items += [(chinese.clause(x), None) for x in extra]
+        if not items:
+            return None
+        head = self.pick(lead.key, opens=True)
+        sentences = [_sentence(head)] if head else []
+        for i, (text, source) in enumerate(items, 1):
+            end = "。" if i == len(items) else "；"
+            body = f"{chinese.numeral(i)}是{text}{end}"
+            if source is None:
+                sentences.append(Sentence(body, uses=(lead.extra,)))
+            else:
+                sentences.append(
+                    Sentence(body, phrase_id=source.phrase_id, layer=source.layer, uses=source.uses)
+                )
+        return self.paragraph(sentences)
+
+
+def _sentence(rendered: Rendered) -> Sentence:
+    return Sentence(
+        rendered.text,
+        phrase_id=rendered.phrase.id,
+        layer=rendered.phrase.layer,
+        uses=tuple(u for u in rendered.uses if not u.startswith("meta.")),
+    )
+
+
+def ranked(bank: Phrasebank, slot: str, scope: Scope, seed: str) -> list[Phrase]:
+    """The applicable phrases of `slot`, best first: those that state answered facts before
+    generic ones, then by the stable hash of `seed`."""
+    found = [p for p in bank.for_slot(slot) if applicable(p, scope)]
+    specific = [p for p in found if _specific(p)]
+    generic = [p for p in found if not _specific(p)]
+    return rank(specific, seed) + rank(generic, seed)
+
+
+def _specific(phrase: Phrase) -> bool:
+    paths = analyse(phrase.text).paths + (
+        analyse(phrase.when, expression=True).paths if phrase.when else ()
+    )
+    return any(not p.startswith("meta.") for p in paths)
+
+
+def recorded_choice(report: Report, bank: Phrasebank, slot: str, scope: Scope) -> Phrase | None:
+    """The phrase report.yaml `phrases:` records for `slot`; an error when it cannot be used."""
+    phrase_id = report.phrases.get(slot)
+    if phrase_id is None:
+        return None
+    phrase = bank.get(phrase_id)
+    where = f"report.yaml 的 phrases.{slot} 记录的表述“{phrase_id}”"
+    if phrase is None:
+        raise ReportWriterError(f"{where}在表述库中不存在。请删除这一行，或加入含有它的表述库")
+    if phrase.slot != slot:
+        raise ReportWriterError(f"{where}属于段落“{phrase.slot}”，不能用于“{slot}”")
+    if not applicable(phrase, scope):
+        raise ReportWriterError(
+            f"{where}不适用于本报告（尚未在草稿状态之外启用，或条件不满足、所需答案未填写）。"
+            "请删除这一行，或补充相应答案"
+        )
+    return phrase
+
+
+def build_narrative(report: Report, bank: Phrasebank) -> dict[str, list[Heading | Paragraph]]:
+    """Sections "overview", "problems" and "other" as headings and paragraphs, in print order."""
+    writer = _Writer(report, bank)
+    p = plan()
+    result: dict[str, list[Heading | Paragraph]] = {}
+    for section, aspects in p.sections.items():
+        blocks: list[Heading | Paragraph] = []
+        headings = report.meta.level in p.headings_for[section]
+        number = 0
+        wrote_after_first = False
+        for index, aspect in enumerate(aspects):
+            if aspect.levels and report.meta.level not in aspect.levels:
+                continue
+            if aspect.fallback and wrote_after_first:
+                continue
+            paragraphs = writer.aspect(aspect)
+            if not paragraphs and not (aspect.heading and section == "overview"):
+                continue
+            if index > 0 and paragraphs:
+                wrote_after_first = True
+            if aspect.heading and headings:
+                number += 1
+                blocks.append(Heading(2, f"{chinese.paren_ordinal(number)}{aspect.heading}"))
+            blocks.extend(paragraphs)
+        result[section] = blocks
+    return result
+
+
+def suggestions(
+    report: Report, bank: Phrasebank, slot: str, limit: int = 3
+) -> list[tuple[Phrase, str]]:
+    """Up to `limit` rendered candidates for `slot`, the one the draft would use first (the
+    recorded choice, when there is one)."""
+    scope = scope_for(report)
+    seed = f"{report.meta.agency}\x1f{report.meta.year}\x1f{slot}"
+    phrases = ranked(bank, slot, scope, seed)
+    recorded = report.phrases.get(slot)
+    phrases.sort(key=lambda ph: ph.id != recorded)
+    return [(ph, render(ph, scope).text) for ph in phrases[:limit]]

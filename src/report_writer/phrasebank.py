@@ -1,0 +1,833 @@
+"""The phrasebank: layered folders of phrase files, their lint, and rendering one phrase safely.
+
+A phrase is a jinja template over the answers and tables. Layers: the built-in folder, then each
+team folder in order; a later layer adds phrases and may override an id. Text from a team folder
+is untrusted: before it is compiled its syntax tree is checked against a short list of what a
+phrase may contain (no include/import/macros/calls, no `_` attributes, a bounded loop depth),
+then it runs in jinja's immutable sandbox with StrictUndefined and a bounded output size.
+
+This module knows slots only as names; which slot goes where is narrative.py's business.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cache, lru_cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from report_writer import chinese, resources
+from report_writer.errors import InputError, ReportWriterError
+
+if TYPE_CHECKING:
+    from jinja2 import nodes
+    from jinja2.environment import Template
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    from report_writer.model import Report
+
+BUILTIN = "builtin"  # the layer name of the shipped phrasebank
+PHRASE_KEYS = ("id", "slot", "text", "when", "tags", "note", "draft")
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,99}$")
+
+# Limits on untrusted phrase text (a phrase that breaks one fails lint and is never rendered).
+MAX_TEMPLATE_CHARS = 2_000  # length of a phrase's template source (`text` or `when`)
+MAX_OUTPUT_CHARS = 2_000  # length of one rendered phrase
+MAX_LOOP_DEPTH = 2  # nesting of {% for %}; loops may only run over list answers
+MAX_REPEAT = 100  # `*` on a string or list may repeat it at most this often
+
+# What a phrase template may contain: anything else (Call, Include, Import, Extends, Macro,
+# Assign, Block, With, Pow, ...) is refused by lint and at render time.
+ALLOWED_NODES = frozenset(
+    {
+        "Template",
+        "Output",
+        "TemplateData",
+        "Name",
+        "Getattr",
+        "Getitem",
+        "Slice",
+        "Const",
+        "List",
+        "Tuple",
+        "If",
+        "CondExpr",
+        "For",
+        "Filter",
+        "Test",
+        "Keyword",
+        "Compare",
+        "Operand",
+        "And",
+        "Or",
+        "Not",
+        "Neg",
+        "Pos",
+        "Add",
+        "Sub",
+        "Mul",
+        "Div",
+        "FloorDiv",
+        "Mod",
+        "Concat",
+    }
+)
+# jinja's own filters a phrase may use, besides the Chinese helpers of chinese.FILTERS.
+SAFE_JINJA_FILTERS = (
+    "abs",
+    "default",
+    "first",
+    "int",
+    "join",
+    "last",
+    "length",
+    "list",
+    "map",
+    "max",
+    "min",
+    "reject",
+    "rejectattr",
+    "round",
+    "select",
+    "selectattr",
+    "sort",
+    "sum",
+    "unique",
+)
+# Punctuation that must be full-width in Chinese text: half-width , ; : ? ! ( ) " and a . next
+# to a Chinese character.
+_HALF_WIDTH = re.compile(r'[,;:?!()"]|(?<=[\u4e00-\u9fff])\.|\.(?=[\u4e00-\u9fff])')
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+_TAGS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+_PAIRS = {"“": "”", "‘": "’", "（": "）", "《": "》", "【": "】", "「": "」", "〔": "〕"}
+
+
+@dataclass(frozen=True)
+class Phrase:
+    id: str
+    slot: str
+    text: str
+    file: Path
+    layer: str
+    when: str | None = None
+    tags: tuple[str, ...] = ()
+    note: str | None = None
+    draft: bool = False  # written by a harvest: loaded and listed, never selected
+
+    @property
+    def where(self) -> str:
+        return f"表述 {self.id}（{self.file}）"
+
+
+@dataclass(frozen=True)
+class Issue:
+    """A lint finding: the file, the phrase id when known, the problem in Chinese."""
+
+    file: Path
+    phrase_id: str | None
+    message: str
+
+    def __str__(self) -> str:
+        who = f"{self.phrase_id}：" if self.phrase_id else ""
+        return f"{self.file}：{who}{self.message}"
+
+
+@dataclass
+class Layer:
+    name: str  # BUILTIN, or the team folder as given
+    path: Path
+    phrases: list[Phrase] = field(default_factory=list)
+
+
+class Phrasebank:
+    """The layers as read, and the phrase in force for each id (a later layer overrides an
+    earlier one in place; a new id is appended)."""
+
+    def __init__(self, layers: list[Layer], issues: list[Issue] | None = None) -> None:
+        self.layers = layers
+        self.issues = issues or []  # problems found while reading the files
+        self.phrases: dict[str, Phrase] = {}
+        for layer in layers:
+            for p in layer.phrases:
+                self.phrases[p.id] = p
+        self._by_slot: dict[str, list[Phrase]] = {}
+        for p in self.phrases.values():
+            self._by_slot.setdefault(p.slot, []).append(p)
+
+    def get(self, phrase_id: str) -> Phrase | None:
+        return self.phrases.get(phrase_id)
+
+    def for_slot(self, slot: str) -> list[Phrase]:
+        """The phrases in force for `slot`, drafts included, in layer and file order."""
+        return self._by_slot.get(slot, [])
+
+    def find(
+        self, slot: str | None = None, tag: str | None = None, words: Sequence[str] = ()
+    ) -> list[Phrase]:
+        """Phrases in force filtered by slot, tag, and words all found in id, text, tags or note."""
+        found = []
+        for p in self.phrases.values():
+            if slot and p.slot != slot:
+                continue
+            if tag and tag not in p.tags:
+                continue
+            hay = " ".join([p.id, p.slot, p.text, *p.tags, p.note or ""]).lower()
+            if all(w.lower() in hay for w in words):
+                found.append(p)
+        return found
+
+
+# ---------------------------------------------------------------------------------------------
+# Loading
+
+
+def load_phrasebank(extra_dirs: Sequence[Path] = ()) -> Phrasebank:
+    """The built-in phrasebank with each team folder layered over it, in order.
+
+    Raises InputError listing every problem (file and id) when a file cannot be used: YAML
+    syntax, a phrase without id/slot/text, an id used twice in one layer.
+    """
+    bank = read_phrasebank([(BUILTIN, resources.shipped_dir("phrasebank")), *_named(extra_dirs)])
+    if bank.issues:
+        raise InputError(
+            f"表述库有{len(bank.issues)}处问题，请修改后重试（可运行 report-writer phrasebank lint 查看）：",
+            details=[str(i) for i in bank.issues],
+        )
+    return bank
+
+
+def phrasebank_for(
+    report: Report, workspace_path: Path, extra_dirs: Sequence[Path] = ()
+) -> Phrasebank:
+    """The layers for one report: built-in, the `--phrasebank` folders, then report.yaml's own
+    `phrasebanks:` (paths relative to the workspace folder)."""
+    own = [workspace_path / p for p in report.phrasebanks]
+    return load_phrasebank([*extra_dirs, *own])
+
+
+def _named(dirs: Iterable[Path]) -> list[tuple[str, Path]]:
+    return [(str(d), Path(d)) for d in dirs]
+
+
+def read_phrasebank(layers: Sequence[tuple[str, Path]]) -> Phrasebank:
+    """Read the layers (name, folder), collecting problems instead of raising on them."""
+    bank_layers: list[Layer] = []
+    issues: list[Issue] = []
+    for name, folder in layers:
+        layer = Layer(name, folder)
+        if not folder.is_dir():
+            raise InputError(f"找不到表述库文件夹“{folder}”")
+        seen: dict[str, Path] = {}
+        for path in sorted(folder.glob("*.yaml")):
+            for phrase in _read_file(path, name, issues):
+                if phrase.id in seen:
+                    issues.append(
+                        Issue(path, phrase.id, f"编号与同一表述库中 {seen[phrase.id]} 的表述重复")
+                    )
+                    continue
+                seen[phrase.id] = path
+                layer.phrases.append(phrase)
+        bank_layers.append(layer)
+    return Phrasebank(bank_layers, issues)
+
+
+def _read_file(path: Path, layer: str, issues: list[Issue]) -> Iterator[Phrase]:
+    from report_writer.workspace import parse_yaml, read_text
+
+    try:
+        data = parse_yaml(read_text(path), path)
+    except InputError as exc:
+        issues.append(Issue(path, None, exc.message))
+        return
+    if data is None:
+        return
+    if not isinstance(data, dict) or not isinstance(data.get("phrases"), list):
+        issues.append(Issue(path, None, "应为键值映射，顶层键 phrases 下是表述的列表"))
+        return
+    for key in data:
+        if key != "phrases":
+            issues.append(Issue(path, None, f"未知的顶层键“{key}”（只应有 phrases）"))
+    for index, raw in enumerate(data["phrases"]):
+        phrase = _phrase(raw, path, layer, index, issues)
+        if phrase is not None:
+            yield phrase
+
+
+def _phrase(raw: Any, path: Path, layer: str, index: int, issues: list[Issue]) -> Phrase | None:
+    where = f"第{index + 1}条表述"
+    if not isinstance(raw, dict):
+        issues.append(Issue(path, None, f"{where}应为键值映射（id、slot、text 等）"))
+        return None
+    pid = raw.get("id")
+    if not isinstance(pid, str) or not ID_PATTERN.match(pid):
+        issues.append(
+            Issue(path, None, f"{where}的编号 id“{pid}”无效：应为字母、数字、点、短横线或下划线")
+        )
+        return None
+    ok = True
+    for key in raw:
+        if key not in PHRASE_KEYS:
+            issues.append(Issue(path, pid, f"未知的键“{key}”（可用：{'、'.join(PHRASE_KEYS)}）"))
+            ok = False
+    for key in ("slot", "text"):
+        if not isinstance(raw.get(key), str) or not raw[key].strip():
+            issues.append(Issue(path, pid, f"缺少 {key} 或其值不是文字"))
+            ok = False
+    for key in ("when", "note"):
+        if raw.get(key) is not None and not isinstance(raw[key], str):
+            issues.append(Issue(path, pid, f"{key} 应为文字"))
+            ok = False
+    tags = raw.get("tags") or []
+    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
+        issues.append(Issue(path, pid, "tags 应为文字的列表"))
+        ok = False
+    draft = raw.get("draft", False)
+    if not isinstance(draft, bool):
+        issues.append(Issue(path, pid, "draft 应为 true 或 false"))
+        ok = False
+    if not ok:
+        return None
+    return Phrase(
+        id=pid,
+        slot=raw["slot"].strip(),
+        text=raw["text"].strip(),
+        file=path,
+        layer=layer,
+        when=raw["when"].strip() if raw.get("when") else None,
+        tags=tuple(tags),
+        note=raw.get("note"),
+        draft=draft,
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# Templates: the sandbox, the syntax-tree check, the variables a template names
+
+
+class _Recorder:
+    """The answer keys and cells read while rendering (paths like tables.applications.new.total)."""
+
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+
+
+class Node(dict[str, Any]):
+    """A mapping of the template context that records each key read through it."""
+
+    def __init__(self, data: Mapping[str, Any], path: str, recorder: _Recorder) -> None:
+        super().__init__(data)
+        self.path = path
+        self.recorder = recorder
+
+    def read(self, key: str) -> Any:
+        value = self[key]
+        self.recorder.paths.append(f"{self.path}.{key}" if self.path else key)
+        return value
+
+
+@cache
+def environment() -> ImmutableSandboxedEnvironment:
+    """The one jinja environment phrases render in (immutable sandbox, StrictUndefined)."""
+    import operator
+
+    from jinja2 import StrictUndefined
+    from jinja2.exceptions import SecurityError
+    from jinja2.runtime import LoopContext
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    class PhraseEnvironment(ImmutableSandboxedEnvironment):
+        intercepted_binops = frozenset({"*", "%", "**"})
+
+        def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
+            return not attr.startswith("_") and super().is_safe_attribute(obj, attr, value)
+
+        def call_binop(self, context: Any, op: str, left: Any, right: Any) -> Any:
+            if op == "**":
+                raise SecurityError("不允许乘方运算")
+            if isinstance(left, str | list | tuple) or isinstance(right, str | list | tuple):
+                if op == "%":
+                    raise SecurityError("不允许用 % 格式化文字")
+                times = right if isinstance(left, str | list | tuple) else left
+                if not isinstance(times, int) or times > MAX_REPEAT:
+                    raise SecurityError(f"文字或列表最多重复{MAX_REPEAT}次")
+            return {"*": operator.mul, "%": operator.mod}[op](left, right)
+
+        def getattr(self, obj: Any, attribute: str) -> Any:
+            if isinstance(obj, Node):
+                return (
+                    obj.read(attribute)
+                    if attribute in obj
+                    else self.undefined(obj=obj, name=attribute)
+                )
+            if isinstance(obj, dict):
+                return (
+                    obj[attribute] if attribute in obj else self.undefined(obj=obj, name=attribute)
+                )
+            if isinstance(obj, LoopContext) and not attribute.startswith("_"):
+                return super().getattr(obj, attribute)
+            return self.undefined(obj=obj, name=attribute)
+
+        def getitem(self, obj: Any, argument: Any) -> Any:
+            if isinstance(obj, dict) and isinstance(argument, str):
+                return self.getattr(obj, argument)
+            if isinstance(obj, list | tuple | str) and isinstance(argument, int | slice):
+                return super().getitem(obj, argument)
+            return self.undefined(obj=obj, name=str(argument))
+
+    env = PhraseEnvironment(
+        undefined=StrictUndefined, autoescape=False, keep_trailing_newline=False
+    )
+    safe = {name: env.filters[name] for name in SAFE_JINJA_FILTERS}
+    env.filters.clear()
+    env.filters.update(safe)
+    env.filters.update(chinese.FILTERS)
+    env.globals.clear()
+    return env
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What lint and selection need to know about one template, found from its syntax tree."""
+
+    paths: tuple[str, ...]  # context paths it reads, e.g. ("platforms.channels", "meta.we")
+    loops: tuple[str, ...]  # paths it loops over
+    attributes: tuple[tuple[str, str], ...]  # (loop path, attribute) read from loop items
+    problems: tuple[str, ...]  # syntax errors and forbidden constructs, in Chinese
+
+
+@lru_cache(maxsize=65_536)
+def analyse(source: str, expression: bool = False) -> Analysis:
+    """Parse a phrase text (or a `when` expression) and check it against ALLOWED_NODES."""
+    if len(source) > MAX_TEMPLATE_CHARS:
+        return Analysis((), (), (), (f"长度超过{MAX_TEMPLATE_CHARS}个字符",))
+    if not expression and "{" not in source:
+        return Analysis((), (), (), ())
+    try:
+        tree = _parse(source, expression)
+    except Exception as exc:  # jinja's TemplateSyntaxError and whatever a hostile text provokes
+        line = getattr(exc, "lineno", None)
+        message = getattr(exc, "message", None) or str(exc)
+        return Analysis(
+            (), (), (), (f"模板语法错误{f'（第{line}行）' if line else ''}：{message}",)
+        )
+    scan = _Scan()
+    scan.visit(tree, {}, 0)
+    return Analysis(
+        tuple(dict.fromkeys(scan.paths)),
+        tuple(dict.fromkeys(scan.loops)),
+        tuple(dict.fromkeys(scan.attributes)),
+        tuple(dict.fromkeys(scan.problems)),
+    )
+
+
+def _parse(source: str, expression: bool) -> nodes.Node:
+    """The syntax tree of a template, or of a bare expression (a `when` condition)."""
+    from jinja2 import TemplateSyntaxError
+    from jinja2.parser import Parser
+
+    env = environment()
+    if not expression:
+        return env.parse(source)
+    parser = Parser(env, source, state="variable")
+    expr = parser.parse_expression()
+    if not parser.stream.eos:
+        raise TemplateSyntaxError("条件表达式后有多余的内容", parser.stream.current.lineno)
+    return expr
+
+
+class _Scan:
+    def __init__(self) -> None:
+        self.paths: list[str] = []
+        self.loops: list[str] = []
+        self.attributes: list[tuple[str, str]] = []
+        self.problems: list[str] = []
+
+    def visit(self, node: nodes.Node, loop_vars: dict[str, str], depth: int) -> None:
+        from jinja2 import nodes
+
+        kind = type(node).__name__
+        if kind not in ALLOWED_NODES:
+            self.problems.append(_forbidden(kind))
+            return
+        if isinstance(node, nodes.For):
+            self._for(node, loop_vars, depth)
+            return
+        if isinstance(node, nodes.Getattr | nodes.Getitem | nodes.Name):
+            self._reference(node, loop_vars, depth)
+            return
+        if isinstance(node, nodes.Filter | nodes.Test):
+            known = environment().filters if isinstance(node, nodes.Filter) else environment().tests
+            if node.name not in known:
+                what = "过滤器" if isinstance(node, nodes.Filter) else "判断"
+                self.problems.append(f"不允许使用{what}“{node.name}”")
+        for child in node.iter_child_nodes():
+            self.visit(child, loop_vars, depth)
+
+    def _for(self, node: nodes.For, loop_vars: dict[str, str], depth: int) -> None:
+        from jinja2 import nodes
+
+        if depth + 1 > MAX_LOOP_DEPTH:
+            self.problems.append(f"循环嵌套超过{MAX_LOOP_DEPTH}层")
+            return
+        if node.recursive:
+            self.problems.append("不允许递归循环（recursive）")
+            return
+        source = node.iter
+        while isinstance(source, nodes.Filter) and source.node is not None:
+            self.visit(
+                nodes.Filter(None, source.name, source.args, source.kwargs, None, None),
+                loop_vars,
+                depth,
+            )
+            source = source.node
+        path = _path_of(source)
+        if path is None or path.split(".")[0] in loop_vars or path.split(".")[0] == "loop":
+            self.problems.append("循环只能遍历答案中的列表（如 platforms.channels）")
+            return
+        self.paths.append(path)
+        self.loops.append(path)
+        inner = dict(loop_vars)
+        targets = [node.target] if isinstance(node.target, nodes.Name) else []
+        if not targets:
+            self.problems.append("循环变量应为一个名称")
+            return
+        for t in targets:
+            inner[t.name] = path
+        for child in [*node.body, *node.else_]:
+            self.visit(child, inner, depth + 1)
+        if node.test is not None:
+            self.visit(node.test, inner, depth + 1)
+
+    def _reference(self, node: nodes.Expr, loop_vars: dict[str, str], depth: int) -> None:
+        from jinja2 import nodes
+
+        parts: list[str] = []
+        current: nodes.Node = node
+        while True:
+            if isinstance(current, nodes.Getattr):
+                parts.append(current.attr)
+                current = current.node
+            elif isinstance(current, nodes.Getitem):
+                if isinstance(current.arg, nodes.Const) and isinstance(current.arg.value, str):
+                    parts.append(current.arg.value)
+                else:
+                    parts.clear()  # a computed key: the path ends before it
+                    self.visit(current.arg, loop_vars, depth)
+                current = current.node
+            else:
+                break
+        parts.reverse()
+        if any(p.startswith("_") for p in parts):
+            self.problems.append("不允许访问以“_”开头的属性")
+            return
+        if not isinstance(current, nodes.Name):
+            self.visit(current, loop_vars, depth)
+            return
+        name = current.name
+        if name.startswith("_"):
+            self.problems.append("不允许访问以“_”开头的名称")
+        elif name in loop_vars:
+            if parts:
+                self.attributes.append((loop_vars[name], parts[0]))
+        elif name != "loop":
+            self.paths.append(".".join([name, *parts]))
+
+
+def _path_of(node: nodes.Node) -> str | None:
+    from jinja2 import nodes
+
+    parts: list[str] = []
+    while isinstance(node, nodes.Getattr):
+        parts.append(node.attr)
+        node = node.node
+    if not isinstance(node, nodes.Name):
+        return None
+    return ".".join([node.name, *reversed(parts)])
+
+
+def _forbidden(kind: str) -> str:
+    names = {
+        "Include": "include",
+        "Import": "import",
+        "FromImport": "from … import",
+        "Extends": "extends",
+        "Macro": "macro",
+        "Call": "函数或方法调用",
+        "CallBlock": "call 块",
+        "Assign": "set 赋值",
+        "AssignBlock": "set 赋值",
+        "Block": "block",
+        "With": "with",
+        "Pow": "乘方运算",
+        "FilterBlock": "filter 块",
+    }
+    return f"不允许使用{names.get(kind, kind)}"
+
+
+# ---------------------------------------------------------------------------------------------
+# The context a phrase renders in, candidates, ranking, rendering
+
+
+class Scope:
+    """A template context prepared for rendering and for asking whether a path is answered.
+
+    `data` is plain (groups of answers, `meta`, `tables`, `derived`); `sources` maps a derived
+    path (derived.posts_total) to the answer keys or cells it is computed from.
+    """
+
+    def __init__(self, data: Mapping[str, Any], sources: Mapping[str, tuple[str, ...]]) -> None:
+        self.data = data
+        self.sources = sources
+        self.recorder = _Recorder()
+        self.tracked = {k: self._wrap(v, k) for k, v in data.items()}
+
+    def _wrap(self, value: Any, path: str) -> Any:
+        if isinstance(value, Mapping):
+            return Node(
+                {k: self._wrap(v, f"{path}.{k}") for k, v in value.items()}, path, self.recorder
+            )
+        return value
+
+    def answered(self, path: str) -> bool:
+        """True when every step of `path` exists and the value is not None or empty."""
+        value: Any = self.data
+        for part in path.split("."):
+            if not isinstance(value, Mapping) or part not in value:
+                return False
+            value = value[part]
+        return value is not None and value != [] and value != ""
+
+    def uses(self, paths: Iterable[str]) -> tuple[str, ...]:
+        """The recorded paths as provenance: derived values replaced by their sources, the
+        containers of a path read further left out."""
+        expanded: list[str] = []
+        for p in paths:
+            expanded.extend(self.sources.get(p, (p,)))
+        unique = list(dict.fromkeys(expanded))
+        leaves = [p for p in unique if not any(q.startswith(p + ".") for q in unique)]
+        return tuple(p for p in leaves if "." in p)
+
+
+@dataclass(frozen=True)
+class Rendered:
+    phrase: Phrase
+    text: str
+    uses: tuple[str, ...]
+
+
+def applicable(phrase: Phrase, scope: Scope) -> bool:
+    """Not a draft, every path its text and condition name is answered, and its `when` holds."""
+    if phrase.draft:
+        return False
+    text = analyse(phrase.text)
+    cond = analyse(phrase.when, expression=True) if phrase.when else None
+    if text.problems or (cond and cond.problems):
+        raise ReportWriterError(f"{phrase.where}不能使用：{(text.problems or cond.problems)[0]}")  # type: ignore[union-attr]
+    paths = [*text.paths, *(cond.paths if cond else ())]
+    if not all(scope.answered(p) for p in paths):
+        return False
+    return phrase.when is None or bool(_evaluate(phrase, scope))
+
+
+def candidates(bank: Phrasebank, slot: str, scope: Scope) -> list[Phrase]:
+    """The phrases that may fill `slot` for these answers, in the bank's order."""
+    return [p for p in bank.for_slot(slot) if applicable(p, scope)]
+
+
+def rank(phrases: Iterable[Phrase], seed: str) -> list[Phrase]:
+    """Phrases ordered by a stable hash of `seed` and their id (rendezvous hashing): adding or
+    removing one phrase never reorders the others."""
+
+    def score(p: Phrase) -> bytes:
+        return hashlib.sha256(f"{seed}\x1f{p.id}".encode()).digest()
+
+    return sorted(phrases, key=score, reverse=True)
+
+
+def render(phrase: Phrase, scope: Scope) -> Rendered:
+    """The phrase's text for these answers, with the answer keys and cells it read."""
+    template = _template(phrase)
+    scope.recorder.paths.clear()
+    if phrase.when:
+        _evaluate(phrase, scope)
+    chunks: list[str] = []
+    size = 0
+    try:
+        for chunk in template.generate(scope.tracked):
+            size += len(chunk)
+            if size > MAX_OUTPUT_CHARS:
+                raise ReportWriterError(
+                    f"{phrase.where}生成的文字超过{MAX_OUTPUT_CHARS}个字符，已停止"
+                )
+            chunks.append(chunk)
+    except ReportWriterError:
+        raise
+    except Exception as exc:  # untrusted text: any failure is the phrase's, named with its file
+        raise ReportWriterError(f"{phrase.where}无法生成文字：{_reason(exc)}") from None
+    text = " ".join("".join(chunks).split()) if "\n" in "".join(chunks) else "".join(chunks)
+    return Rendered(phrase, text.strip(), scope.uses(scope.recorder.paths))
+
+
+def _reason(exc: Exception) -> str:
+    from jinja2 import UndefinedError
+    from jinja2.exceptions import SecurityError
+
+    if isinstance(exc, UndefinedError):
+        return f"用到了未填写或不存在的项目（{exc.message}）"
+    if isinstance(exc, SecurityError):
+        return f"不安全的写法（{exc}）"
+    return f"{type(exc).__name__}: {exc}"
+
+
+def _template(phrase: Phrase) -> Template:
+    problems = analyse(phrase.text).problems
+    if problems:
+        raise ReportWriterError(f"{phrase.where}不能使用：{problems[0]}")
+    return _compile(phrase.text)
+
+
+@lru_cache(maxsize=4096)
+def _compile(source: str) -> Template:
+    return environment().from_string(source)
+
+
+def _evaluate(phrase: Phrase, scope: Scope) -> Any:
+    assert phrase.when is not None
+    problems = analyse(phrase.when, expression=True).problems
+    if problems:
+        raise ReportWriterError(f"{phrase.where}的条件 when 不能使用：{problems[0]}")
+    try:
+        return _compile_expression(phrase.when)(scope.tracked)
+    except Exception as exc:
+        raise ReportWriterError(f"{phrase.where}的条件 when 无法计算：{_reason(exc)}") from None
+
+
+@lru_cache(maxsize=4096)
+def _compile_expression(source: str) -> Callable[[Mapping[str, Any]], Any]:
+    from jinja2 import nodes
+
+    expr = _parse(source, expression=True)
+    assert isinstance(expr, nodes.Expr)
+    body = [nodes.Assign(nodes.Name("result", "store"), expr, lineno=1)]
+    template = environment().from_string(nodes.Template(body, lineno=1))
+
+    def evaluate(context: Mapping[str, Any]) -> Any:
+        ctx = template.new_context(dict(context))
+        for _ in template.root_render_func(ctx):
+            pass
+        return ctx.vars.get("result")
+
+    return evaluate
+
+
+# ---------------------------------------------------------------------------------------------
+# Lint
+
+
+@dataclass(frozen=True)
+class Vocabulary:
+    """What a phrase may name: slots (slot -> form) and the context paths as a tree whose leaves
+    are "scalar", "list" or ("records", field names)."""
+
+    slots: Mapping[str, str]
+    tree: Mapping[str, Any]
+
+    def kind(self, path: str) -> Any:
+        """The node at `path`, or None when no such path exists."""
+        node: Any = self.tree
+        for part in path.split("."):
+            if not isinstance(node, Mapping) or part not in node:
+                return None
+            node = node[part]
+        return node
+
+
+def lint_folders(dirs: Sequence[Path] = ()) -> list[Issue]:
+    """Lint the given phrase folders (each a layer), or the built-in phrasebank when none."""
+    from report_writer.narrative import vocabulary
+
+    layers = _named(dirs) if dirs else [(BUILTIN, resources.shipped_dir("phrasebank"))]
+    bank = read_phrasebank(layers)
+    vocab = vocabulary()
+    issues = list(bank.issues)
+    for layer in bank.layers:
+        for phrase in layer.phrases:
+            issues.extend(lint_phrase(phrase, vocab))
+    return issues
+
+
+def lint_phrase(phrase: Phrase, vocab: Vocabulary) -> list[Issue]:
+    """Everything wrong with one phrase: slot, template safety and syntax, names, punctuation."""
+    found: list[str] = []
+    form = vocab.slots.get(phrase.slot)
+    if form is None:
+        found.append(f"未知的段落（slot）“{phrase.slot}”")
+    for source, expression in ((phrase.text, False), (phrase.when, True)):
+        if source is None:
+            continue
+        label = "条件 when " if expression else ""
+        result = analyse(source, expression)
+        found.extend(f"{label}{p}" for p in result.problems)
+        found.extend(f"{label}{p}" for p in _names(result, vocab))
+    literal = _TAGS.sub("", phrase.text)
+    if _CJK.search(literal):
+        half = sorted(set(m.group() for m in _HALF_WIDTH.finditer(literal)))
+        if half:
+            found.append(
+                f"中文里用了半角标点 {' '.join(half)}，应使用全角标点（，；：？！（）“”。）"
+            )
+        found.extend(_balance(literal))
+    if form is not None:
+        found.extend(_form(phrase.text, form))
+    return [Issue(phrase.file, phrase.id, message) for message in found]
+
+
+def _names(result: Analysis, vocab: Vocabulary) -> list[str]:
+    problems = []
+    for path in result.paths:
+        if vocab.kind(path) is None:
+            problems.append(f"用到了答案定义中没有的项目“{path}”")
+    for path in result.loops:
+        kind = vocab.kind(path)
+        if kind is not None and kind != "list" and not (isinstance(kind, tuple)):
+            problems.append(f"“{path}”不是列表，不能用于循环")
+    for path, attribute in result.attributes:
+        kind = vocab.kind(path)
+        if isinstance(kind, tuple) and attribute not in kind[1]:
+            fields = "、".join(sorted(kind[1]))
+            problems.append(f"“{path}”的每一项没有“{attribute}”（可用：{fields}）")
+        elif kind == "list":
+            problems.append(f"“{path}”的每一项是文字，没有“{attribute}”")
+    return problems
+
+
+def _balance(literal: str) -> list[str]:
+    stack: list[str] = []
+    closers = {v: k for k, v in _PAIRS.items()}
+    for ch in literal:
+        if ch in _PAIRS:
+            stack.append(ch)
+        elif ch in closers:
+            if not stack or stack[-1] != closers[ch]:
+                return [f"引号或括号不配对：多出“{ch}”"]
+            stack.pop()
+    if stack:
+        return [f"引号或括号不配对：“{stack[-1]}”没有闭合"]
+    return []
+
+
+def _form(text: str, form: str) -> list[str]:
+    tail = text.rstrip()
+    if tail.endswith(("}}", "%}")):
+        return []  # ends with template output: the rendered end cannot be seen here
+    last = tail[-1:]
+    if form == "sentence" and last not in chinese.SENTENCE_ENDS:
+        return ["应为完整的句子，以“。”结尾"]
+    if form == "lead" and last != "：":
+        return ["是列举的引语，应以“：”结尾"]
+    if form == "item" and last in "。；，：、":
+        return [f"是列举中的一项，结尾不应有“{last}”（编号和标点由程序添加）"]
+    return []
