@@ -15,11 +15,14 @@ from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn, TextIO, TypeVar
+from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO, TypeVar
 
 import typer
 
 from report_writer.errors import ChecksFailed, ReportWriterError
+
+if TYPE_CHECKING:
+    from report_writer.check import CheckResult
 
 T = TypeVar("T")
 
@@ -47,20 +50,44 @@ def fail(exc: ReportWriterError) -> NoReturn:
 @app.command()
 def init(
     directory: Annotated[Path, typer.Argument(help="新工作区的文件夹")],
-    agency: Annotated[str, typer.Option("--agency", help="机关全称，如：某某区应急管理局")],
-    year: Annotated[int, typer.Option("--year", help="报告年度，如：2024")],
+    agency: Annotated[
+        str | None, typer.Option("--agency", help="机关全称，如：某某区应急管理局")
+    ] = None,
+    year: Annotated[int | None, typer.Option("--year", help="报告年度，如：2024")] = None,
     level: Annotated[
         Level, typer.Option("--level", help="机关类型：部门 / 人民政府 / 乡镇街道")
     ] = Level.department,
+    last: Annotated[
+        Path | None,
+        typer.Option(
+            "--from",
+            help="上年度的工作区或已发布的报告文件：预填机关、年度、上年结转、现行有效件数和上年问题",
+        ),
+    ] = None,
 ) -> None:
     """新建工作区：生成 report.yaml，三张统计表的每个单元格预填为0并附官方栏目名称。"""
     from report_writer.workspace import init_workspace
 
     try:
-        ws = init_workspace(directory, agency, year, level.value)
+        if last is not None:
+            if agency is not None or year is not None:
+                raise ReportWriterError(
+                    "使用 --from 时，机关和年度取自上年报告，不能再给 --agency 或 --year"
+                )
+            from report_writer.importer.previous import init_from
+
+            ws = init_from(directory, last)
+        elif agency is None or year is None:
+            raise ReportWriterError(
+                "请给出 --agency 机关全称 和 --year 报告年度，或用 --from 上年度的工作区或报告文件"
+            )
+        else:
+            ws = init_workspace(directory, agency, year, level.value)
     except ReportWriterError as exc:
         fail(exc)
     typer.echo(f"已新建工作区：{ws.path}")
+    if last is not None:
+        typer.echo(f"上年报告保存在 {ws.path / 'previous'}，已预填上年结转、现行有效件数和上年问题")
     typer.echo(f"下一步：编辑 {ws.report_path}，或运行 report-writer check {ws.path}")
 
 
@@ -75,7 +102,11 @@ def check(
         ),
     ],
     previous: Annotated[
-        Path | None, typer.Option("--previous", help="上年度的工作区，用于核对上年结转等")
+        Path | None,
+        typer.Option(
+            "--previous",
+            help="上年度的工作区或已发布的报告文件，用于核对上年结转等；不给时使用工作区中的 previous 文件夹",
+        ),
     ] = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="有提示（警告）时也以非零状态退出")
@@ -87,6 +118,7 @@ def check(
     给出多个工作区（或一个存放多个工作区的文件夹）时逐个核对，最后列出汇总表：机关、错误数、提示数。
     """
     from report_writer.check import check_workspace_report, find_workspaces
+    from report_writer.importer.previous import default_previous, load_previous
     from report_writer.workspace import load_report, open_workspace
 
     paths = find_workspaces(directories)
@@ -97,22 +129,81 @@ def check(
         return
     try:
         report = load_report(open_workspace(paths[0]))
-        last = load_report(open_workspace(previous)) if previous else None
+        last_path = previous or default_previous(paths[0])
+        last = load_previous(last_path) if last_path else None
     except ReportWriterError as exc:
         fail(exc)
-    result = check_workspace_report(report, paths[0], last, previous)
+    result = check_workspace_report(
+        report, paths[0], last.report if last else None, last.folder if last else None
+    )
     if as_json:
         typer.echo(json.dumps([f.to_json() for f in result.findings], ensure_ascii=False, indent=2))
     else:
         typer.echo(report.meta.title)
-        for f in result.findings:
-            label = "错误" if f.severity == "error" else "提示"
-            typer.echo(f"  {label} {f.code}  {f.message}")
-        if not result.findings:
-            typer.echo("  ✓ 各项勾稽关系核对无误")
-        typer.echo(f"共 {len(result.errors)} 处错误，{len(result.warnings)} 处提示。")
+        if last is not None:
+            typer.echo(f"（与上年报告 {last_path} 核对）")
+        print_findings(result)
     if result.failed(strict):
         raise typer.Exit(ChecksFailed.exit_code)
+
+
+def print_findings(result: CheckResult) -> None:
+    for f in result.findings:
+        label = "错误" if f.severity == "error" else "提示"
+        typer.echo(f"  {label} {f.code}  {f.message}")
+    if not result.findings:
+        typer.echo("  ✓ 各项勾稽关系核对无误")
+    typer.echo(f"共 {len(result.errors)} 处错误，{len(result.warnings)} 处提示。")
+
+
+@app.command("import")
+def import_(
+    source: Annotated[
+        Path,
+        typer.Argument(help="已发布的报告：网页文本（.txt）、HTML、Word（.docx）、PDF 或 Markdown"),
+    ],
+    out: Annotated[
+        Path | None,
+        typer.Option(
+            "-o",
+            "--out",
+            help="写入的工作区文件夹（默认：与文件同名的文件夹；仅 --check 时不写入）",
+        ),
+    ] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="报告年度（标题中没有时必须给出）")
+    ] = None,
+    agency: Annotated[
+        str | None, typer.Option("--agency", help="机关全称（标题中没有时必须给出）")
+    ] = None,
+    run_check: Annotated[
+        bool, typer.Option("--check", help="导入后立即核对勾稽关系（有错误时退出码为1）")
+    ] = False,
+) -> None:
+    """导入已发布的报告：读出标题、三张统计表和第一、五、六部分的文字，写成工作区。
+
+    读不出或有歧义的单元格留空（null），不猜测，全部列入导入记录 import-log.yaml。"""
+    from report_writer.importer.review import import_and_check
+
+    target = out if out is not None or run_check else Path(source.stem)
+    try:
+        outcome = import_and_check(source, target, year=year, agency=agency, run_check=run_check)
+    except ReportWriterError as exc:
+        fail(exc)
+    result = outcome.result
+    typer.echo(f"已读取：{result.agency}{result.year}年报告（{outcome.layout_label}）")
+    for entry in result.log:
+        if entry.kind != "blank":
+            typer.echo(f"  {entry}")
+    blanks = sum(1 for e in result.log if e.kind == "blank")
+    if blanks:
+        typer.echo(f"  另有{blanks}个单元格原文为“/”或空白，按空值（未知）导入")
+    if outcome.workspace is not None:
+        typer.echo(f"已写入工作区：{outcome.workspace.path}（导入记录见 import-log.yaml）")
+    if outcome.check is not None:
+        print_findings(outcome.check)
+        if outcome.check.failed():
+            raise typer.Exit(ChecksFailed.exit_code)
 
 
 def check_many(paths: list[Path], strict: bool, as_json: bool) -> None:

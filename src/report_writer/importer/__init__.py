@@ -1,0 +1,139 @@
+"""Read a published report back: `import_report(source)` gives its meta, table figures, the text of
+sections 一、五、六 and a log of everything it could not read for sure.
+
+Layouts (FORMAT.md, last section): one cell a line with " |" padding (`cells`), PDF text rows with
+figures spaced or run together (`pdftext`, `pdf`), OCR'd Markdown (`markdown`), HTML with real
+tables (`html`), Word (`docx`). Tables are read the same way for all (`tables`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+from report_writer.errors import InputError
+from report_writer.formats.spec import Format, format_for_year
+from report_writer.importer import cells, docx, html, markdown, pdf, pdftext
+from report_writer.importer.log import Log, LogEntry
+from report_writer.importer.split import Cell
+from report_writer.importer.tables import read_tables
+from report_writer.importer.text import guess_level, read_narrative, read_title
+from report_writer.importer.tokens import Line
+
+__all__ = ["ImportResult", "LogEntry", "import_report", "read_lines"]
+
+LAYOUT_LABELS: dict[str, str] = {
+    m.NAME: m.LABEL for m in (cells, pdftext, markdown, html, docx, pdf)
+}
+
+
+@dataclass
+class ImportResult:
+    source: Path
+    layout: str  # a key of LAYOUT_LABELS
+    agency: str
+    year: int
+    level: str
+    fmt: Format
+    cells: dict[tuple[str, str, str], Cell]  # every printed cell; None = "/" or not read
+    legacy: dict[str, dict[str, Cell]]  # 2019-format rows: "proactive.procurement" -> figures
+    narrative: dict[str, str]  # overview, problems, other
+    log: list[LogEntry] = field(default_factory=list)
+
+    def tables(self) -> dict[str, dict[str, dict[str, Any]]]:
+        """The figures nested as report.yaml holds them (legacy rows under their own keys)."""
+        nested: dict[str, dict[str, dict[str, Any]]] = {}
+        for spec in self.fmt.tables.values():
+            rows = nested.setdefault(spec.key, {})
+            for row, col in spec.cells():
+                value = self.cells.get((spec.key, row.key, col.key))
+                rows.setdefault(row.key, {})[col.key] = _plain(value)
+        for path, figures in self.legacy.items():
+            table, row_key = path.split(".")
+            nested[table][row_key] = {k: _plain(v) for k, v in figures.items()}
+        return nested
+
+    def report_data(self) -> dict[str, Any]:
+        """The report as a plain dict, ready for `model.parse_report`."""
+        return {
+            "meta": {
+                "agency": self.agency,
+                "year": self.year,
+                "level": self.level,
+                "format": self.fmt.id,
+            },
+            "tables": self.tables(),
+        }
+
+
+def _plain(value: Cell) -> Any:
+    if isinstance(value, Decimal):
+        return int(value) if value == value.to_integral_value() else float(value)
+    return value
+
+
+def read_lines(source: Path) -> tuple[str, list[Line]]:
+    """(layout, lines) of a published report, chosen by the file's suffix and content."""
+    if not source.is_file():
+        raise InputError(f"找不到要导入的文件“{source}”")
+    suffix = source.suffix.lower()
+    if suffix == ".docx":
+        return docx.NAME, docx.read(source)
+    if suffix == ".pdf":
+        return pdf.NAME, pdf.read(source)
+    if suffix == ".doc":
+        raise InputError(
+            f"{source} 是旧版 Word 文件（.doc），请用 Word 或 WPS“另存为”.docx 后再导入"
+        )
+    text = _decode(source)
+    if suffix in (".html", ".htm") or text.lstrip()[:200].lower().startswith(
+        ("<!doctype", "<html")
+    ):
+        return html.NAME, html.read(text)
+    if markdown.looks_like(text):
+        return markdown.NAME, markdown.read(text)
+    if cells.looks_like(text):
+        return cells.NAME, cells.read(text)
+    return pdftext.NAME, pdftext.read(text)
+
+
+def _decode(source: Path) -> str:
+    raw = source.read_bytes()
+    for encoding in ("utf-8-sig", "gb18030"):
+        try:
+            return raw.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise InputError(f"{source} 既不是 UTF-8 也不是 GBK 编码的文本，无法导入")
+
+
+def import_report(
+    source: str | Path, year: int | None = None, agency: str | None = None
+) -> ImportResult:
+    """Read a published report. `year` and `agency` override what the title says."""
+    path = Path(source)
+    layout, lines = read_lines(path)
+    title_agency, title_year = read_title(lines)
+    agency = agency or title_agency
+    year = year or title_year
+    if year is None:
+        raise InputError(f"无法从 {path} 的标题识别报告年度，请用 --year 指定")
+    if not agency:
+        raise InputError(f"无法从 {path} 的标题识别机关名称，请用 --agency 指定")
+    fmt = format_for_year(max(year, 2021))
+    log = Log()
+    tables = read_tables(lines, fmt, log)
+    return ImportResult(
+        source=path,
+        layout=layout,
+        agency=agency,
+        year=year,
+        level=guess_level(agency),
+        fmt=fmt,
+        cells=tables.cells,
+        legacy=tables.legacy,
+        narrative=read_narrative(lines, agency),
+        log=list(log),
+    )

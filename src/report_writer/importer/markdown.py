@@ -1,0 +1,33 @@
+"""OCR'd Markdown: tables as "| a | b |" lines whose header rows are often wrong, so the figures
+are taken by position (the last cells of a row), never by the header."""
+
+from __future__ import annotations
+
+import re
+
+from report_writer.importer.tokens import Line
+
+NAME = "markdown"
+LABEL = "OCR 识别的 Markdown"
+_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
+_BREAK = re.compile(r"<br\s*/?>", re.IGNORECASE)
+
+
+def looks_like(text: str) -> bool:
+    rows = [s for s in text.splitlines() if s.lstrip().startswith("|") and s.count("|") >= 3]
+    return len(rows) >= 5
+
+
+def read(text: str) -> list[Line]:
+    lines = []
+    for number, raw in enumerate(text.splitlines(), 1):
+        stripped = raw.strip()
+        if stripped.startswith("|"):
+            if _RULE.match(stripped):
+                continue
+            body = stripped[1:-1] if stripped.endswith("|") else stripped[1:]
+            cells = tuple(_BREAK.sub("", c).strip() for c in body.split("|"))
+            lines.append(Line(cells, number, grid=True))
+        else:
+            lines.append(Line((_BREAK.sub("", raw),), number))
+    return lines

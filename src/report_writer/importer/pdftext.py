@@ -1,0 +1,20 @@
+"""Text taken from a PDF: a table row a line, figures separated by spaces (or run together), long
+labels broken around the figures. Page numbers such as 「— 3 —」 are dropped."""
+
+from __future__ import annotations
+
+import re
+
+from report_writer.importer.tokens import Line
+
+NAME = "pdf-text"
+LABEL = "PDF 提取的文本"
+_PAGE_NUMBER = re.compile(r"^\s*(?:[-—－]+\s*\d+\s*[-—－]+|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)\s*$")
+
+
+def read(text: str) -> list[Line]:
+    return [
+        Line((raw,), number)
+        for number, raw in enumerate(text.splitlines(), 1)
+        if not _PAGE_NUMBER.match(raw)
+    ]

@@ -1,0 +1,156 @@
+"""Last year's report — a workspace or a published file — for this year's workspace.
+
+`init DIR --from LAST` keeps last year as the full workspace `DIR/previous/` and starts this year
+from it: meta, 上年结转 (= last year's 结转下年度 per column), the 现行有效 baseline and last year's
+problems for the 整改 question. `check` compares with `DIR/previous/` when no --previous is given.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from report_writer.errors import WorkspaceError
+from report_writer.model import Meta, Report, parse_report
+from report_writer.workspace import (
+    REPORT_FILE,
+    Workspace,
+    create_workspace,
+    load_report,
+    open_workspace,
+    parse_yaml,
+    read_text,
+    write_atomic,
+)
+
+PREVIOUS_DIR = "previous"
+# Files of last year's workspace copied into previous/ (report.yaml first).
+COPIED = (REPORT_FILE, "imported.yaml", "import-log.yaml", "draft.md")
+_ENUMERATED = re.compile(r"[一二三四五六七八九十]是([^；;。]+)")
+_MEASURES = ("对此", "改进", "下一步", "措施", "将")
+
+
+@dataclass(frozen=True)
+class Previous:
+    report: Report
+    folder: Path | None  # last year's workspace, when it is one
+    problems_text: str  # section 五 as published (imported), or "" when not known
+
+
+def load_previous(path: str | Path) -> Previous:
+    """Last year's report from a workspace folder or a published file."""
+    source = Path(path)
+    if source.is_dir():
+        ws = open_workspace(source)
+        imported = ws.path / "imported.yaml"
+        text = ""
+        if imported.is_file():
+            data = parse_yaml(read_text(imported), imported)
+            if isinstance(data, dict) and isinstance(data.get("problems"), str):
+                text = data["problems"]
+        return Previous(load_report(ws), ws.path, text)
+    from report_writer.importer import import_report
+
+    result = import_report(source)
+    return Previous(parse_report(result.report_data()), None, result.narrative["problems"])
+
+
+def default_previous(folder: Path) -> Path | None:
+    """`<ws>/previous` when the workspace has one."""
+    candidate = folder / PREVIOUS_DIR
+    return candidate if (candidate / REPORT_FILE).is_file() else None
+
+
+def last_year_problems(previous: Previous) -> list[str]:
+    """The problems last year's report named: from its answers, else from its section 五 text
+    (the 「一是…；二是…」 list before the measures)."""
+    from report_writer.answers import load_schema
+
+    answers = previous.report.answers.get("problems", {})
+    field = load_schema().field("problems.selected")
+    named = [field.choice_label(k) for k in answers.get("selected", [])]
+    named += list(answers.get("other", []))
+    if named or not previous.problems_text:
+        return named
+    for paragraph in previous.problems_text.split("\n"):
+        head = paragraph
+        for word in ("对此", "下一步", "改进措施"):
+            head = head.split(word, 1)[0]
+        found = [m.group(1).strip("，,、 ") for m in _ENUMERATED.finditer(head)]
+        if found:
+            return found
+    return []
+
+
+def init_from(directory: str | Path, last: str | Path) -> Workspace:
+    """A new workspace for the year after `last`, with last year kept in `previous/`."""
+    from report_writer.formats.spec import format_for_year
+    from report_writer.importer.write import report_text, write_workspace
+
+    target = Path(directory)
+    if (target / REPORT_FILE).exists():
+        raise WorkspaceError(f"“{directory}”已是工作区（已有 {REPORT_FILE}），未做改动")
+    previous = load_previous(last)
+    before = previous.report
+    meta = Meta(
+        agency=before.meta.agency,
+        year=before.meta.year + 1,
+        level=before.meta.level,
+        tier=before.meta.tier,
+    )
+    fmt = format_for_year(meta.year)
+    meta.format = fmt.id
+    text = report_text(meta, fmt, _carried(before), _answers(previous), note=_note(before))
+    keep = target / PREVIOUS_DIR
+    if previous.folder is not None:
+        _copy_workspace(previous.folder, keep)
+    else:
+        from report_writer.importer import import_report
+
+        write_workspace(import_report(last), keep)
+    return create_workspace(target, text)
+
+
+def _carried(before: Report) -> dict[str, dict[str, dict[str, Any]]]:
+    values = before.figures.values
+    spec = before.fmt.tables["applications"]
+    carried = {
+        c.key: values.get(("applications", "carried_forward", c.key))
+        for c in spec.columns
+        if not c.derived
+    }
+    proactive = {
+        row: {"in_force": values.get(("proactive", row, "in_force"))}
+        for row in ("regulations", "normative_documents")
+    }
+    return {"applications": {"carried_over": carried}, "proactive": proactive}
+
+
+def _answers(previous: Previous) -> dict[str, Any]:
+    problems = last_year_problems(previous)
+    if not problems:
+        return {}
+    return {"problems": {"last_year": [{"problem": p} for p in problems]}}
+
+
+def _note(before: Report) -> list[str]:
+    return [
+        f"由上年报告（{before.meta.title}）预填：上年结转＝上年“结转下年度继续办理”，现行有效件数＝上年"
+        "现行有效件数（请按本年制发、废止情况更新），上年度问题列于 answers.problems.last_year（请填写整改情况）。",
+        f"上年报告保存在 {PREVIOUS_DIR}/ 文件夹，check 会自动与之核对。",
+    ]
+
+
+def _copy_workspace(source: Path, target: Path) -> None:
+    if (target / REPORT_FILE).exists():
+        raise WorkspaceError(f"“{target}”已存在，未做改动")
+    try:
+        target.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise WorkspaceError(f"无法新建文件夹 {target}：{exc.strerror}") from exc
+    for name in COPIED:
+        path = source / name
+        if path.is_file():
+            write_atomic(target / name, path.read_bytes())

@@ -1,0 +1,257 @@
+"""Figures printed with no separator (``713000074`` for 71|3|0|0|0|0|74): the ways to cut them.
+
+`candidates` lists every way to read a row's tokens as its cells (no figure with a leading zero)
+that satisfies the sums lying inside the row (C1 for a row of 表三, C4–C6 for 表四). The search is
+bounded: a total is forced by its terms, a term is bounded by a known total, the last cell's total
+is tried as a suffix first, and a node budget stops a pathological row (`TooManySplits`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from report_writer.importer.tokens import Token
+
+Cell = int | Decimal | str | None  # str: printed, but not a valid figure (check C0 names it)
+NODE_BUDGET = 20_000
+MAX_CANDIDATES = 200
+
+
+class TooManySplits(Exception):
+    """The row has too many possible readings to list."""
+
+
+@dataclass(frozen=True)
+class LocalSum:
+    """terms add up to total; positions are cell indexes within the row."""
+
+    terms: tuple[int, ...]
+    total: int
+
+
+def atom(token: Token, decimal: bool) -> Cell:
+    """The figure one token stands for."""
+    if token.kind in ("null", "blank"):
+        return None
+    text = token.text
+    if decimal:
+        try:
+            return Decimal(text)
+        except InvalidOperation:
+            return text
+    return int(text) if text.isdigit() else text
+
+
+def direct(tokens: list[Token], decimals: list[bool]) -> tuple[Cell, ...]:
+    return tuple(atom(t, d) for t, d in zip(tokens, decimals, strict=True))
+
+
+def candidates(
+    tokens: list[Token], decimals: list[bool], sums: list[LocalSum], budget: int = NODE_BUDGET
+) -> tuple[list[tuple[Cell, ...]], bool]:
+    """Every reading of `tokens` as len(decimals) cells that satisfies `sums`, and whether the
+    sums took part: a row whose tokens can be cut only one way is read that way even when its
+    printed sums are wrong (check reports them), so `False` comes with that single reading."""
+    n = len(decimals)
+    if len(tokens) == n:
+        return [direct(tokens, decimals)], False
+    if len(tokens) > n:
+        return [], False
+    found = _Search(tokens, decimals, sums, budget).run()
+    if found or not sums:
+        return found, bool(sums)
+    try:
+        only = _Search(tokens, decimals, [], budget, limit=1).run()
+    except TooManySplits:
+        return [], True
+    return only, False
+
+
+@dataclass
+class _Piece:
+    digits: str | None  # a run of digits to cut, or None for a token read as one cell
+    token: Token
+
+
+@dataclass
+class _Search:
+    tokens: list[Token]
+    decimals: list[bool]
+    sums: list[LocalSum]
+    budget: int
+    limit: int = MAX_CANDIDATES
+    nodes: int = 0
+    found: list[tuple[Cell, ...]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        n = len(self.decimals)
+        self.values: list[Cell] = [None] * n
+        self.as_total = [[s for s in self.sums if s.total == i] for i in range(n)]
+        self.as_term = [[s for s in self.sums if i in s.terms] for i in range(n)]
+
+    def run(self) -> list[tuple[Cell, ...]]:
+        n = len(self.decimals)
+        pieces = [
+            _Piece(t.text if t.kind == "num" and t.text.isdigit() else None, t) for t in self.tokens
+        ]
+        last = pieces[-1]
+        if self.as_total[n - 1] and last.digits is not None and n > 1:
+            # The row ends with a total: try each suffix as its value, then cut the rest under it.
+            text = last.digits
+            for size in range(1, len(text)):
+                suffix = text[-size:]
+                if size > 1 and suffix[0] == "0":
+                    continue
+                self.values[n - 1] = self._number(suffix, n - 1)
+                head = [*pieces[:-1], _Piece(text[:-size], last.token)]
+                self._start(head, n - 1)
+            if len(pieces) > 1 and (len(text) == 1 or text[0] != "0"):
+                self.values[n - 1] = self._number(text, n - 1)
+                self._start(pieces[:-1], n - 1)
+        else:
+            self._start(pieces, n)
+        return self.found
+
+    def _start(self, pieces: list[_Piece], cells: int) -> None:
+        self.pieces = pieces
+        self.cells = cells
+        # When the row's total is known and every other cell is one of its terms, the digits left
+        # bound how much the cells left can still add up to.
+        prefixed = self.as_total[cells] if cells < len(self.decimals) else []
+        self.tail = next((s for s in prefixed if s.terms == tuple(range(cells))), None)
+        self.digits_from = [0] * (len(pieces) + 1)
+        self.atoms_from = [0] * (len(pieces) + 1)
+        for i in range(len(pieces) - 1, -1, -1):
+            digits = pieces[i].digits
+            self.digits_from[i] = self.digits_from[i + 1] + (len(digits) if digits else 0)
+            self.atoms_from[i] = self.atoms_from[i + 1] + (0 if digits else 1)
+        # Suffix tables: fewest and most cells the pieces from index i on can fill.
+        self.min_from = [0] * (len(pieces) + 1)
+        self.max_from = [0] * (len(pieces) + 1)
+        for i in range(len(pieces) - 1, -1, -1):
+            digits = pieces[i].digits
+            self.min_from[i] = self.min_from[i + 1] + 1
+            self.max_from[i] = self.max_from[i + 1] + (len(digits) if digits else 1)
+        if self.min_from[0] <= cells <= self.max_from[0]:
+            self._dfs(0, 0, 0)
+
+    def _number(self, digits: str, cell: int) -> Cell:
+        return Decimal(digits) if self.decimals[cell] else int(digits)
+
+    def _bounds(self, cell: int) -> tuple[int | None, int | None, bool]:
+        """(forced value, upper bound, impossible) for the cell from the sums it takes part in."""
+        forced: int | None = None
+        upper: int | None = None
+        for s in self.as_total[cell]:
+            if all(t < cell for t in s.terms):
+                terms = [self.values[t] for t in s.terms]
+                if all(isinstance(v, int) for v in terms):
+                    value = sum(terms)  # type: ignore[arg-type]
+                    if forced is not None and forced != value:
+                        return None, None, True
+                    forced = value
+        for s in self.as_term[cell]:
+            total = self.values[s.total]
+            known = s.total < cell or s.total == len(self.decimals) - 1
+            if not known or not isinstance(total, int):
+                continue
+            before = [self.values[t] for t in s.terms if t < cell]
+            if not all(isinstance(v, int) for v in before):
+                continue
+            room = total - sum(before)  # type: ignore[arg-type]
+            if room < 0:
+                return None, None, True
+            if cell == max(s.terms):
+                if forced is not None and forced != room:
+                    return None, None, True
+                forced = room
+            else:
+                upper = room if upper is None else min(upper, room)
+        return forced, upper, False
+
+    def _short(self, index: int, offset: int, cell: int) -> bool:
+        """True when the digits left cannot add up to what the known total still needs."""
+        assert self.tail is not None
+        total = self.values[self.tail.total]
+        before = self.values[:cell]
+        if not isinstance(total, int) or not all(isinstance(v, int) for v in before):
+            return False
+        room = total - sum(before)  # type: ignore[arg-type]
+        cells_left = self.cells - cell
+        digits_left = self.digits_from[index] - offset
+        if cells_left <= 0:
+            return room != 0
+        widest = digits_left - cells_left + 1  # one cell takes all digits but one for each other
+        narrowest = -(-digits_left // cells_left)  # some cell has at least this many digits
+        too_much = room > 10**widest - 1 + 9 * (cells_left - 1)
+        too_little = narrowest > 1 and room < 10 ** (narrowest - 1)
+        return too_much or too_little
+
+    def _fits(self, value: Cell, forced: int | None, upper: int | None) -> bool:
+        if not isinstance(value, int):
+            return True
+        return (forced is None or value == forced) and (upper is None or value <= upper)
+
+    def _dfs(self, index: int, offset: int, cell: int) -> None:
+        self.nodes += 1
+        if self.nodes > self.budget:
+            raise TooManySplits
+        if cell == self.cells:
+            if index == len(self.pieces):
+                self._accept()
+            return
+        if index == len(self.pieces):
+            return
+        piece = self.pieces[index]
+        if (
+            self.tail is not None
+            and not self.atoms_from[index]
+            and self._short(index, offset, cell)
+        ):
+            return
+        forced, upper, impossible = self._bounds(cell)
+        if impossible:
+            return
+        left = self.cells - cell - 1
+        if piece.digits is None:
+            value = atom(piece.token, self.decimals[cell])
+            if self._fits(value, forced, upper) and (
+                self.min_from[index + 1] <= left <= self.max_from[index + 1]
+            ):
+                self.values[cell] = value
+                self._dfs(index + 1, 0, cell + 1)
+            return
+        rest = len(piece.digits) - offset
+        for size in range(1, rest + 1):
+            part = piece.digits[offset : offset + size]
+            if size > 1 and part[0] == "0":
+                break
+            value = int(part)
+            if upper is not None and value > upper:
+                break
+            if forced is not None and value != forced:
+                if value > forced:
+                    break
+                continue
+            if size == rest:
+                low, high, nxt = self.min_from[index + 1], self.max_from[index + 1], (index + 1, 0)
+            else:
+                low = 1 + self.min_from[index + 1]
+                high = rest - size + self.max_from[index + 1]
+                nxt = (index, offset + size)
+            if not low <= left <= high:
+                continue
+            self.values[cell] = self._number(part, cell)
+            self._dfs(nxt[0], nxt[1], cell + 1)
+
+    def _accept(self) -> None:
+        for s in self.sums:
+            cells = [self.values[t] for t in s.terms]
+            total = self.values[s.total]
+            numbers = all(isinstance(v, int | Decimal) for v in [*cells, total])
+            if numbers and sum(cells) != total:  # type: ignore[arg-type]
+                return
+        self.found.append(tuple(self.values))
+        if len(self.found) > self.limit:
+            raise TooManySplits

@@ -1,0 +1,70 @@
+"""The words of a published report: agency and year from its title, and sections 一、五、六."""
+
+from __future__ import annotations
+
+import re
+
+from report_writer.importer.sections import labels, regions
+from report_writer.importer.tokens import Line
+
+_TITLE = [
+    re.compile(
+        r"(?P<agency>[^\d，。,：:（(]{2,40}?)(?P<year>(?:19|20)\d{2})年度?的?"
+        r"政府信息公开(?:工作)?(?:年度)?报告"
+    ),
+    re.compile(
+        r"(?P<year>(?:19|20)\d{2})年度?(?P<agency>[^\d，。,：:（(]{2,40}?)"
+        r"政府信息公开(?:工作)?(?:年度)?报告"
+    ),
+]
+_TITLE_LINES = 60
+_DATE = re.compile(r"^(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$")
+_TOWNSHIP = re.compile(r"(?:街道|街道办事处|乡|镇)(?:人民政府|办事处)?$")
+_GOVERNMENT = re.compile(r"人民政府|政府办公室|政府办公厅")
+
+
+def read_title(lines: list[Line]) -> tuple[str | None, int | None]:
+    """(agency, year) from the first title-like line (a title may break over two lines)."""
+    texts = ["".join(line.text.split()) for line in lines[:_TITLE_LINES] if not line.grid]
+    for i in range(len(texts)):
+        for joined in (texts[i], texts[i] + (texts[i + 1] if i + 1 < len(texts) else "")):
+            for pattern in _TITLE:
+                m = pattern.search(joined)
+                if m:
+                    agency = m.group("agency").strip('《》“”"').removeprefix("关于")
+                    return agency or None, int(m.group("year"))
+    return None, None
+
+
+def guess_level(agency: str) -> str:
+    """department, government or township, from the agency's name."""
+    if _TOWNSHIP.search(agency) or "街道办事处" in agency:
+        return "township"
+    if _GOVERNMENT.search(agency):
+        return "government"
+    return "department"
+
+
+def read_narrative(lines: list[Line], agency: str | None) -> dict[str, str]:
+    """The text of sections 一、五、六, a paragraph a line; the page's footer is left out."""
+    found = regions(lines)
+    noise = labels()["page_noise"]
+    result: dict[str, str] = {}
+    for key in ("overview", "problems", "other"):
+        paragraphs: list[str] = []
+        for i in found.get(key, range(0)):
+            line = lines[i]
+            if line.grid:
+                continue
+            text = line.text.strip()
+            if key == "other" and any(n in text for n in noise):
+                break
+            if text:
+                paragraphs.append(text)
+        if key == "other":
+            while paragraphs and (
+                _DATE.match("".join(paragraphs[-1].split())) or paragraphs[-1] == agency
+            ):
+                paragraphs.pop()
+        result[key] = "\n".join(paragraphs)
+    return result

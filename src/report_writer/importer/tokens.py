@@ -1,0 +1,81 @@
+"""Lines of a published report as tokens: label text, figures, "/" marks and blank cells.
+
+Every layout reader turns its source into `Line`s; this module turns a line into `Token`s the same
+way for all of them, so the table reader never needs to know where the text came from.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+NULL_MARKS = {"/", "\\", "-", "--", "—", "——"}
+# A label's own numbering ("1.属于国家秘密") is text, even when figures run into it ("00002.重复申请").
+_LABEL_NUMBER = r"[1-9][.、](?=[\u3400-\u9fff])"
+_PIECE = re.compile(
+    rf"(?P<label>{_LABEL_NUMBER})"
+    rf"|(?P<num>\d+?(?={_LABEL_NUMBER})|\d+(?:\.\d+)?)"
+    r"|(?P<text>[^\d]+)"
+)
+_SIGNED = re.compile(r"[+-]\d+")
+_QUOTES = str.maketrans("", "", "\"'“”‘’「」『』")
+
+
+def norm(text: str) -> str:
+    """Text as matched against labels: NFKC (full-width to half-width), no spaces, no quotes."""
+    return "".join(unicodedata.normalize("NFKC", text).split()).translate(_QUOTES)
+
+
+@dataclass(frozen=True)
+class Line:
+    """One line of the source. `grid` lines are rows of a real table (HTML, Word, Markdown, or the
+    cell-a-line text), whose empty cells are blank figures; other lines are free text."""
+
+    cells: tuple[str, ...]
+    number: int  # 1-based line (or table row) in the source, for the log
+    grid: bool = False
+
+    @property
+    def text(self) -> str:
+        return " ".join(c for c in self.cells if c.strip())
+
+
+@dataclass(frozen=True)
+class Token:
+    kind: str  # "text", "num" (digits, maybe several figures run together), "null" ("/"), "blank"
+    text: str
+    line: int
+
+    @property
+    def is_value(self) -> bool:
+        return self.kind != "text"
+
+
+def tokenize(line: Line) -> list[Token]:
+    tokens: list[Token] = []
+    for cell in line.cells:
+        content = unicodedata.normalize("NFKC", cell).strip()
+        if not content:
+            if line.grid:
+                tokens.append(Token("blank", "", line.number))
+            continue
+        for piece in content.split():
+            tokens.extend(_piece(piece, line.number))
+    return tokens
+
+
+def _piece(piece: str, number: int) -> list[Token]:
+    if piece in NULL_MARKS:
+        return [Token("null", piece, number)]
+    if _SIGNED.fullmatch(piece):
+        return [Token("num", piece, number)]
+    out: list[Token] = []
+    for m in _PIECE.finditer(piece):
+        kind = "num" if m.lastgroup == "num" else "text"
+        text = m.group()
+        if kind == "text" and out and out[-1].kind == "text":
+            out[-1] = Token("text", out[-1].text + text, number)
+        else:
+            out.append(Token(kind, text, number))
+    return out
