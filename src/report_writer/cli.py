@@ -274,6 +274,246 @@ def text_table(header: list[str], rows: list[list[str]], right: tuple[int, ...] 
     return lines
 
 
+PhrasebankOption = Annotated[
+    list[Path] | None,
+    typer.Option("--phrasebank", help="团队表述库文件夹（叠加在内置表述库之上），可给多个"),
+]
+
+
+@app.command()
+def build(
+    directory: Annotated[Path, typer.Argument(help="工作区文件夹")],
+    formats: Annotated[
+        str, typer.Option("--format", help="输出格式，以逗号分隔：md、html、docx")
+    ] = "md,html,docx",
+    out: Annotated[Path | None, typer.Option("--out", help="输出文件夹（默认为工作区）")] = None,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="核对发现错误或提示时不生成文件，退出码为1")
+    ] = False,
+    phrasebank: PhrasebankOption = None,
+) -> None:
+    """生成报告草稿 draft.md（可直接修改）、draft.html、draft.docx。
+
+    先核对统计表，有错误时列出并照常生成（--strict 时不生成）。draft.md 中有人工修改的部分保留不动，
+    HTML 和 Word 采用修改后的文字。
+    """
+    from report_writer.build import build as build_drafts
+
+    try:
+        result = build_drafts(directory, formats.split(","), out, strict, phrasebank or [])
+    except ReportWriterError as exc:
+        fail(exc)
+    for f in result.check.findings:
+        label = "错误" if f.severity == "error" else "提示"
+        typer.echo(f"  {label} {f.code}  {f.message}")
+    if result.stopped:
+        typer.echo("核对未通过（--strict），未生成文件。", err=True)
+        raise typer.Exit(ChecksFailed.exit_code)
+    for note in result.notes:
+        typer.echo(f"注意：{note}")
+    for path in result.written:
+        typer.echo(f"已生成：{path}")
+
+
+@app.command()
+def regenerate(
+    directory: Annotated[Path, typer.Argument(help="工作区文件夹")],
+    section: Annotated[
+        str, typer.Option("--section", help="要重新生成的部分：一、二、三、四、五、六 或 开头")
+    ],
+    force: Annotated[
+        bool, typer.Option("--force", help="丢弃这一部分的人工修改，完全按最新答案重写")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="只显示 draft.md 将如何变化（统一差异格式），不写文件")
+    ] = False,
+    phrasebank: PhrasebankOption = None,
+) -> None:
+    """按最新的答案和表述库重新生成 draft.md 的一个部分，其他部分一字不动，并重新生成 HTML 和 Word。
+
+    这一部分有人工修改时逐句三方合并：只改了一方的句子取改动后的文字；双方改了同一句时留下冲突标记。
+    """
+    from report_writer.build import regenerate as regenerate_region
+
+    try:
+        result = regenerate_region(directory, section, force, dry_run, phrasebank or [])
+    except ReportWriterError as exc:
+        fail(exc)
+    if dry_run:
+        typer.echo(result.diff or f"“{result.section}”没有变化。", nl=bool(not result.diff))
+        return
+    if not result.changed:
+        typer.echo(f"“{result.section}”没有变化。")
+    elif force:
+        typer.echo(f"已按最新答案重写“{result.section}”（人工修改已丢弃）。")
+    elif result.conflicts:
+        typer.echo(f"已重新生成“{result.section}”；合并人工修改时有{len(result.conflicts)}处冲突。")
+    elif result.merged:
+        typer.echo(f"已重新生成“{result.section}”，并合并了其中的人工修改。")
+    else:
+        typer.echo(f"已重新生成“{result.section}”。")
+    for path in result.written:
+        typer.echo(f"已生成：{path}")
+    if result.conflicts:
+        for message in result.conflicts:
+            typer.echo(f"冲突：{message}", err=True)
+        typer.echo("有冲突未解决，HTML 和 Word 暂未更新。", err=True)
+        raise typer.Exit(ChecksFailed.exit_code)
+
+
+@app.command()
+def explain(
+    directory: Annotated[Path, typer.Argument(help="工作区文件夹")],
+    section: Annotated[
+        str | None, typer.Option("--section", help="只看这一部分：一 至 六 或 开头")
+    ] = None,
+    phrasebank: PhrasebankOption = None,
+) -> None:
+    """逐句说明草稿的来源：表述编号、所在表述库，以及用到的答案和表格数字；人工写的句子标为“人工编辑”。"""
+    from report_writer.build import explain as explain_draft
+    from report_writer.document import FIXED
+
+    try:
+        regions = explain_draft(directory, section, phrasebank or [])
+    except ReportWriterError as exc:
+        fail(exc)
+    for region in regions:
+        typer.echo(region.name + ("（有人工修改）" if region.edited else ""))
+        for item in region.items:
+            if item.kind == "heading":
+                typer.echo(f"  【标题】{item.text}")
+                continue
+            if item.kind == "table":
+                typer.echo(f"  【表格】数字取自 report.yaml 的 tables.{item.text}，合计由工具计算")
+                continue
+            typer.echo(f"  “{item.text}”")
+            if not item.sources:
+                typer.echo("      人工编辑")
+            for src in item.sources:
+                origin = "固定表述" if src.layer == FIXED else f"表述 {src.phrase_id}（{src.layer}）"
+                uses = f" · 用到 {'、'.join(src.uses)}" if src.uses else ""
+                typer.echo(f"      {origin}{uses}")
+
+
+phrasebank_app = typer.Typer(
+    help="表述库：列出、查看、搜索、检查和添加第一、五、六部分的表述。",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(phrasebank_app, name="phrasebank")
+
+TeamFolders = Annotated[
+    list[Path] | None,
+    typer.Option("--phrasebank", help="团队表述库文件夹，叠加在内置表述库之上（可重复，后者优先）"),
+]
+
+
+@phrasebank_app.command("list")
+def phrasebank_list(
+    slot: Annotated[str | None, typer.Option("--slot", help="只列出这一段落的表述")] = None,
+    tag: Annotated[str | None, typer.Option("--tag", help="只列出带这一标签的表述")] = None,
+    folders: TeamFolders = None,
+) -> None:
+    """列出表述：编号、段落、所在表述库和开头文字。"""
+    from report_writer.phrasebank import list_phrases
+
+    try:
+        phrases = list_phrases(folders or [], slot=slot, tag=tag)
+    except ReportWriterError as exc:
+        fail(exc)
+    for p in phrases:
+        typer.echo(p.line)
+    typer.echo(f"共 {len(phrases)} 条表述。")
+
+
+@phrasebank_app.command("show")
+def phrasebank_show(
+    phrase_id: Annotated[str, typer.Argument(help="表述编号，如 requests.counts.plain")],
+    folders: TeamFolders = None,
+) -> None:
+    """显示一条表述的全文、所在文件和表述库。"""
+    from report_writer.phrasebank import show_phrase
+
+    try:
+        p = show_phrase(folders or [], phrase_id)
+    except ReportWriterError as exc:
+        fail(exc)
+    typer.echo(f"编号：{p.id}")
+    typer.echo(f"段落：{p.slot}")
+    typer.echo(f"表述库：{'内置' if p.layer == 'builtin' else p.layer}")
+    typer.echo(f"文件：{p.file}")
+    if p.when:
+        typer.echo(f"适用条件：{p.when}")
+    if p.tags:
+        typer.echo(f"标签：{'、'.join(p.tags)}")
+    if p.note:
+        typer.echo(f"说明：{p.note}")
+    if p.draft:
+        typer.echo("状态：草稿（不会被选用）")
+    typer.echo(f"正文：{p.text}")
+
+
+@phrasebank_app.command("search")
+def phrasebank_search(
+    words: Annotated[list[str], typer.Argument(help="要查找的词语（全部包含才算匹配）")],
+    folders: TeamFolders = None,
+) -> None:
+    """在编号、正文、标签和说明中查找表述。"""
+    from report_writer.phrasebank import list_phrases
+
+    try:
+        phrases = list_phrases(folders or [], words=words)
+    except ReportWriterError as exc:
+        fail(exc)
+    for p in phrases:
+        typer.echo(p.line)
+    typer.echo(f"找到 {len(phrases)} 条表述。")
+
+
+@phrasebank_app.command("lint")
+def phrasebank_lint(
+    folders: Annotated[
+        list[Path] | None, typer.Argument(help="要检查的表述库文件夹（不给时检查内置表述库）")
+    ] = None,
+) -> None:
+    """检查表述库：格式、重复编号、未知段落、未定义的答案、不安全的模板、标点。有问题时退出码为1。"""
+    from report_writer.phrasebank import lint_folders
+
+    try:
+        report = lint_folders(folders or [])
+    except ReportWriterError as exc:
+        fail(exc)
+    for issue in report.issues:
+        typer.echo(f"  {issue}")
+    if report.issues:
+        typer.echo(f"检查了 {report.phrases} 条表述，发现 {len(report.issues)} 处问题。")
+        raise typer.Exit(1)
+    typer.echo(f"✓ 检查了 {report.phrases} 条表述，未发现问题。")
+
+
+@phrasebank_app.command("add")
+def phrasebank_add(
+    slot: Annotated[str, typer.Option("--slot", help="所属段落，如 problems.timeliness")],
+    text: Annotated[str, typer.Option("--text", help="表述正文（可含 {{ 答案 }}）")],
+    to: Annotated[Path, typer.Option("--to", help="团队表述库文件夹")],
+    phrase_id: Annotated[
+        str | None, typer.Option("--id", help="编号（不给时自动生成；与内置编号相同即覆盖）")
+    ] = None,
+    when: Annotated[str | None, typer.Option("--when", help="适用条件，如 fees.notices == 0")] = None,
+    tags: Annotated[list[str] | None, typer.Option("--tag", help="标签（可重复）")] = None,
+) -> None:
+    """把一条表述检查后追加到团队表述库的文件中，保留文件原有的注释。"""
+    from report_writer.phrasebank import add_phrase
+
+    try:
+        added = add_phrase(to, slot, text, phrase_id=phrase_id, when=when, tags=tags or [])
+    except ReportWriterError as exc:
+        fail(exc)
+    typer.echo(f"已添加表述 {added.phrase.id} 到 {added.phrase.file}")
+    if added.overrides is not None:
+        typer.echo(f"（使用该表述库时，它将替代内置表述 {added.overrides.id}）")
+
+
 def main() -> None:
     """Entry point: the one place that exits. An unexpected exception is a defect in this tool;
     it is reported in one line (set REPORT_WRITER_DEBUG=1 for the traceback)."""

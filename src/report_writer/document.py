@@ -7,6 +7,11 @@ its provenance (phrase id, layer, the answers and cells it used) for `explain` a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from decimal import Decimal
+
+from report_writer.formats.figures import Value
+from report_writer.formats.spec import CellKey, TableSpec
+from report_writer.model import Report
 
 
 @dataclass(frozen=True)
@@ -48,6 +53,26 @@ class Table:
     rows: tuple[tuple[Cell, ...], ...]  # HTML-style: cells covered by a span are omitted
     header_rows: int = 0  # rows repeated on each page
 
+    def grid(self) -> list[tuple[int, int, Cell]]:
+        """Every cell with the (row, column) of its top-left corner in the full grid."""
+        placed: list[tuple[int, int, Cell]] = []
+        taken: set[tuple[int, int]] = set()
+        for r, row in enumerate(self.rows):
+            c = 0
+            for cell in row:
+                while (r, c) in taken:
+                    c += 1
+                placed.append((r, c, cell))
+                taken.update(
+                    (r + dr, c + dc) for dr in range(cell.rowspan) for dc in range(cell.colspan)
+                )
+                c += cell.colspan
+        return placed
+
+    @property
+    def width(self) -> int:
+        return sum(cell.colspan for cell in self.rows[0])
+
 
 Block = Heading | Paragraph | Table
 
@@ -67,5 +92,161 @@ class Section:
 @dataclass
 class Document:
     title: str
-    opening: Paragraph
+    opening: list[Paragraph]
     sections: list[Section]
+
+    def section(self, key_or_number: str) -> Section:
+        for s in self.sections:
+            if key_or_number in (s.key, s.number):
+                return s
+        raise KeyError(key_or_number)
+
+
+# The opening paragraph: the legal basis, the six parts, the statistical period, the contact.
+OPENING = (
+    "按照《中华人民共和国政府信息公开条例》（以下简称《条例》）规定，现公布《{title}》。",
+    "本报告由{parts}等六部分组成，内容涵盖{year}年1月1日至12月31日期间的政府信息公开工作情况。",
+    "如对本报告有疑问，请与{contact}联系。",
+)
+FIXED = "fixed"  # the layer of fixed text the tool writes itself (title, opening, tables)
+UNKNOWN = "/"  # how a cell of unknown value (None) is printed
+
+
+def build_document(report: Report, narrative: dict[str, list[Heading | Paragraph]]) -> Document:
+    """The whole report: title, opening, then sections 一 to 六 in the format's order.
+
+    `narrative` holds the blocks of the narrative sections keyed by section key ("overview",
+    "problems", "other"), as built by narrative.build_narrative.
+    """
+    sections = []
+    for spec in report.fmt.sections:
+        section = Section(spec.key, spec.number, spec.title)
+        if spec.kind == "table":
+            section.blocks.append(build_table(report, spec.key))
+        else:
+            section.blocks.extend(narrative.get(spec.key, []))
+        sections.append(section)
+    return Document(report.meta.title, [opening(report)], sections)
+
+
+def opening(report: Report) -> Paragraph:
+    meta = report.meta
+    values = {
+        "title": meta.title,
+        "parts": "、".join(s.title.replace("、", "和") for s in report.fmt.sections),
+        "year": meta.year,
+        "contact": meta.contact,
+    }
+    texts = OPENING if meta.contact else OPENING[:-1]
+    uses = ("meta.agency", "meta.year")
+    return Paragraph(
+        tuple(
+            Sentence(
+                t.format(**values), layer=FIXED, uses=uses + (("meta.contact",) if i == 2 else ())
+            )
+            for i, t in enumerate(texts)
+        )
+    )
+
+
+def cell_text(value: Value) -> str:
+    if value is None:
+        return UNKNOWN
+    if isinstance(value, Decimal):
+        return format(value.normalize(), "f")
+    return str(value)
+
+
+def build_table(report: Report, key: str) -> Table:
+    """A table of the format, cell for cell, with derived totals filled in."""
+    spec = report.fmt.tables[key]
+    values = report.figures.values
+    if len(spec.blocks) > 1:
+        return _block_table(spec, values)
+    if spec.corner is not None:
+        return _labelled_table(spec, values)
+    return _flat_table(spec, values)
+
+
+def _figure(values: dict[CellKey, Value], key: CellKey, colspan: int = 1) -> Cell:
+    return Cell(cell_text(values[key]), colspan=colspan, key=key)
+
+
+def _block_table(spec: TableSpec, values: dict[CellKey, Value]) -> Table:
+    """表二: a caption row per block, a header row 信息内容 | columns, then one row per item."""
+    width = 1 + max(len(b.columns) for b in spec.blocks)
+    rows: list[tuple[Cell, ...]] = []
+    for block in spec.blocks:
+        if block.caption:
+            rows.append((Cell(block.caption, colspan=width, header=True),))
+        span = (width - 1) // len(block.columns)
+        last = width - 1 - span * (len(block.columns) - 1)
+        spans = [span] * (len(block.columns) - 1) + [last]
+        rows.append(
+            (
+                Cell(spec.row_header or "", header=True),
+                *(
+                    Cell(c.label, colspan=s, header=True)
+                    for c, s in zip(block.columns, spans, strict=True)
+                ),
+            )
+        )
+        for row in block.rows:
+            rows.append(
+                (
+                    Cell(row.label),
+                    *(
+                        _figure(values, (spec.key, row.key, c.key), s)
+                        for c, s in zip(block.columns, spans, strict=True)
+                    ),
+                )
+            )
+    return Table(spec.key, tuple(rows), header_rows=0)
+
+
+def _column_header(spec: TableSpec, leaf_repeats: int) -> list[list[Cell]]:
+    """The header lines of the format; a line of column labels follows when the lowest header
+    cells cover more than one column each (表四: the labels repeat under each group)."""
+    lines = [
+        [Cell(h.label, rowspan=h.rows, colspan=h.span, header=True) for h in line]
+        for line in spec.column_header
+    ]
+    if any(h.span > 1 for h in spec.column_header[-1]):
+        lines.append(
+            [Cell(c.label, header=True) for _ in range(leaf_repeats) for c in spec.columns]
+        )
+    return lines
+
+
+def _labelled_table(spec: TableSpec, values: dict[CellKey, Value]) -> Table:
+    """表三: a corner over the label columns, row labels nested in spanning group cells."""
+    header = _column_header(spec, 1)
+    corner_rows, label_cols = spec.corner_span
+    header[0].insert(
+        0, Cell(spec.corner or "", rowspan=corner_rows, colspan=label_cols, header=True)
+    )
+    rows: list[tuple[Cell, ...]] = [tuple(line) for line in header]
+    spec_rows = spec.rows
+    for i, row in enumerate(spec_rows):
+        cells: list[Cell] = []
+        for depth, group in enumerate(row.groups):
+            prefix = row.groups[: depth + 1]
+            if i > 0 and spec_rows[i - 1].groups[: depth + 1] == prefix:
+                continue  # covered by the group cell of an earlier row
+            span = 0
+            for later in spec_rows[i:]:
+                if later.groups[: depth + 1] != prefix:
+                    break
+                span += 1
+            cells.append(Cell(group, rowspan=span))
+        cells.append(Cell(row.label, colspan=label_cols - len(row.groups)))
+        cells.extend(_figure(values, (spec.key, row.key, c.key)) for c in row.columns)
+        rows.append(tuple(cells))
+    return Table(spec.key, tuple(rows), header_rows=len(header))
+
+
+def _flat_table(spec: TableSpec, values: dict[CellKey, Value]) -> Table:
+    """表四: every row of the format printed side by side as one line of figures."""
+    header = _column_header(spec, len(spec.rows))
+    figures = tuple(_figure(values, (spec.key, r.key, c.key)) for r in spec.rows for c in r.columns)
+    return Table(spec.key, (*(tuple(line) for line in header), figures), header_rows=len(header))

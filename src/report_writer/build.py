@@ -1,0 +1,329 @@
+"""`build`, `regenerate` and `explain`: the Document from the report, kept in step with draft.md.
+
+build: check, generate, refresh every region of draft.md that nobody edited (edited ones are kept
+and named), write draft.md / draft.html / draft.docx. HTML and Word carry the reviewer's text of
+edited regions. regenerate: one region from the current answers, merged 3-way with the
+reviewer's edits; every other byte of draft.md stays. explain: where each sentence came from.
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from report_writer.check import CheckResult
+from report_writer.document import Document, build_document
+from report_writer.draft import (
+    DRAFT_FILE,
+    OPENING,
+    STATE_FILE,
+    Draft,
+    Generated,
+    Source,
+    apply_edits,
+    compose,
+    dump_state,
+    load_state,
+    merge3,
+    merged_text,
+    parse_draft,
+    region_texts,
+    replace_regions,
+    units,
+)
+from report_writer.errors import InputError, WorkspaceError
+from report_writer.model import Report
+from report_writer.workspace import Workspace, load_report, open_workspace, read_text, write_atomic
+
+FORMATS = ("md", "html", "docx")
+OUTPUT_NAMES = {"md": DRAFT_FILE, "html": "draft.html", "docx": "draft.docx"}
+TABLE_RE = re.compile(r'<table(?: data-table="([^"]*)")?')
+
+
+def parse_formats(names: Sequence[str]) -> list[str]:
+    """The output formats asked for ("md", "html,docx"), each once, in the order given; an
+    unknown one is an error."""
+    wanted = [n.strip().lower() for name in names for n in name.replace("，", ",").split(",")]
+    wanted = [n for n in wanted if n]
+    unknown = [n for n in wanted if n not in FORMATS]
+    if unknown or not wanted:
+        raise InputError(
+            f"未知的输出格式“{'、'.join(unknown)}”。可用：{'、'.join(FORMATS)}（以逗号分隔）"
+        )
+    return list(dict.fromkeys(wanted))
+
+
+def generate(report: Report, ws: Workspace, phrasebanks: Sequence[Path] = ()) -> Document:
+    """The Document as the answers and the phrasebank make it now."""
+    from report_writer.narrative import build_narrative
+    from report_writer.phrasebank import phrasebank_for
+
+    bank = phrasebank_for(report, ws.path, phrasebanks)
+    return build_document(report, build_narrative(report, bank))
+
+
+def _region_names(report: Report) -> dict[str, str]:
+    names = {OPENING: "开头（标题和导语）"}
+    names.update({s.number: s.heading for s in report.fmt.sections})
+    return names
+
+
+def _table_keys(report: Report) -> set[str]:
+    return {s.key for s in report.fmt.sections if s.kind == "table"}
+
+
+def _read_draft(ws: Workspace, report: Report) -> Draft | None:
+    path = ws.path / DRAFT_FILE
+    if not path.is_file():
+        return None
+    return parse_draft(path, read_text(path), list(_region_names(report)))
+
+
+def _export(doc: Document, fmt: str) -> str | bytes:
+    if fmt == "html":
+        from report_writer.render.html import render_html
+
+        return render_html(doc)
+    from report_writer.render.docx import render_docx
+
+    return render_docx(doc)
+
+
+@dataclass
+class BuildResult:
+    check: CheckResult
+    written: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # finished sentences for the user
+    stopped: bool = False  # --strict and the check failed: nothing was written
+
+
+def build(
+    path: Path,
+    formats: Sequence[str] = FORMATS,
+    out: Path | None = None,
+    strict: bool = False,
+    phrasebanks: Sequence[Path] = (),
+) -> BuildResult:
+    """Check the report, then write the drafts. A region of draft.md edited by hand is kept as
+    it is (HTML and Word carry the edited text); the others are refreshed from the answers."""
+    from report_writer.check import check_workspace_report
+    from report_writer.lock import locked
+
+    formats = parse_formats(formats)
+    ws = open_workspace(path)
+    report = load_report(ws)
+    result = BuildResult(check_workspace_report(report, ws.path))
+    if strict and result.check.failed(strict=True):
+        result.stopped = True
+        return result
+    target = Path(out) if out is not None else ws.path
+    if target.exists() and not target.is_dir():
+        raise WorkspaceError(f"无法输出到 {target}：这不是文件夹")
+    with locked(ws, "build"):
+        doc = generate(report, ws, phrasebanks)
+        fresh = region_texts(doc)
+        draft = _read_draft(ws, report)
+        names = _region_names(report)
+        state = dict(fresh)
+        if draft is None:
+            text = compose({n: (g.hash, g.text) for n, g in fresh.items()})
+        else:
+            old_state = load_state(ws.path)
+            refreshed = {}
+            for number, generated in fresh.items():
+                region = draft.regions[number]
+                if region.edited:
+                    state[number] = old_state.get(number) or Generated(region.text)
+                    result.notes.append(_kept_note(names[number], number, region.line, ws))
+                    if number != OPENING and report.fmt.section(number).kind == "table":
+                        result.notes.append(
+                            f"“{names[number]}”的表格在 HTML 和 Word 中按 report.yaml 的数字生成"
+                        )
+                else:
+                    refreshed[number] = (generated.hash, generated.text)
+            text = replace_regions(draft, refreshed)
+            doc = apply_edits(doc, parse_draft(draft.path, text, list(names)), _table_keys(report))
+        try:
+            target.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise WorkspaceError(f"无法新建文件夹 {target}：{exc.strerror}") from exc
+        for fmt in formats:
+            file = target / OUTPUT_NAMES[fmt]
+            write_atomic(file, text if fmt == "md" else _export(doc, fmt))
+            result.written.append(file)
+        if "md" in formats and target.resolve() == ws.path.resolve():
+            _save_state(ws, state)
+    return result
+
+
+def _kept_note(name: str, number: str, line: int, ws: Workspace) -> str:
+    return (
+        f"“{name}”（{DRAFT_FILE} 第{line}行起）有人工修改，已保留未覆盖；如需按最新答案重写这一部分，"
+        f"运行 report-writer regenerate {ws.path} --section {number}"
+    )
+
+
+def _save_state(ws: Workspace, state: dict[str, Generated]) -> None:
+    folder = ws.path / STATE_FILE.parent
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise WorkspaceError(f"无法新建文件夹 {folder}：{exc.strerror}") from exc
+    write_atomic(ws.path / STATE_FILE, dump_state(state))
+
+
+@dataclass
+class RegenerateResult:
+    section: str  # the region's name, e.g. 五、存在的主要问题及改进情况
+    diff: str  # unified diff of draft.md
+    changed: bool
+    merged: bool = False  # the reviewer's edits were merged into the new text
+    conflicts: list[str] = field(default_factory=list)  # one finished sentence per conflict
+    written: list[Path] = field(default_factory=list)
+
+
+def regenerate(
+    path: Path,
+    section: str,
+    force: bool = False,
+    dry_run: bool = False,
+    phrasebanks: Sequence[Path] = (),
+) -> RegenerateResult:
+    """Re-render one region of draft.md from the current answers and phrasebank; leave every
+    other byte as it was; merge the reviewer's edits of that region 3-way (base = the text last
+    generated); `force` drops the edits; `dry_run` only computes the diff. Rebuilds HTML, Word."""
+    from report_writer.lock import locked
+
+    ws = open_workspace(path)
+    report = load_report(ws)
+    names = _region_names(report)
+    number = _region_number(report, section, names)
+    with locked(ws, "regenerate"):
+        draft = _read_draft(ws, report)
+        if draft is None:
+            raise WorkspaceError(
+                f"{ws.path / DRAFT_FILE} 还不存在：请先运行 report-writer build {ws.path}"
+            )
+        doc = generate(report, ws, phrasebanks)
+        fresh = region_texts(doc)
+        new = fresh[number]
+        region = draft.regions[number]
+        state = load_state(ws.path)
+        result = RegenerateResult(names[number], "", False)
+        body = new.text
+        if region.edited and not force:
+            base = state.get(number)
+            if base is None or base.hash != region.hash:
+                base = Generated("")  # the last generated text is lost: every change conflicts
+            body, lines = merged_text(merge3(base.text, region.text, new.text))
+            result.merged = True
+            for at in lines:
+                line = region.line + at
+                result.conflicts.append(
+                    f"“{names[number]}”（{DRAFT_FILE} 第{line}行）：审阅人修改的文字与重新生成的文字"
+                    "冲突，请保留其一，删去另一段和标记行后运行 report-writer build"
+                )
+        text = replace_regions(draft, {number: (new.hash, body)})
+        result.changed = text != draft.text
+        result.diff = "".join(
+            difflib.unified_diff(
+                draft.text.splitlines(keepends=True),
+                text.splitlines(keepends=True),
+                f"{DRAFT_FILE}（现在）",
+                f"{DRAFT_FILE}（重新生成“{number}”后）",
+            )
+        )
+        if dry_run:
+            return result
+        write_atomic(draft.path, text)
+        result.written.append(draft.path)
+        state = {n: state.get(n) or fresh[n] for n in fresh} | {number: new}
+        _save_state(ws, state)
+        if result.conflicts:
+            return result  # HTML and Word wait until the conflicts are resolved
+        doc = apply_edits(doc, parse_draft(draft.path, text, list(names)), _table_keys(report))
+        for fmt in ("html", "docx"):
+            file = ws.path / OUTPUT_NAMES[fmt]
+            write_atomic(file, _export(doc, fmt))
+            result.written.append(file)
+    return result
+
+
+def _region_number(report: Report, section: str, names: dict[str, str]) -> str:
+    wanted = section.strip().rstrip("、")
+    for number in names:
+        if wanted == number:
+            return number
+    for s in report.fmt.sections:
+        if wanted in (s.key, s.heading, s.title):
+            return s.number
+    if wanted == "opening":
+        return OPENING
+    choices = "、".join(names)
+    raise InputError(f"没有“{section}”这一部分。可选：{choices}")
+
+
+@dataclass(frozen=True)
+class Explained:
+    text: str
+    sources: tuple[Source, ...]  # empty: written by hand
+    kind: str = "sentence"  # "sentence", "heading", or "table" (text: the table's key)
+
+
+@dataclass(frozen=True)
+class ExplainedRegion:
+    number: str
+    name: str
+    edited: bool
+    items: list[Explained]
+
+
+def explain(
+    path: Path, section: str | None = None, phrasebanks: Sequence[Path] = ()
+) -> list[ExplainedRegion]:
+    """For every sentence of the draft (draft.md when it exists, else a fresh generation): the
+    phrase id, its layer and the answers or cells it used; none for hand-written sentences."""
+    ws = open_workspace(path)
+    report = load_report(ws)
+    names = _region_names(report)
+    wanted = _region_number(report, section, names) if section else None
+    draft = _read_draft(ws, report)
+    state = load_state(ws.path) if draft else {}
+    fresh = region_texts(generate(report, ws, phrasebanks)) if draft is None else {}
+    regions = []
+    for number, name in names.items():
+        if wanted and number != wanted:
+            continue
+        if draft is not None:
+            text, edited = draft.regions[number].text, draft.regions[number].edited
+            generated = state.get(number) or Generated("")
+        else:
+            text, edited, generated = fresh[number].text, False, fresh[number]
+        regions.append(ExplainedRegion(number, name, edited, _explained(text, generated)))
+    return regions
+
+
+def _explained(text: str, generated: Generated) -> list[Explained]:
+    items = []
+    in_table = False
+    for line in text.replace("\r\n", "\n").split("\n"):
+        stripped = line.strip()
+        table = TABLE_RE.match(stripped)
+        if table:
+            in_table = True
+            items.append(Explained(table.group(1), (), "table"))
+        if in_table:
+            in_table = "</table>" not in stripped
+            continue
+        if not stripped or stripped.startswith("<!--"):
+            continue
+        if stripped.startswith("#"):
+            items.append(Explained(stripped.lstrip("#").strip(), (), "heading"))
+            continue
+        for unit in units(stripped):
+            if unit.strip():
+                items.append(Explained(unit, generated.sources.get(unit, ())))
+    return items

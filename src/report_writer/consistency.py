@@ -1,0 +1,229 @@
+"""The draft against the tables and last year's draft (FORMAT.md H4, H5, H8).
+
+Run by `check` when the workspace has a draft.md: a reviewer may have changed a figure in the
+narrative (“9件” to “10件”), written that no 行政复议 happened while 表四 counts some, left
+last year's sentences in place, or dropped the 信息处理费 from section 六. The patterns are data
+(consistency.yaml).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from report_writer.document import Paragraph
+from report_writer.draft import DRAFT_FILE, OPENING, Draft, parse_blocks, parse_draft
+from report_writer.errors import ReportWriterError
+from report_writer.formats.checks import Finding, fmt_number
+from report_writer.model import Report
+
+RULES_FILE = Path(__file__).resolve().parent / "consistency.yaml"
+
+
+@cache
+def load_rules() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.load(
+        RULES_FILE.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader
+    )
+    return data
+
+
+@cache
+def _compiled(pattern: str) -> re.Pattern[str]:
+    return re.compile(pattern)
+
+
+@dataclass(frozen=True)
+class Said:
+    """One sentence of a narrative section of draft.md."""
+
+    section: str  # the section's heading, e.g. 一、总体情况
+    key: str
+    text: str
+    line: int
+
+
+def sentences(report: Report, draft: Draft) -> list[Said]:
+    result = []
+    for spec in report.fmt.sections:
+        if spec.kind != "narrative":
+            continue
+        region = draft.regions[spec.number]
+        _, blocks = parse_blocks(region.text)
+        at = region.start
+        for block in blocks:
+            if not isinstance(block, Paragraph):
+                continue
+            for s in block.sentences:
+                if not s.text.strip():
+                    continue
+                found = draft.text.find(s.text, at, region.end)
+                if found >= 0:
+                    at = found
+                result.append(Said(spec.heading, spec.key, s.text, draft.line_of(at)))
+    return result
+
+
+def _cell_sum(report: Report, cells: list[str]) -> int | Decimal | None:
+    values = []
+    for name in cells:
+        table, row, column = name.split(".")
+        value = report.figures.values.get((table, row, column))
+        if value is None:
+            return None
+        values.append(value)
+    return sum(values)
+
+
+def _cells_label(report: Report, rule: dict[str, Any]) -> str:
+    if rule.get("label"):
+        return str(rule["label"])
+    table, row, column = rule["cells"][0].split(".")
+    return report.fmt.cell_label((table, row, column))
+
+
+def _finding(code: str, message: str, rule: dict[str, Any], values: dict[str, Any]) -> Finding:
+    table, row, column = rule["cells"][0].split(".") if rule.get("cells") else (None, None, None)
+    single = len(rule.get("cells", [])) == 1
+    return Finding(
+        code=code,
+        severity="warning",
+        message=message,
+        table=table,
+        row=row if single else None,
+        column=column if single else None,
+        values=values,
+    )
+
+
+def figures_agree(report: Report, said: list[Said]) -> Iterator[Finding]:
+    """H4: every figure the narrative states about a table quantity equals the table."""
+    for rule in load_rules()["figures"]:
+        expected = _cell_sum(report, rule["cells"])
+        if expected is None:
+            continue
+        for s in said:
+            stated = {
+                int(m.group("n")) for p in rule["patterns"] for m in _compiled(p).finditer(s.text)
+            }
+            for n in sorted(stated):
+                if n == expected:
+                    continue
+                yield _finding(
+                    "H4",
+                    f"{DRAFT_FILE} 第{s.line}行（{s.section}）“{s.text}”写的是{n}件，"
+                    f"但{_cells_label(report, rule)}为{fmt_number(expected)}",
+                    rule,
+                    {"sentence": s.text, "stated": n, "table": expected, "line": s.line},
+                )
+
+
+def none_happened(report: Report, said: list[Said]) -> Iterator[Finding]:
+    """H5: the narrative says no 复议/诉讼 happened while 表四 counts some."""
+    for rule in load_rules()["none_happened"]:
+        total = _cell_sum(report, rule["cells"])
+        if not total:
+            continue
+        for s in said:
+            if any(_compiled(p).search(s.text) for p in rule["patterns"]):
+                yield _finding(
+                    "H5",
+                    f"{DRAFT_FILE} 第{s.line}行（{s.section}）“{s.text}”说没有{rule['what']}，"
+                    f"但表四的{rule['what']}总计为{fmt_number(total)}件",
+                    rule,
+                    {"sentence": s.text, "table": total, "line": s.line},
+                )
+
+
+def repeats(report: Report, said: list[Said], last_year: list[Said]) -> Iterator[Finding]:
+    """H8: sentences of 一 or 五 taken over unchanged from last year's draft."""
+    spec = load_rules()["repeats"]
+    before = {(s.key, s.text.strip()) for s in last_year}
+    for key in spec["sections"]:
+        same = [
+            s
+            for s in said
+            if s.key == key
+            and len(s.text.strip()) >= spec["min_chars"]
+            and (key, s.text.strip()) in before
+        ]
+        if same:
+            first = same[0]
+            yield Finding(
+                code="H8",
+                severity="warning",
+                message=(
+                    f"{first.section}有{len(same)}句与上年度报告完全相同，如 {DRAFT_FILE} 第{first.line}行"
+                    f"“{first.text}”。请按本年度的实际情况更新"
+                ),
+                values={"section": key, "sentences": [s.text for s in same]},
+            )
+
+
+def fee_reported(report: Report, said: list[Said]) -> Iterator[Finding]:
+    """H8: a 信息处理费 was charged (answers), but section 六 does not say so."""
+    spec = load_rules()["fees"]
+    charged = {}
+    for name in spec["charged"]:
+        group, _, key = name.partition(".")
+        value = report.answers.get(group, {}).get(key)
+        if value:
+            charged[name] = value
+    if not charged:
+        return
+    six = [s for s in said if s.key == spec["section"]]
+    heading = report.fmt.section(spec["section"]).heading
+    mentions = [s for s in six if spec["mention"] in s.text]
+    denials = [s for s in mentions if _compiled(spec["denial"]).search(s.text)]
+    if mentions and not denials:
+        return
+    if denials:
+        message = (
+            f"{DRAFT_FILE} 第{denials[0].line}行（{heading}）“{denials[0].text}”说未收取信息处理费，"
+            "但答案中记有收费"
+        )
+    else:
+        message = f"答案中记有收取信息处理费，但 {DRAFT_FILE} 的“{heading}”没有提到信息处理费"
+    shown = "、".join(f"{k}={fmt_number(v)}" for k, v in charged.items())
+    yield Finding(
+        code="H8", severity="warning", message=f"{message}（{shown}）", values={"answers": charged}
+    )
+
+
+def check_draft(report: Report, draft: Draft, previous: Draft | None = None) -> list[Finding]:
+    said = sentences(report, draft)
+    findings = [*figures_agree(report, said), *none_happened(report, said)]
+    if previous is not None:
+        findings.extend(repeats(report, said, sentences(report, previous)))
+    findings.extend(fee_reported(report, said))
+    return findings
+
+
+def _draft_of(report: Report, folder: Path) -> Draft | None:
+    from report_writer.workspace import read_text
+
+    path = folder / DRAFT_FILE
+    if not path.is_file():
+        return None
+    numbers = [OPENING, *(s.number for s in report.fmt.sections)]
+    return parse_draft(path, read_text(path), numbers)
+
+
+def draft_findings(report: Report, folder: Path, previous: Path | None = None) -> list[Finding]:
+    """The draft checks of a workspace; none when it has no draft.md. A draft.md that cannot be
+    read is itself a finding (the table checks still run)."""
+    try:
+        draft = _draft_of(report, folder)
+        if draft is None:
+            return []
+        last = _draft_of(report, previous) if previous else None
+    except ReportWriterError as exc:
+        return [Finding("H4", "warning", f"无法核对草稿与统计表是否一致：{exc.message}")]
+    return check_draft(report, draft, last)

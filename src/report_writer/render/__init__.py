@@ -1,0 +1,1 @@
+"""Renderers: each turns a Document into one output format and decides no content."""

@@ -1,0 +1,263 @@
+"""Word: the 公文 layout of templates/docx-layout.yaml, built with python-docx.
+
+Every run carries its East-Asian font in `w:eastAsia` (setting only the Latin name leaves Chinese
+text in the default font); tables have real merged cells (`w:gridSpan`, `w:vMerge`) and repeated
+header rows (`w:tblHeader`); the footer holds the page number as 「— 1 —」 (a PAGE field).
+
+Styles, page and footer go through python-docx; the body is written as WordprocessingML and
+parsed once, since python-docx's cell and style look-ups are quadratic in the table size.
+"""
+
+from __future__ import annotations
+
+import io
+from functools import cache
+from typing import Any
+from xml.sax.saxutils import escape, quoteattr
+
+import yaml
+
+from report_writer.document import Cell, Document, Heading, Paragraph, Table
+from report_writer.resources import shipped_dir
+
+LAYOUT = "docx-layout.yaml"
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+HEADING_STYLES = {1: "heading1", 2: "heading2", 3: "heading3"}
+ALIGN = {"center": "center", "left": "left", "right": "right", "justify": "both"}
+TWIPS_PER_MM = 1440 / 25.4
+
+
+@cache
+def load_layout() -> dict[str, Any]:
+    path = shipped_dir("templates") / LAYOUT
+    data: dict[str, Any] = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    return data
+
+
+def render_docx(doc: Document) -> bytes:
+    import docx
+    from docx.oxml import parse_xml
+
+    layout = load_layout()
+    word = docx.Document()
+    _page(word, layout)
+    for name, spec in layout["styles"].items():
+        _style(word, name, spec, layout)
+    _font_fallbacks(word, layout)
+
+    xml = Writer(layout)
+    xml.paragraph("title", [doc.title])
+    for p in doc.opening:
+        xml.paragraph("body", [s.text for s in p.sentences])
+    for section in doc.sections:
+        xml.paragraph("heading1", [section.heading])
+        for block in section.blocks:
+            if isinstance(block, Heading):
+                xml.paragraph(HEADING_STYLES[block.level], [block.text])
+            elif isinstance(block, Paragraph):
+                xml.paragraph("body", [s.text for s in block.sentences])
+            else:
+                xml.table(block)
+    body = word.element.body
+    sect = body[-1]  # the section properties stay last
+    for element in parse_xml(f'<w:body xmlns:w="{W}">{"".join(xml.parts)}</w:body>'):
+        sect.addprevious(element)
+    _page_numbers(word, layout)
+    buffer = io.BytesIO()
+    word.save(buffer)
+    return buffer.getvalue()
+
+
+def style_id(name: str) -> str:
+    return f"RW{name.capitalize()}"
+
+
+class Writer:
+    """Collects the body as WordprocessingML fragments."""
+
+    def __init__(self, layout: dict[str, Any]) -> None:
+        self.layout = layout
+        self.parts: list[str] = []
+
+    def run(self, kind: str, text: str) -> str:
+        spec = self.layout["styles"][kind]
+        latin = quoteattr(self.layout["latin_font"])
+        half_points = round(spec["size_pt"] * 2)
+        bold = "<w:b/><w:bCs/>" if spec.get("bold") else ""
+        return (
+            f"<w:r><w:rPr><w:rFonts w:ascii={latin} w:hAnsi={latin} w:cs={latin} "
+            f"w:eastAsia={quoteattr(spec['font'])}/>{bold}"
+            f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>'
+            f'<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+        )
+
+    def paragraph_xml(self, kind: str, texts: list[str], align: str | None = None) -> str:
+        jc = f'<w:jc w:val="{ALIGN[align]}"/>' if align else ""
+        runs = "".join(self.run(kind, t) for t in texts)
+        return f'<w:p><w:pPr><w:pStyle w:val="{style_id(kind)}"/>{jc}</w:pPr>{runs}</w:p>'
+
+    def paragraph(self, kind: str, texts: list[str]) -> None:
+        self.parts.append(self.paragraph_xml(kind, texts))
+
+    def table(self, table: Table) -> None:
+        """Real merged cells: a span starts with gridSpan/vMerge="restart"; the cells it covers
+        below carry vMerge (continue), as Word writes them."""
+        widths = self.layout["tables"].get(table.key) or [156 / table.width] * table.width
+        twips = [round(mm * TWIPS_PER_MM) for mm in widths]
+        grid = table.grid()
+        height = max(r + cell.rowspan for r, _, cell in grid)
+        starts = {(r, c): cell for r, c, cell in grid}
+        covered: dict[tuple[int, int], Cell] = {}
+        for r, c, cell in grid:
+            for dr in range(1, cell.rowspan):
+                covered[(r + dr, c)] = cell
+        border = "".join(
+            f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
+            for side in ("top", "left", "bottom", "right", "insideH", "insideV")
+        )
+        rows = []
+        for r in range(height):
+            header = '<w:tblHeader w:val="true"/>' if r < table.header_rows else ""
+            cells = []
+            c = 0
+            while c < table.width:
+                here = starts.get((r, c)) or covered.get((r, c))
+                if here is None:  # a ragged row: fill it so Word's grid stays whole
+                    cells.append(self._tc(twips[c], 1, "", ""))
+                    c += 1
+                    continue
+                width = sum(twips[c : c + here.colspan])
+                if (r, c) in starts:
+                    merge = '<w:vMerge w:val="restart"/>' if here.rowspan > 1 else ""
+                    label = not here.header and here.key is None
+                    content = self.paragraph_xml(
+                        "table", [here.text], "left" if label else "center"
+                    )
+                else:
+                    merge = "<w:vMerge/>"
+                    content = self.paragraph_xml("table", [])
+                cells.append(self._tc(width, here.colspan, merge, content))
+                c += here.colspan
+            rows.append(f"<w:tr><w:trPr><w:cantSplit/>{header}</w:trPr>{''.join(cells)}</w:tr>")
+        columns = "".join(f'<w:gridCol w:w="{t}"/>' for t in twips)
+        self.parts.append(
+            f'<w:tbl><w:tblPr><w:tblW w:w="{sum(twips)}" w:type="dxa"/><w:jc w:val="center"/>'
+            f'<w:tblBorders>{border}</w:tblBorders><w:tblLayout w:type="fixed"/>'
+            '<w:tblCellMar><w:left w:w="57" w:type="dxa"/><w:right w:w="57" w:type="dxa"/>'
+            f"</w:tblCellMar></w:tblPr><w:tblGrid>{columns}</w:tblGrid>{''.join(rows)}</w:tbl>"
+        )
+        self.parts.append(f'<w:p><w:pPr><w:pStyle w:val="{style_id("body")}"/></w:pPr></w:p>')
+
+    @staticmethod
+    def _tc(width: int, colspan: int, merge: str, content: str) -> str:
+        span = f'<w:gridSpan w:val="{colspan}"/>' if colspan > 1 else ""
+        return (
+            f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{span}{merge}'
+            f'<w:vAlign w:val="center"/></w:tcPr>{content or "<w:p/>"}</w:tc>'
+        )
+
+
+def _page(word: Any, layout: dict[str, Any]) -> None:
+    from docx.shared import Mm
+
+    page = layout["page"]
+    section = word.sections[0]
+    section.page_width, section.page_height = Mm(page["width_mm"]), Mm(page["height_mm"])
+    section.top_margin, section.bottom_margin = Mm(page["top_mm"]), Mm(page["bottom_mm"])
+    section.left_margin, section.right_margin = Mm(page["left_mm"]), Mm(page["right_mm"])
+    section.footer_distance = Mm(page["footer_mm"])
+
+
+def _style(word: Any, name: str, spec: dict[str, Any], layout: dict[str, Any]) -> None:
+    from docx.enum.style import WD_STYLE_TYPE
+    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
+    from docx.oxml.ns import qn
+    from docx.shared import Pt
+
+    style = word.styles.add_style(spec["word_name"], WD_STYLE_TYPE.PARAGRAPH)
+    style.style_id = style_id(name)
+    style.base_style = word.styles["Normal"]
+    style.quick_style = True
+    style.font.size = Pt(spec["size_pt"])
+    style.font.bold = bool(spec.get("bold"))
+    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
+    for slot in ("w:ascii", "w:hAnsi", "w:cs"):
+        fonts.set(qn(slot), layout["latin_font"])
+    fonts.set(qn("w:eastAsia"), spec["font"])
+    fmt = style.paragraph_format
+    fmt.space_before, fmt.space_after = Pt(0), Pt(spec.get("space_after_pt", 0))
+    fmt.keep_with_next = bool(spec.get("keep_with_next"))
+    if "line_spacing_pt" in spec:
+        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
+        fmt.line_spacing = Pt(spec["line_spacing_pt"])
+    else:
+        fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+    chars = spec.get("first_line_indent_chars", 0)
+    fmt.first_line_indent = Pt(chars * spec["size_pt"])
+    if chars:
+        style.element.get_or_add_pPr().get_or_add_ind().set(
+            qn("w:firstLineChars"), str(chars * 100)
+        )
+    align = spec.get("align", "justify")
+    fmt.alignment = {
+        "center": WD_ALIGN_PARAGRAPH.CENTER,
+        "left": WD_ALIGN_PARAGRAPH.LEFT,
+        "right": WD_ALIGN_PARAGRAPH.RIGHT,
+        "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
+    }[align]
+    if name in HEADING_STYLES.values():  # listed in Word's navigation pane
+        level = style.element.get_or_add_pPr().get_or_add_outlineLvl()
+        level.set(qn("w:val"), str(int(name[-1]) - 1))
+
+
+def _page_numbers(word: Any, layout: dict[str, Any]) -> None:
+    """「— 1 —」 in the footer: a PAGE field; odd pages at one side, even pages at the other."""
+    from docx.oxml import parse_xml
+
+    numbering = layout["page_number"]
+    before, _, after = numbering["text"].partition("{page}")
+    xml = Writer(layout)
+    field = (
+        '<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+        '<w:r><w:instrText xml:space="preserve"> PAGE </w:instrText></w:r>'
+        '<w:r><w:fldChar w:fldCharType="separate"/></w:r>'
+        f'{xml.run("page_number", "1")}<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+    )
+    word.settings.odd_and_even_pages_header_footer = True
+    section = word.sections[0]
+    for footer, side in (
+        (section.footer, numbering["odd"]),
+        (section.even_page_footer, numbering["even"]),
+    ):
+        target = footer.paragraphs[0]._p
+        paragraph = parse_xml(
+            f'<w:p xmlns:w="{W}"><w:pPr><w:pStyle w:val="{style_id("page_number")}"/>'
+            f'<w:jc w:val="{ALIGN[side]}"/></w:pPr>{xml.run("page_number", before)}{field}'
+            f"{xml.run('page_number', after)}</w:p>"
+        )
+        target.addprevious(paragraph)
+        target.getparent().remove(target)
+
+
+def _font_fallbacks(word: Any, layout: dict[str, Any]) -> None:
+    """Name each font's fallback in the font table (`w:altName`), for machines without it."""
+    from docx.opc.oxml import serialize_part_xml
+    from docx.oxml import OxmlElement, parse_xml
+    from docx.oxml.ns import qn
+
+    part = next(p for p in word.part.package.iter_parts() if p.partname == "/word/fontTable.xml")
+    root = parse_xml(part.blob)
+    known = {f.get(qn("w:name")) for f in root.findall(qn("w:font"))}
+    for spec in layout["styles"].values():
+        if spec["font"] in known or not spec.get("fallback"):
+            continue
+        known.add(spec["font"])
+        font = OxmlElement("w:font", {qn("w:name"): spec["font"]})
+        for tag, value in (
+            ("w:altName", spec["fallback"]),
+            ("w:charset", "86"),
+            ("w:family", "auto"),
+        ):
+            font.append(OxmlElement(tag, {qn("w:val"): value}))  # charset 86: GB2312
+        root.append(font)
+    part._blob = serialize_part_xml(root)
