@@ -499,7 +499,9 @@ def phrasebank_add(
     phrase_id: Annotated[
         str | None, typer.Option("--id", help="编号（不给时自动生成；与内置编号相同即覆盖）")
     ] = None,
-    when: Annotated[str | None, typer.Option("--when", help="适用条件，如 fees.notices == 0")] = None,
+    when: Annotated[
+        str | None, typer.Option("--when", help="适用条件，如 fees.notices == 0")
+    ] = None,
     tags: Annotated[list[str] | None, typer.Option("--tag", help="标签（可重复）")] = None,
 ) -> None:
     """把一条表述检查后追加到团队表述库的文件中，保留文件原有的注释。"""

@@ -121,6 +121,14 @@ class Phrase:
     def where(self) -> str:
         return f"表述 {self.id}（{self.file}）"
 
+    @property
+    def line(self) -> str:
+        """One line for a listing: id, slot, layer, the start of the text."""
+        layer = "内置" if self.layer == BUILTIN else self.layer
+        draft = "（草稿）" if self.draft else ""
+        preview = self.text if len(self.text) <= 40 else self.text[:40] + "…"
+        return f"{self.id}  [{self.slot}]  {layer}{draft}  {preview}"
+
 
 @dataclass(frozen=True)
 class Issue:
@@ -745,7 +753,7 @@ class Vocabulary:
         return node
 
 
-def lint_folders(dirs: Sequence[Path] = ()) -> list[Issue]:
+def lint_folders(dirs: Sequence[Path] = ()) -> LintReport:
     """Lint the given phrase folders (each a layer), or the built-in phrasebank when none."""
     from report_writer.narrative import vocabulary
 
@@ -753,10 +761,12 @@ def lint_folders(dirs: Sequence[Path] = ()) -> list[Issue]:
     bank = read_phrasebank(layers)
     vocab = vocabulary()
     issues = list(bank.issues)
+    count = 0
     for layer in bank.layers:
         for phrase in layer.phrases:
             issues.extend(lint_phrase(phrase, vocab))
-    return issues
+            count += 1
+    return LintReport(count, issues)
 
 
 def lint_phrase(phrase: Phrase, vocab: Vocabulary) -> list[Issue]:
@@ -831,3 +841,119 @@ def _form(text: str, form: str) -> list[str]:
     if form == "item" and last in "。；，：、":
         return [f"是列举中的一项，结尾不应有“{last}”（编号和标点由程序添加）"]
     return []
+
+
+@dataclass(frozen=True)
+class LintReport:
+    phrases: int  # how many phrases were checked
+    issues: list[Issue]
+
+
+def list_phrases(
+    dirs: Sequence[Path] = (),
+    slot: str | None = None,
+    tag: str | None = None,
+    words: Sequence[str] = (),
+) -> list[Phrase]:
+    """The phrases in force over the built-in bank and `dirs`, filtered (see Phrasebank.find)."""
+    return load_phrasebank(dirs).find(slot=slot, tag=tag, words=words)
+
+
+def show_phrase(dirs: Sequence[Path], phrase_id: str) -> Phrase:
+    """The phrase in force with this id; InputError naming close ids when there is none."""
+    bank = load_phrasebank(dirs)
+    phrase = bank.get(phrase_id)
+    if phrase is None:
+        import difflib
+
+        close = difflib.get_close_matches(phrase_id, list(bank.phrases), n=3, cutoff=0.6)
+        hint = f"，是否应为：{'、'.join(close)}" if close else ""
+        raise InputError(f"表述库中没有编号为“{phrase_id}”的表述{hint}")
+    return phrase
+
+
+@dataclass(frozen=True)
+class Added:
+    phrase: Phrase
+    overrides: Phrase | None  # the phrase of an earlier layer this one replaces, if any
+
+
+def add_phrase(
+    folder: Path,
+    slot: str,
+    text: str,
+    phrase_id: str | None = None,
+    when: str | None = None,
+    tags: Sequence[str] = (),
+) -> Added:
+    """Append a phrase to a team folder, after linting it; the file keeps its comments.
+
+    The phrase goes into the folder's file that already holds phrases of `slot`, else into
+    `<first part of slot>.yaml` (created when missing). Without `phrase_id` one is made up from
+    the slot (`<slot>.team<n>`).
+    """
+    from report_writer.narrative import vocabulary
+
+    folder = Path(folder)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(f"“{folder}”不是文件夹")
+    folder.mkdir(parents=True, exist_ok=True)
+    team = read_phrasebank([(str(folder), folder)])
+    if team.issues:
+        raise InputError(
+            f"表述库 {folder} 有{len(team.issues)}处问题，请先修改：",
+            details=[str(i) for i in team.issues],
+        )
+    taken = set(team.phrases)
+    if phrase_id is None:
+        n = 1
+        while f"{slot}.team{n}" in taken:
+            n += 1
+        phrase_id = f"{slot}.team{n}"
+    elif phrase_id in taken:
+        raise InputError(f"表述库 {folder} 中已有编号为“{phrase_id}”的表述，请换一个编号")
+    same_slot = [p.file for p in team.phrases.values() if p.slot == slot]
+    target = same_slot[0] if same_slot else folder / f"{slot.split('.')[0]}.yaml"
+    raw: dict[str, Any] = {"id": phrase_id, "slot": slot, "text": text.strip()}
+    if when:
+        raw["when"] = when.strip()
+    if tags:
+        raw["tags"] = list(tags)
+    issues: list[Issue] = []
+    phrase = _phrase(raw, target, str(folder), 0, issues)
+    if phrase is not None:
+        issues.extend(lint_phrase(phrase, vocabulary()))
+    if issues or phrase is None:
+        raise InputError("新表述未通过检查，没有写入：", details=[i.message for i in issues])
+    _append(target, raw)
+    builtin = read_phrasebank([(BUILTIN, resources.shipped_dir("phrasebank"))])
+    return Added(phrase, builtin.get(phrase_id))
+
+
+def _append(path: Path, raw: dict[str, Any]) -> None:
+    import io
+
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+    from report_writer.workspace import read_text, write_atomic
+
+    yaml_rt = YAML()
+    yaml_rt.width = 4096
+    yaml_rt.indent(mapping=2, sequence=4, offset=2)
+    if path.exists():
+        data = yaml_rt.load(read_text(path))
+        if data is None:
+            data = CommentedMap()
+    else:
+        data = CommentedMap()
+        data.yaml_set_start_comment("团队表述库（report-writer phrasebank add 写入，可手工编辑）")
+    if "phrases" not in data or data["phrases"] is None:
+        data["phrases"] = CommentedSeq()
+    entry = CommentedMap()
+    for key, value in raw.items():
+        entry[key] = value
+    data["phrases"].append(entry)
+    out = io.StringIO()
+    yaml_rt.dump(data, out)
+    write_atomic(path, out.getvalue())
