@@ -1,0 +1,244 @@
+"""Benchmarks of report-writer as a user runs it: each command in a fresh process, timed with
+time.perf_counter around the whole run (interpreter start-up included), several runs after one
+warm-up, the median reported. Prints a Markdown table with the targets and the machine.
+
+    python benchmarks/run.py [--runs 5]
+
+A command that does not exist yet is reported as 「未测（功能尚未完成）」, never estimated.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+EXAMPLE = ROOT / "examples" / "dongli-2023"
+PHRASEBANK = ROOT / "phrasebank"
+REFERENCE = ROOT.parent / "shared" / "reference" / "000_cb66867b0d9d4dcd.txt"
+NOT_YET = "未测（功能尚未完成）"
+
+
+def cli() -> list[str]:
+    script = Path(sys.executable).parent / "report-writer"
+    return [str(script)] if script.exists() else [sys.executable, "-m", "report_writer"]
+
+
+@dataclass
+class Case:
+    name: str
+    argv: Callable[[Path, int], list[str]]  # (scratch folder, run number) -> command
+    prepare: Callable[[Path, int], None] = lambda scratch, run: None  # untimed, before each run
+    requires: tuple[str, ...] = ()  # subcommand that must exist, e.g. ("phrasebank", "lint")
+    ok_codes: tuple[int, ...] = (0,)
+    target: float | None = None  # seconds
+
+
+@dataclass
+class Outcome:
+    seconds: float | None = None
+    note: str = ""
+
+
+def available(requires: tuple[str, ...]) -> bool:
+    if not requires:
+        return True
+    proc = subprocess.run([*cli(), *requires, "--help"], capture_output=True, text=True)
+    return proc.returncode == 0
+
+
+def measure(case: Case, scratch: Path, runs: int) -> Outcome:
+    if not available(case.requires):
+        return Outcome(note=NOT_YET)
+    times = []
+    for run in range(runs + 1):  # run 0 warms the disk cache and compiles .pyc files
+        case.prepare(scratch, run)
+        argv = case.argv(scratch, run)
+        started = time.perf_counter()
+        proc = subprocess.run(argv, capture_output=True, text=True)
+        elapsed = time.perf_counter() - started
+        if proc.returncode not in case.ok_codes:
+            first = (proc.stderr.strip() or proc.stdout.strip()).splitlines()[:1]
+            return Outcome(note=f"失败（退出码 {proc.returncode}）：{' '.join(first)[:80]}")
+        if run:
+            times.append(elapsed)
+    return Outcome(statistics.median(times))
+
+
+# --- generated inputs ---------------------------------------------------------------------
+
+
+def fresh_copy(source: Path, target: Path) -> None:
+    if target.exists():
+        shutil.rmtree(target)
+    shutil.copytree(source, target)
+
+
+def many_workspaces(folder: Path, count: int) -> None:
+    """`count` workspaces: the example under other agency names, each with other figures."""
+    text = (EXAMPLE / "report.yaml").read_text(encoding="utf-8")
+    for i in range(count):
+        ws = folder / f"ws{i:04d}"
+        ws.mkdir(parents=True)
+        body = text.replace("东丽区应急管理局", f"某某区第{i}局").replace(
+            "penalty: {decisions: 60}", f"penalty: {{decisions: {i}}}"
+        )
+        (ws / "report.yaml").write_text(body, encoding="utf-8")
+
+
+def many_phrases(folder: Path, count: int, per_file: int = 1_000) -> None:
+    """A team folder of `count` phrases: the built-in phrases, renumbered, over and over."""
+    import yaml
+
+    builtin = [
+        phrase
+        for path in sorted(PHRASEBANK.glob("*.yaml"))
+        for phrase in (yaml.safe_load(path.read_text(encoding="utf-8")) or {}).get("phrases", [])
+    ]
+    if not builtin:
+        raise SystemExit("内置表述库为空，无法生成测试表述")
+    folder.mkdir(parents=True)
+    for start in range(0, count, per_file):
+        phrases = [
+            {**builtin[i % len(builtin)], "id": f"bench.p{i:05d}"}
+            for i in range(start, min(start + per_file, count))
+        ]
+        text = yaml.safe_dump({"phrases": phrases}, allow_unicode=True, sort_keys=False)
+        (folder / f"bench{start // per_file:02d}.yaml").write_text(text, encoding="utf-8")
+
+
+def long_report(path: Path, repeat: int) -> None:
+    """The reference report with the prose of sections 一 and 五 repeated `repeat` times."""
+    lines = REFERENCE.read_text(encoding="utf-8").splitlines()[:-2]  # last 2: scraper noise
+    starts = {
+        text: i for i, text in enumerate(lines) if text[:2] in ("一、", "二、", "五、", "六、")
+    }
+    one, two = starts["一、总体情况"], starts["二、主动公开政府信息情况"]
+    five, six = starts["五、存在的主要问题及改进情况"], starts["六、其他需要报告的事项"]
+    longer = (
+        lines[: one + 1]
+        + lines[one + 1 : two] * repeat
+        + lines[two : five + 1]
+        + lines[five + 1 : six] * repeat
+        + lines[six:]
+    )
+    path.write_text("\n".join(longer) + "\n", encoding="utf-8")
+
+
+# --- the cases ----------------------------------------------------------------------------
+
+
+def cases(scratch: Path) -> list[Case]:
+    rw = cli()
+    ws = scratch / "build" / "dongli-2023"
+
+    def prepare_build(scratch: Path, run: int) -> None:
+        fresh_copy(EXAMPLE, ws)
+
+    many = scratch / "many"
+    many_workspaces(many, 1_000)
+    team = scratch / "team"
+    many_phrases(team, 10_000)
+    report = scratch / "long-report.txt"
+    long_report(report, 30)
+    return [
+        Case("`report-writer --help`", lambda s, r: [*rw, "--help"]),
+        Case('`python -c "import typer"`', lambda s, r: [sys.executable, "-c", "import typer"]),
+        # A subcommand costs more than the bare --help: typer builds its parameter converters.
+        Case(
+            "`report-writer check --help`（子命令的启动开销）",
+            lambda s, r: [*rw, "check", "--help"],
+        ),
+        Case(
+            "build 示例（Markdown）",
+            lambda s, r: [*rw, "build", str(ws), "--format", "md"],
+            prepare_build,
+            ("build",),
+            (0, 1),
+        ),
+        Case(
+            "build 示例（全部格式：md、html、docx）",
+            lambda s, r: [*rw, "build", str(ws), "--format", "md,html,docx"],
+            prepare_build,
+            ("build",),
+            (0, 1),
+            0.5,
+        ),
+        Case(
+            "check 1,000 个工作区（一次调用）",
+            lambda s, r: [*rw, "check", str(many)],
+            requires=(),
+            ok_codes=(0, 1),
+            target=5.0,
+        ),
+        Case(
+            "phrasebank lint 10,000 条表述",
+            lambda s, r: [*rw, "phrasebank", "lint", str(team)],
+            requires=("phrasebank", "lint"),
+            target=1.0,
+        ),
+        Case(
+            f"import 长报告（{report.stat().st_size // 1024} KB，正文重复30遍）",
+            lambda s, r: [*rw, "import", str(report), "-o", str(s / "imported" / str(r))],
+            requires=("import",),
+            ok_codes=(0, 1),
+        ),
+    ]
+
+
+def machine() -> str:
+    cpu = platform.processor() or platform.machine()
+    with_name = Path("/proc/cpuinfo")
+    if with_name.exists():
+        for line in with_name.read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+    return (
+        f"{cpu}，{os.cpu_count()} 核；{platform.system()} {platform.release()}；"
+        f"Python {platform.python_version()}"
+    )
+
+
+def seconds(value: float | None) -> str:
+    return "—" if value is None else f"{value:.3f} s"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per case (median)")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="rw-bench-") as tmp:
+        scratch = Path(tmp)
+        results = [(case, measure(case, scratch, args.runs)) for case in cases(scratch)]
+    rows = []
+    for case, outcome in results:
+        verdict = ""
+        if outcome.seconds is not None and case.target is not None:
+            verdict = "达标" if outcome.seconds < case.target else "未达标"
+        target = f"< {case.target:g} s" if case.target else ""
+        rows.append([case.name, outcome.note or seconds(outcome.seconds), target, verdict])
+    help_time, typer_time = results[0][1].seconds, results[1][1].seconds
+    if help_time and typer_time:  # the start-up target is relative to typer's own import
+        ratio = help_time / typer_time
+        verdict = "达标" if ratio <= 1.5 else "未达标"
+        rows.insert(2, ["`--help` ÷ `import typer`", f"{ratio:.2f}×", "≤ 1.5×", verdict])
+    print(f"机器：{machine()}；每项 {args.runs} 次的中位数（另有 1 次预热不计）\n")
+    print("| 项目 | 用时 | 目标 | 结果 |")
+    print("|---|---:|---|---|")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    main()
