@@ -497,7 +497,7 @@ def phrasebank_add(
     text: Annotated[str, typer.Option("--text", help="表述正文（可含 {{ 答案 }}）")],
     to: Annotated[Path, typer.Option("--to", help="团队表述库文件夹")],
     phrase_id: Annotated[
-        str | None, typer.Option("--id", help="编号（不给时自动生成；与内置编号相同即覆盖）")
+        str | None, typer.Option("--id", help="编号（不给时自动生成；与内置表述编号相同时替代它）")
     ] = None,
     when: Annotated[
         str | None, typer.Option("--when", help="适用条件，如 fees.notices == 0")
@@ -508,12 +508,10 @@ def phrasebank_add(
     from report_writer.phrasebank import add_phrase
 
     try:
-        added = add_phrase(to, slot, text, phrase_id=phrase_id, when=when, tags=tags or [])
+        phrase = add_phrase(to, slot, text, phrase_id=phrase_id, when=when, tags=tags or [])
     except ReportWriterError as exc:
         fail(exc)
-    typer.echo(f"已添加表述 {added.phrase.id} 到 {added.phrase.file}")
-    if added.overrides is not None:
-        typer.echo(f"（使用该表述库时，它将替代内置表述 {added.overrides.id}）")
+    typer.echo(f"已添加表述 {phrase.id} 到 {phrase.file}")
 
 
 def main() -> None:

@@ -872,12 +872,6 @@ def show_phrase(dirs: Sequence[Path], phrase_id: str) -> Phrase:
     return phrase
 
 
-@dataclass(frozen=True)
-class Added:
-    phrase: Phrase
-    overrides: Phrase | None  # the phrase of an earlier layer this one replaces, if any
-
-
 def add_phrase(
     folder: Path,
     slot: str,
@@ -885,7 +879,7 @@ def add_phrase(
     phrase_id: str | None = None,
     when: str | None = None,
     tags: Sequence[str] = (),
-) -> Added:
+) -> Phrase:
     """Append a phrase to a team folder, after linting it; the file keeps its comments.
 
     The phrase goes into the folder's file that already holds phrases of `slot`, else into
@@ -926,8 +920,7 @@ def add_phrase(
     if issues or phrase is None:
         raise InputError("新表述未通过检查，没有写入：", details=[i.message for i in issues])
     _append(target, raw)
-    builtin = read_phrasebank([(BUILTIN, resources.shipped_dir("phrasebank"))])
-    return Added(phrase, builtin.get(phrase_id))
+    return phrase
 
 
 def _append(path: Path, raw: dict[str, Any]) -> None:
@@ -940,6 +933,7 @@ def _append(path: Path, raw: dict[str, Any]) -> None:
 
     yaml_rt = YAML()
     yaml_rt.width = 4096
+    yaml_rt.preserve_quotes = True
     yaml_rt.indent(mapping=2, sequence=4, offset=2)
     if path.exists():
         data = yaml_rt.load(read_text(path))
