@@ -119,8 +119,9 @@ def write_workspace(result: ImportResult, directory: str | Path) -> Workspace:
     ]
     text = report_text(meta, result.fmt, result.tables(), note=note)
     target = Path(directory)
-    if (target / IMPORTED_FILE).exists():
-        raise WorkspaceError(f"“{directory}”中已有 {IMPORTED_FILE}，未做改动")
+    for name in (REPORT_FILE, IMPORTED_FILE):
+        if (target / name).exists():
+            raise WorkspaceError(f"“{directory}”已是工作区（已有 {name}），未做改动")
     ws = create_workspace(target, text)
     write_atomic(ws.path / IMPORTED_FILE, imported_text(result))
     write_atomic(ws.path / LOG_FILE, log_text(result))
