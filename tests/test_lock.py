@@ -12,7 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
+from typer.testing import CliRunner
 
+from report_writer.cli import app
 from report_writer.errors import WorkspaceError
 from report_writer.lock import LOCK_FILE, Holder, acquire, locked, release
 from report_writer.workspace import Workspace, open_workspace
@@ -162,3 +164,21 @@ def test_of_many_processes_starting_together_exactly_one_wins(
             p.kill()
             p.join()
     assert outcomes == ["refused"] * 5 + ["won"]
+
+
+def test_build_of_a_locked_workspace_is_refused_through_the_cli(example_ws: Path) -> None:
+    holder = subprocess.Popen(
+        [sys.executable, "-c", HOLD, str(example_ws)], stdout=subprocess.PIPE, text=True
+    )
+    try:
+        assert holder.stdout is not None and holder.stdout.readline() == "locked\n"
+        result = CliRunner().invoke(app, ["build", str(example_ws), "--format", "md"])
+    finally:
+        holder.kill()
+        holder.wait()
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 2
+    assert f"错误：工作区 {example_ws} 正由另一个 report-writer 进程使用（进程号 {holder.pid}" in (
+        result.stderr
+    )
+    assert not (example_ws / "draft.md").exists()

@@ -360,3 +360,23 @@ def test_lint_refuses_a_hostile_phrase_file(tmp_path: Path, name: str) -> None:
     assert result.exit_code == 1
     out = result.stdout + result.stderr
     assert str(tmp_path / "team.yaml") in out and expected in out
+
+
+# --- output paths that cannot be written, through build ------------------------------------------
+
+
+def test_build_into_a_file_is_refused(example_ws: Path, tmp_path: Path) -> None:
+    target = tmp_path / "not-a-folder"
+    target.write_text("x", encoding="utf-8")
+    result = runner.invoke(app, ["build", str(example_ws), "--out", str(target), "--format", "md"])
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 2
+    assert f"错误：无法输出到 {target}" in result.stderr
+
+
+def test_build_over_a_folder_named_like_the_draft_is_refused(example_ws: Path) -> None:
+    (example_ws / "draft.md").mkdir()
+    result = runner.invoke(app, ["build", str(example_ws), "--format", "md"])
+    assert isinstance(result.exception, SystemExit), result.exception
+    assert result.exit_code == 2
+    assert f"无法写入 {example_ws / 'draft.md'}：这是一个文件夹" in result.stderr
