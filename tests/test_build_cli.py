@@ -1,0 +1,245 @@
+"""`build`, `regenerate` and `explain` as a user runs them: files written and read back, hand
+edits of draft.md kept, merged or in conflict, and `check` on an edited draft (H4)."""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import docx
+import lxml.html
+from typer.testing import CliRunner
+
+from report_writer.cli import app
+from report_writer.draft import OPENING, parse_draft
+
+runner = CliRunner()
+NUMBERS = [OPENING, "一", "二", "三", "四", "五", "六"]
+NEW_MEASURE = "建立政务公开工作台账，逐项跟踪整改"
+
+
+def run(*args: str | Path) -> tuple[int, str, str]:
+    result = runner.invoke(app, [str(a) for a in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def built(ws: Path) -> str:
+    code, out, _ = run("build", ws)
+    assert code == 0, out
+    return (ws / "draft.md").read_text(encoding="utf-8")
+
+
+def region(ws: Path, number: str) -> str:
+    path = ws / "draft.md"
+    return parse_draft(path, path.read_text(encoding="utf-8"), NUMBERS).regions[number].text
+
+
+def outside(ws: Path, number: str) -> tuple[str, str]:
+    """draft.md before and after the region `number` (its markers included)."""
+    path = ws / "draft.md"
+    text = path.read_text(encoding="utf-8")
+    r = parse_draft(path, text, NUMBERS).regions[number]
+    return text[: r.start], text[r.end :]
+
+
+def edit_draft(ws: Path, old: str, new: str) -> None:
+    path = ws / "draft.md"
+    text = path.read_text(encoding="utf-8")
+    assert text.count(old) == 1, f"the draft should say “{old}” once"
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def edit_answers(ws: Path, old: str, new: str) -> None:
+    path = ws / "report.yaml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def sentence_with(text: str, part: str) -> str:
+    found = [s for s in re.findall(r"[^。\n]*。", text) if part in s]
+    assert found, f"no sentence with “{part}”"
+    return found[0]
+
+
+def add_measure(ws: Path) -> None:
+    edit_answers(
+        ws,
+        "      - 加强政务公开业务培训，提高培训的针对性和系统性\n",
+        f"      - 加强政务公开业务培训，提高培训的针对性和系统性\n      - {NEW_MEASURE}\n",
+    )
+
+
+def test_build_writes_all_three_files(example_ws: Path) -> None:
+    code, out, _ = run("build", example_ws)
+    assert code == 0  # the example's error in 表四 is printed, the build goes on
+    assert "错误 C4" in out
+    for name in ("draft.md", "draft.html", "draft.docx"):
+        assert f"已生成：{example_ws / name}" in out
+    text = (example_ws / "draft.md").read_text(encoding="utf-8")
+    assert list(parse_draft(example_ws / "draft.md", text, NUMBERS).regions) == NUMBERS
+    assert "# 东丽区应急管理局2023年政府信息公开工作年度报告" in text
+    state = json.loads((example_ws / ".report-writer" / "generated.json").read_text("utf-8"))
+    assert set(state["regions"]) == set(NUMBERS)
+    word = docx.Document(str(example_ws / "draft.docx"))
+    assert word.paragraphs[0].text == "东丽区应急管理局2023年政府信息公开工作年度报告"
+
+
+def test_strict_stops_before_writing(example_ws: Path) -> None:
+    code, out, err = run("build", example_ws, "--strict")
+    assert code == 1
+    assert "错误 C4" in out and "未生成文件" in err
+    assert not (example_ws / "draft.md").exists()
+
+
+def test_format_and_out(example_ws: Path, tmp_path: Path) -> None:
+    target = tmp_path / "exports"
+    code, out, _ = run("build", example_ws, "--format", "html", "--out", target)
+    assert code == 0 and f"已生成：{target / 'draft.html'}" in out
+    assert [p.name for p in target.iterdir()] == ["draft.html"]
+    assert not (example_ws / "draft.md").exists()
+    code, _, err = run("build", example_ws, "--format", "pdf")
+    assert code == 2 and "未知的输出格式“pdf”" in err
+
+
+def test_build_keeps_a_hand_edit_and_exports_it(example_ws: Path) -> None:
+    text = built(example_ws)
+    old = sentence_with(text, "申请9件")
+    edit_draft(example_ws, old, old.replace("9件", "10件"))
+    before = region(example_ws, "一")
+    code, out, _ = run("build", example_ws)
+    assert code == 0
+    assert "“一、总体情况”" in out and "已保留" in out
+    assert region(example_ws, "一") == before
+    page = lxml.html.document_fromstring((example_ws / "draft.html").read_bytes())
+    assert any(old.replace("9件", "10件") in p.text_content() for p in page.xpath("//p"))
+    word = docx.Document(str(example_ws / "draft.docx"))
+    assert any(old.replace("9件", "10件") in p.text for p in word.paragraphs)
+
+
+def test_check_warns_when_the_draft_disagrees_with_the_table(example_ws: Path) -> None:
+    text = built(example_ws)
+    code, out, _ = run("check", example_ws, "--json")
+    assert "H4" not in {f["code"] for f in json.loads(out)}
+    old = sentence_with(text, "申请9件")
+    edit_draft(example_ws, old, old.replace("9件", "10件"))
+    code, out, _ = run("check", example_ws, "--json")
+    assert code == 1  # the example's C4 error; H4 is a warning
+    (h4,) = [f for f in json.loads(out) if f["code"] == "H4"]
+    assert h4["severity"] == "warning"
+    assert old.replace("9件", "10件") in h4["message"]
+    assert "写的是10件，但表三 一、本年新收政府信息公开申请数量 · 总计为9" in h4["message"]
+    assert (h4["table"], h4["row"], h4["column"]) == ("applications", "new", "total")
+
+
+def test_an_edit_in_one_survives_regenerating_five(example_ws: Path) -> None:
+    text = built(example_ws)
+    old = sentence_with(text, "申请9件")
+    edit_draft(example_ws, old, "审阅人重写的一句话。")
+    add_measure(example_ws)
+    before, after = outside(example_ws, "五")
+    code, out, _ = run("regenerate", example_ws, "--section", "五")
+    assert code == 0, out
+    assert outside(example_ws, "五") == (before, after)  # byte for byte
+    assert NEW_MEASURE in region(example_ws, "五")
+    html = (example_ws / "draft.html").read_text(encoding="utf-8")
+    assert NEW_MEASURE in html and "审阅人重写的一句话。" in html
+
+
+def test_an_edit_in_five_merges_with_a_changed_answer(example_ws: Path) -> None:
+    built(example_ws)
+    edit_draft(example_ws, "梳理政务公开事项", "全面梳理政务公开事项")
+    add_measure(example_ws)
+    code, out, err = run("regenerate", example_ws, "--section", "五")
+    assert code == 0, err
+    assert "合并了其中的人工修改" in out
+    five = region(example_ws, "五")
+    assert "全面梳理政务公开事项" in five and NEW_MEASURE in five
+    assert "<<<<<<<" not in five
+    word = docx.Document(str(example_ws / "draft.docx"))
+    body = "".join(p.text for p in word.paragraphs)
+    assert "全面梳理政务公开事项" in body and NEW_MEASURE in body
+
+
+def test_a_conflicting_edit_leaves_markers_and_says_where(example_ws: Path) -> None:
+    text = built(example_ws)
+    old = sentence_with(text, "100%")
+    edit_draft(example_ws, old, old.replace("100%", "百分之百"))
+    edit_answers(example_ws, "on_time_rate: 100", "on_time_rate: 90")
+    html_before = (example_ws / "draft.html").read_bytes()
+    code, out, err = run("regenerate", example_ws, "--section", "一")
+    assert code == 1 and "1处冲突" in out
+    match = re.search(r"冲突：“一、总体情况”（draft\.md 第(\d+)行）", err)
+    assert match, err
+    lines = (example_ws / "draft.md").read_text(encoding="utf-8").splitlines()
+    at = int(match.group(1)) - 1
+    assert lines[at] == "<<<<<<< 审阅人修改的文字"
+    assert lines[at + 1] == old.replace("100%", "百分之百")
+    assert lines[at + 2] == "======="
+    assert "90%" in lines[at + 3]
+    assert lines[at + 4] == ">>>>>>> 重新生成的文字"
+    assert (example_ws / "draft.html").read_bytes() == html_before  # exports wait
+    code, _, err = run("build", example_ws)
+    assert code == 2 and "未解决的冲突标记" in err
+
+
+def test_dry_run_prints_a_diff_and_force_drops_the_edit(example_ws: Path) -> None:
+    text = built(example_ws)
+    old = sentence_with(text, "100%")
+    edit_draft(example_ws, old, "审阅人的句子。")
+    edit_answers(example_ws, "on_time_rate: 100", "on_time_rate: 90")
+    draft = (example_ws / "draft.md").read_bytes()
+    docx_before = (example_ws / "draft.docx").read_bytes()
+    code, out, _ = run("regenerate", example_ws, "--section", "一", "--dry-run")
+    assert code == 0
+    assert out.startswith("--- draft.md")
+    assert "\n+" in out and "90%" in out
+    assert (example_ws / "draft.md").read_bytes() == draft
+    assert (example_ws / "draft.docx").read_bytes() == docx_before
+    code, out, _ = run("regenerate", example_ws, "--section", "一", "--force")
+    assert code == 0 and "人工修改已丢弃" in out
+    one = region(example_ws, "一")
+    assert "审阅人的句子。" not in one and "90%" in one
+    assert (
+        not parse_draft(
+            example_ws / "draft.md", (example_ws / "draft.md").read_text("utf-8"), NUMBERS
+        )
+        .regions["一"]
+        .edited
+    )
+
+
+def test_explain_names_phrases_and_hand_edits(example_ws: Path) -> None:
+    text = built(example_ws)
+    old = sentence_with(text, "申请9件")
+    edit_draft(example_ws, old, "审阅人写的句子。")
+    code, out, _ = run("explain", example_ws, "--section", "一")
+    assert code == 0
+    assert out.startswith("一、总体情况（有人工修改）")
+    lines = out.splitlines()
+    mine = lines.index("  “审阅人写的句子。”")
+    assert lines[mine + 1].strip() == "人工编辑"
+    assert any(line.strip().startswith("表述 ") for line in lines)
+    code, out, _ = run("explain", example_ws, "--section", "开头")
+    assert "固定表述 · 用到 meta.agency、meta.year" in out
+    code, out, _ = run("explain", example_ws, "--section", "三")
+    assert "数字取自 report.yaml 的 tables.applications" in out
+
+
+def test_broken_markers_stop_the_build_and_keep_the_draft(example_ws: Path) -> None:
+    built(example_ws)
+    edit_draft(example_ws, "<!-- report-writer 结束 五 -->\n", "")
+    draft = (example_ws / "draft.md").read_bytes()
+    code, _, err = run("build", example_ws)
+    assert code == 2 and "“五”的开始标记没有对应的结束标记" in err and "第" in err
+    assert (example_ws / "draft.md").read_bytes() == draft
+
+
+def test_regenerate_needs_a_draft_and_a_known_section(example_ws: Path) -> None:
+    code, _, err = run("regenerate", example_ws, "--section", "五")
+    assert code == 2 and "请先运行 report-writer build" in err
+    built(example_ws)
+    code, _, err = run("regenerate", example_ws, "--section", "七")
+    assert code == 2 and "没有“七”这一部分" in err

@@ -1,0 +1,65 @@
+"""draft.html parsed with a real HTML parser: spans, every figure in its cell, escaping."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import lxml.html
+
+from conftest import EXAMPLE, base_report
+from report_writer.document import build_document, cell_text
+from report_writer.render.html import render_html
+from report_writer.workspace import load_report, open_workspace
+
+
+def page_of(folder: Path):  # type: ignore[no-untyped-def]
+    report = load_report(open_workspace(folder))
+    return report, lxml.html.document_fromstring(render_html(build_document(report, {})))
+
+
+def test_one_self_contained_page_with_a4_print_styles() -> None:
+    _, page = page_of(EXAMPLE)
+    assert page.xpath("//script") == []
+    assert page.xpath("//link") == []  # nothing fetched from elsewhere
+    css = page.xpath("//style")[0].text
+    assert "size: A4" in css
+    assert "仿宋_GB2312" in css and "FangSong" in css and "SimHei" in css
+    assert page.xpath("//h1")[0].text_content() == "东丽区应急管理局2023年政府信息公开工作年度报告"
+    assert [h.text_content() for h in page.xpath("//h2")][1] == "二、主动公开政府信息情况"
+
+
+def test_spans_of_tables_three_and_four() -> None:
+    _, page = page_of(EXAMPLE)
+    three = page.xpath('//table[@data-table="applications"]')[0]
+    assert three.xpath('.//td[@rowspan="22"]')[0].text_content() == "三、本年度办理结果"
+    assert three.xpath('.//th[@colspan="5"]')[0].text_content() == "法人或其他组织"
+    assert three.xpath('.//td[@rowspan="8"]')[0].text_content() == "（三）不予公开"
+    corner = three.xpath('.//th[@rowspan="3"][@colspan="3"]')[0]
+    assert corner.text_content().startswith("（本列数据的勾稽关系为")
+    assert len(three.xpath("./thead/tr")) == 3
+    assert len(three.xpath("./tbody/tr")) == 25
+    four = page.xpath('//table[@data-table="reviews"]')[0]
+    assert four.xpath('.//th[@colspan="10"]')[0].text_content() == "行政诉讼"
+    assert len(four.xpath("./thead/tr")) == 3
+
+
+def test_every_figure_in_place() -> None:
+    report, page = page_of(EXAMPLE)
+    shown = {td.get("data-cell"): td.text_content() for td in page.xpath("//td[@data-cell]")}
+    expected = {".".join(k): cell_text(v) for k, v in report.figures.values.items()}
+    assert shown == expected
+    assert shown["applications.new.total"] == "9"
+    assert shown["applications.unavailable_not_held.natural_person"] == "8"
+    assert shown["proactive.penalty.decisions"] == "60"
+
+
+def test_answers_are_escaped(write_ws: Callable[..., Path]) -> None:
+    data = base_report()
+    data["meta"]["agency"] = "<script>alert(1)</script>测试局"
+    data["meta"]["contact"] = '<img src=x onerror="alert(2)">'
+    _, page = page_of(write_ws(data))
+    assert page.xpath("//script") == []
+    assert page.xpath("//img") == []
+    assert page.xpath("//h1")[0].text_content().startswith("<script>alert(1)</script>测试局")
+    assert '<img src=x onerror="alert(2)">' in page.xpath("//p")[0].text_content()

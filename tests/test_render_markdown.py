@@ -1,0 +1,30 @@
+"""Markdown: readable plain text; tables with spans as embedded HTML blocks."""
+
+from __future__ import annotations
+
+import lxml.html
+
+from conftest import EXAMPLE
+from report_writer.document import Heading, Paragraph, Sentence, build_document
+from report_writer.render.markdown import render_markdown
+from report_writer.workspace import load_report, open_workspace
+
+
+def test_headings_paragraphs_and_html_tables() -> None:
+    report = load_report(open_workspace(EXAMPLE))
+    narrative: dict[str, list[Heading | Paragraph]] = {
+        "overview": [Heading(2, "（一）主动公开"), Paragraph((Sentence("甲。"), Sentence("乙。")))]
+    }
+    text = render_markdown(build_document(report, narrative))
+    lines = text.splitlines()
+    assert lines[0] == "# 东丽区应急管理局2023年政府信息公开工作年度报告"
+    assert "## 一、总体情况" in lines
+    assert "### （一）主动公开" in lines
+    assert "甲。乙。" in lines
+    assert "## 六、其他需要报告的事项" in lines
+    start = lines.index('<table data-table="applications">')
+    end = lines.index("</table>", start)
+    block = lxml.html.fragment_fromstring("\n".join(lines[start : end + 1]))
+    assert block.xpath('.//td[@rowspan="22"]')[0].text_content() == "三、本年度办理结果"
+    assert len(block.xpath(".//tr")) == 28
+    assert end - start - 1 == 28  # one line per table row: a reviewer can find a row
