@@ -87,14 +87,20 @@ def find_workspaces(paths: list[Path]) -> list[Path]:
 
 
 def check_workspace(path: Path) -> WorkspaceCheck:
-    """Load and check one workspace; an unusable one is reported, not raised."""
+    """Check one workspace as `check DIR` does (its draft, and its `previous/` folder when it has
+    one); an unusable workspace is reported, not raised."""
+    from report_writer.importer.previous import default_previous, load_previous
     from report_writer.workspace import load_report, open_workspace
 
     try:
         report = load_report(open_workspace(path))
+        last_path = default_previous(path)
+        last = load_previous(last_path) if last_path else None
+        result = check_workspace_report(
+            report, path, last.report if last else None, last.folder if last else None
+        )
     except ReportWriterError as exc:
         return WorkspaceCheck(path, problem=str(exc))
-    result = check_report(report)
     return WorkspaceCheck(
         path, report.meta.agency, report.meta.year, len(result.errors), len(result.warnings)
     )
