@@ -155,3 +155,21 @@ def test_text_table_right_aligns_numbers() -> None:
         "甲局         1",
         "某某区局    12",
     ]
+
+
+def test_each_workspace_is_checked_as_check_dir_checks_it(
+    tmp_path: Path, write_ws: Callable[..., Path]
+) -> None:
+    """Its previous/ folder (last year) is compared, as `check DIR` alone would."""
+    last = base_report(
+        applications={"new": {"natural_person": 2}, "carried_forward": {"natural_person": 2}}
+    )
+    write_ws(last, name="city/with-last-year/previous")
+    write_ws(CLEAN, name="city/with-last-year")
+    write_ws(CLEAN, name="city/alone")
+    code, out, _ = run("check", tmp_path / "city", "--strict")
+    assert code == 1
+    table = rows(out)
+    assert table["with-last-year"][2:] == ["0", "2"]  # H1 twice: 上年结转 of 自然人 and of 总计
+    assert table["alone"][2:] == ["0", "0"]
+    assert "提示 H1" in run("check", tmp_path / "city" / "with-last-year")[1]
