@@ -7,7 +7,7 @@ decimals, percentages, zero-aware counts and sums of answered counts. Every func
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 DIGITS = "零一二三四五六七八九"
@@ -61,7 +61,7 @@ def number(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     d = Decimal(str(value))
-    q = d.quantize(Decimal(1).scaleb(-MAX_DECIMALS)).normalize()
+    q = d.quantize(Decimal(1).scaleb(-MAX_DECIMALS), rounding=ROUND_HALF_UP).normalize()  # 四舍五入
     text = format(q, "f")
     return "0" if text in ("-0", "") else text
 

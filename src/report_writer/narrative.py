@@ -346,9 +346,10 @@ def sources() -> dict[str, tuple[str, ...]]:
 
 
 def scope_for(report: Report) -> Scope:
-    return Scope(template_context(report), sources())
+    return Scope(template_context(report), sources(), vocabulary())
 
 
+@cache
 def vocabulary() -> Vocabulary:
     """The slots and the context paths a phrase may name, for `phrasebank lint`."""
     tree: dict[str, Any] = {}
@@ -394,7 +395,9 @@ class _Writer:
     def ranked(self, slot: str) -> list[Phrase]:
         return ranked(self.bank, slot, self.scope, self.seed(slot))
 
-    def pick(self, slot: str, opens: bool = False) -> Rendered | None:
+    def pick(self, slot: str, avoid: str | None = None) -> Rendered | None:
+        """The phrase for `slot`: the recorded choice, else the best-ranked unused candidate
+        whose text does not begin with `avoid` (used anyway when every candidate does)."""
         recorded = recorded_choice(self.report, self.bank, slot, self.scope)
         if recorded is not None:
             self.used.add(recorded.id)
@@ -406,7 +409,7 @@ class _Writer:
             rendered = render(phrase, self.scope)
             if not rendered.text:
                 continue
-            if opens and self.last_opening and rendered.text.startswith(self.last_opening):
+            if avoid and rendered.text.startswith(avoid):
                 fallback = fallback or rendered
                 continue
             self.used.add(phrase.id)
@@ -422,8 +425,8 @@ class _Writer:
         self.last_opening = paragraph.text[:OPENING_CHARS]
         return paragraph
 
-    def sentence(self, slot: str, opens: bool) -> Sentence | None:
-        rendered = self.pick(slot, opens)
+    def sentence(self, slot: str, avoid: str | None) -> Sentence | None:
+        rendered = self.pick(slot, avoid)
         if rendered is None:
             return None
         return _sentence(rendered)
@@ -435,7 +438,9 @@ class _Writer:
             return [paragraph] if paragraph else []
         sentences: list[Sentence] = []
         for slot in slots:
-            s = self.sentence(slot.key, opens=not sentences)
+            # neither a paragraph nor a sentence opens like the one before it
+            avoid = sentences[-1].text[:OPENING_CHARS] if sentences else self.last_opening
+            s = self.sentence(slot.key, avoid)
             if s is not None:
                 sentences.append(s)
         paragraph = self.paragraph(sentences)
@@ -459,7 +464,7 @@ class _Writer:
         items += [(chinese.clause(x), None) for x in extra]
         if not items:
             return None
-        head = self.pick(lead.key, opens=True)
+        head = self.pick(lead.key, self.last_opening)
         sentences = [_sentence(head)] if head else []
         for i, (text, source) in enumerate(items, 1):
             end = "。" if i == len(items) else "；"

@@ -37,7 +37,8 @@ ID_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,99}$")
 MAX_TEMPLATE_CHARS = 2_000  # length of a phrase's template source (`text` or `when`)
 MAX_OUTPUT_CHARS = 2_000  # length of one rendered phrase
 MAX_LOOP_DEPTH = 2  # nesting of {% for %}; loops may only run over list answers
-MAX_REPEAT = 100  # `*` on a string or list may repeat it at most this often
+MAX_FILE_DEPTH = 6  # nesting in a phrase file: phrases → phrase → tags → tag
+MAX_REPEAT = 2_000  # `*` on a string or list may make it at most this long
 
 # What a phrase template may contain: anything else (Call, Include, Import, Extends, Macro,
 # Assign, Block, With, Pow, ...) is refused by lint and at render time.
@@ -102,6 +103,8 @@ SAFE_JINJA_FILTERS = (
 _HALF_WIDTH = re.compile(r'[,;:?!()"]|(?<=[\u4e00-\u9fff])\.|\.(?=[\u4e00-\u9fff])')
 _CJK = re.compile(r"[\u4e00-\u9fff]")
 _TAGS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+_LOOP_PROBLEM = "不能用于循环："
+_PAIR_CHARS = re.compile("[“”‘’（）《》【】「」〔〕]")
 _PAIRS = {"“": "”", "‘": "’", "（": "）", "《": "》", "【": "】", "「": "」", "〔": "〕"}
 
 
@@ -243,10 +246,10 @@ def read_phrasebank(layers: Sequence[tuple[str, Path]]) -> Phrasebank:
 
 
 def _read_file(path: Path, layer: str, issues: list[Issue]) -> Iterator[Phrase]:
-    from report_writer.workspace import parse_yaml, read_text
+    from report_writer.workspace import read_text
 
     try:
-        data = parse_yaml(read_text(path), path)
+        data = load_yaml(read_text(path), path)
     except InputError as exc:
         issues.append(Issue(path, None, exc.message))
         return
@@ -262,6 +265,44 @@ def _read_file(path: Path, layer: str, issues: list[Issue]) -> Iterator[Phrase]:
         phrase = _phrase(raw, path, layer, index, issues)
         if phrase is not None:
             yield phrase
+
+
+def load_yaml(text: str, path: Path) -> Any:
+    """A phrase file as plain data: mappings, lists and strings only (no type guessing: `draft`
+    is read by _phrase). libyaml parses it (nesting is capped there); an alias (`*name`) gives
+    the very object its anchor built, never a copy, so a small file cannot expand into a large
+    one. About twice as fast as yaml.load with CSafeLoader for 10,000 phrases."""
+    import yaml
+
+    try:
+        root = yaml.compose(text, Loader=yaml.CBaseLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"第{mark.line + 1}行" if mark else ""
+        raise InputError(f"{where}有 YAML 语法错误：{exc.problem or '格式错误'}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"有 YAML 语法错误：{exc}") from None
+    built: dict[int, Any] = {}
+
+    def build(node: yaml.Node, depth: int) -> Any:
+        if id(node) in built:
+            return built[id(node)]
+        if depth > MAX_FILE_DEPTH:
+            raise InputError(f"第{node.start_mark.line + 1}行：嵌套超过{MAX_FILE_DEPTH}层")
+        if isinstance(node, yaml.ScalarNode):
+            result: Any = node.value
+        elif isinstance(node, yaml.SequenceNode):
+            result = [build(n, depth + 1) for n in node.value]
+        else:
+            result = {}
+            for key, value in node.value:
+                if not isinstance(key, yaml.ScalarNode):
+                    raise InputError(f"第{key.start_mark.line + 1}行：键应为文字")
+                result[key.value] = build(value, depth + 1)
+        built[id(node)] = result
+        return result
+
+    return None if root is None else build(root, 1)
 
 
 def _phrase(raw: Any, path: Path, layer: str, index: int, issues: list[Issue]) -> Phrase | None:
@@ -293,6 +334,8 @@ def _phrase(raw: Any, path: Path, layer: str, index: int, issues: list[Issue]) -
         issues.append(Issue(path, pid, "tags 应为文字的列表"))
         ok = False
     draft = raw.get("draft", False)
+    if isinstance(draft, str) and draft.lower() in ("true", "false"):
+        draft = draft.lower() == "true"
     if not isinstance(draft, bool):
         issues.append(Issue(path, pid, "draft 应为 true 或 false"))
         ok = False
@@ -358,9 +401,11 @@ def environment() -> ImmutableSandboxedEnvironment:
             if isinstance(left, str | list | tuple) or isinstance(right, str | list | tuple):
                 if op == "%":
                     raise SecurityError("不允许用 % 格式化文字")
-                times = right if isinstance(left, str | list | tuple) else left
-                if not isinstance(times, int) or times > MAX_REPEAT:
-                    raise SecurityError(f"文字或列表最多重复{MAX_REPEAT}次")
+                seq, times = (
+                    (left, right) if isinstance(left, str | list | tuple) else (right, left)
+                )
+                if not isinstance(times, int) or len(seq) * times > MAX_REPEAT:
+                    raise SecurityError(f"重复后的文字或列表不能超过{MAX_REPEAT}项")
             return {"*": operator.mul, "%": operator.mod}[op](left, right)
 
         def getattr(self, obj: Any, attribute: str) -> Any:
@@ -583,12 +628,19 @@ class Scope:
     """A template context prepared for rendering and for asking whether a path is answered.
 
     `data` is plain (groups of answers, `meta`, `tables`, `derived`); `sources` maps a derived
-    path (derived.posts_total) to the answer keys or cells it is computed from.
+    path (derived.posts_total) to the answer keys or cells it is computed from; `vocabulary`
+    says which paths are lists (the only things a phrase may loop over).
     """
 
-    def __init__(self, data: Mapping[str, Any], sources: Mapping[str, tuple[str, ...]]) -> None:
+    def __init__(
+        self,
+        data: Mapping[str, Any],
+        sources: Mapping[str, tuple[str, ...]],
+        vocabulary: Vocabulary,
+    ) -> None:
         self.data = data
         self.sources = sources
+        self.vocabulary = vocabulary
         self.recorder = _Recorder()
         self.tracked = {k: self._wrap(v, k) for k, v in data.items()}
 
@@ -626,23 +678,35 @@ class Rendered:
     uses: tuple[str, ...]
 
 
+def refusal(phrase: Phrase, vocabulary: Vocabulary) -> str | None:
+    """Why the phrase must not be rendered (a forbidden construct, a syntax error, a loop over
+    something that is not a list answer), or None. The same checks as lint's safety part."""
+    for source, expression in ((phrase.text, False), (phrase.when, True)):
+        if source is None:
+            continue
+        result = analyse(source, expression)
+        loops = [p for p in _names(result, vocabulary) if p.startswith(_LOOP_PROBLEM)]
+        problems = [*result.problems, *loops]
+        if problems:
+            label = "的条件 when " if expression else ""
+            return f"{phrase.where}{label}不能使用：{problems[0]}"
+    return None
+
+
 def applicable(phrase: Phrase, scope: Scope) -> bool:
-    """Not a draft, every path its text and condition name is answered, and its `when` holds."""
+    """Not a draft, every path its text and condition name is answered, and its `when` holds.
+    Raises ReportWriterError (phrase id and file) for a phrase that is unsafe to render."""
     if phrase.draft:
         return False
-    text = analyse(phrase.text)
-    cond = analyse(phrase.when, expression=True) if phrase.when else None
-    if text.problems or (cond and cond.problems):
-        raise ReportWriterError(f"{phrase.where}不能使用：{(text.problems or cond.problems)[0]}")  # type: ignore[union-attr]
-    paths = [*text.paths, *(cond.paths if cond else ())]
+    problem = refusal(phrase, scope.vocabulary)
+    if problem:
+        raise ReportWriterError(problem)
+    paths = [*analyse(phrase.text).paths]
+    if phrase.when:
+        paths += analyse(phrase.when, expression=True).paths
     if not all(scope.answered(p) for p in paths):
         return False
     return phrase.when is None or bool(_evaluate(phrase, scope))
-
-
-def candidates(bank: Phrasebank, slot: str, scope: Scope) -> list[Phrase]:
-    """The phrases that may fill `slot` for these answers, in the bank's order."""
-    return [p for p in bank.for_slot(slot) if applicable(p, scope)]
 
 
 def rank(phrases: Iterable[Phrase], seed: str) -> list[Phrase]:
@@ -657,14 +721,16 @@ def rank(phrases: Iterable[Phrase], seed: str) -> list[Phrase]:
 
 def render(phrase: Phrase, scope: Scope) -> Rendered:
     """The phrase's text for these answers, with the answer keys and cells it read."""
-    template = _template(phrase)
+    problem = refusal(phrase, scope.vocabulary)
+    if problem:
+        raise ReportWriterError(problem)
     scope.recorder.paths.clear()
     if phrase.when:
         _evaluate(phrase, scope)
     chunks: list[str] = []
     size = 0
     try:
-        for chunk in template.generate(scope.tracked):
+        for chunk in _compile(phrase.text).generate(scope.tracked):
             size += len(chunk)
             if size > MAX_OUTPUT_CHARS:
                 raise ReportWriterError(
@@ -675,8 +741,8 @@ def render(phrase: Phrase, scope: Scope) -> Rendered:
         raise
     except Exception as exc:  # untrusted text: any failure is the phrase's, named with its file
         raise ReportWriterError(f"{phrase.where}无法生成文字：{_reason(exc)}") from None
-    text = " ".join("".join(chunks).split()) if "\n" in "".join(chunks) else "".join(chunks)
-    return Rendered(phrase, text.strip(), scope.uses(scope.recorder.paths))
+    text = "".join(line.strip() for line in "".join(chunks).splitlines())  # no breaks in Chinese
+    return Rendered(phrase, text, scope.uses(scope.recorder.paths))
 
 
 def _reason(exc: Exception) -> str:
@@ -690,13 +756,6 @@ def _reason(exc: Exception) -> str:
     return f"{type(exc).__name__}: {exc}"
 
 
-def _template(phrase: Phrase) -> Template:
-    problems = analyse(phrase.text).problems
-    if problems:
-        raise ReportWriterError(f"{phrase.where}不能使用：{problems[0]}")
-    return _compile(phrase.text)
-
-
 @lru_cache(maxsize=4096)
 def _compile(source: str) -> Template:
     return environment().from_string(source)
@@ -704,9 +763,6 @@ def _compile(source: str) -> Template:
 
 def _evaluate(phrase: Phrase, scope: Scope) -> Any:
     assert phrase.when is not None
-    problems = analyse(phrase.when, expression=True).problems
-    if problems:
-        raise ReportWriterError(f"{phrase.where}的条件 when 不能使用：{problems[0]}")
     try:
         return _compile_expression(phrase.when)(scope.tracked)
     except Exception as exc:
@@ -735,7 +791,7 @@ def _compile_expression(source: str) -> Callable[[Mapping[str, Any]], Any]:
 # Lint
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)  # hashed by identity: narrative.vocabulary() is cached
 class Vocabulary:
     """What a phrase may name: slots (slot -> form) and the context paths as a tree whose leaves
     are "scalar", "list" or ("records", field names)."""
@@ -771,28 +827,34 @@ def lint_folders(dirs: Sequence[Path] = ()) -> LintReport:
 
 def lint_phrase(phrase: Phrase, vocab: Vocabulary) -> list[Issue]:
     """Everything wrong with one phrase: slot, template safety and syntax, names, punctuation."""
+    found = _problems(phrase.slot, phrase.text, phrase.when, vocab)
+    return [Issue(phrase.file, phrase.id, message) for message in found]
+
+
+@lru_cache(maxsize=65_536)
+def _problems(slot: str, text: str, when: str | None, vocab: Vocabulary) -> tuple[str, ...]:
     found: list[str] = []
-    form = vocab.slots.get(phrase.slot)
+    form = vocab.slots.get(slot)
     if form is None:
-        found.append(f"未知的段落（slot）“{phrase.slot}”")
-    for source, expression in ((phrase.text, False), (phrase.when, True)):
+        found.append(f"未知的段落（slot）“{slot}”")
+    for source, expression in ((text, False), (when, True)):
         if source is None:
             continue
         label = "条件 when " if expression else ""
         result = analyse(source, expression)
         found.extend(f"{label}{p}" for p in result.problems)
         found.extend(f"{label}{p}" for p in _names(result, vocab))
-    literal = _TAGS.sub("", phrase.text)
+    literal = _TAGS.sub("", text) if "{" in text else text
     if _CJK.search(literal):
-        half = sorted(set(m.group() for m in _HALF_WIDTH.finditer(literal)))
+        half = sorted(set(_HALF_WIDTH.findall(literal)))
         if half:
             found.append(
                 f"中文里用了半角标点 {' '.join(half)}，应使用全角标点（，；：？！（）“”。）"
             )
         found.extend(_balance(literal))
     if form is not None:
-        found.extend(_form(phrase.text, form))
-    return [Issue(phrase.file, phrase.id, message) for message in found]
+        found.extend(_form(text, form))
+    return tuple(found)
 
 
 def _names(result: Analysis, vocab: Vocabulary) -> list[str]:
@@ -802,8 +864,8 @@ def _names(result: Analysis, vocab: Vocabulary) -> list[str]:
             problems.append(f"用到了答案定义中没有的项目“{path}”")
     for path in result.loops:
         kind = vocab.kind(path)
-        if kind is not None and kind != "list" and not (isinstance(kind, tuple)):
-            problems.append(f"“{path}”不是列表，不能用于循环")
+        if kind is None or (kind != "list" and not isinstance(kind, tuple)):
+            problems.append(f"{_LOOP_PROBLEM}“{path}”不是答案中的列表")
     for path, attribute in result.attributes:
         kind = vocab.kind(path)
         if isinstance(kind, tuple) and attribute not in kind[1]:
@@ -817,7 +879,7 @@ def _names(result: Analysis, vocab: Vocabulary) -> list[str]:
 def _balance(literal: str) -> list[str]:
     stack: list[str] = []
     closers = {v: k for k, v in _PAIRS.items()}
-    for ch in literal:
+    for ch in _PAIR_CHARS.findall(literal):
         if ch in _PAIRS:
             stack.append(ch)
         elif ch in closers:

@@ -1,0 +1,288 @@
+"""The narrative of sections 一、五、六: structure, figures with provenance, selection rules."""
+
+from __future__ import annotations
+
+import copy
+import itertools
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+from report_writer.document import Heading, Paragraph, Sentence
+from report_writer.errors import ReportWriterError
+from report_writer.model import Report, parse_report
+from report_writer.narrative import (
+    OPENING_CHARS,
+    build_narrative,
+    plan,
+    suggestions,
+    template_context,
+)
+from report_writer.phrasebank import Phrase, load_phrasebank, rank
+
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "dongli-2023" / "report.yaml"
+ZERO_COUNT = re.compile(r"(?<![\d.])0[件条名次篇人]")
+ASPECTS = ["主动公开", "依申请公开", "政府信息管理", "政府信息公开平台建设", "监督保障"]
+
+
+def example_data() -> dict[str, Any]:
+    data: dict[str, Any] = yaml.safe_load(EXAMPLE.read_text(encoding="utf-8"))
+    return data
+
+
+def report_from(data: dict[str, Any]) -> Report:
+    return parse_report(copy.deepcopy(data))
+
+
+def sentences(blocks: list[Heading | Paragraph]) -> list[Sentence]:
+    return [s for b in blocks if isinstance(b, Paragraph) for s in b.sentences]
+
+
+def texts(narrative: dict[str, list[Heading | Paragraph]]) -> list[str]:
+    return [s.text for blocks in narrative.values() for s in sentences(blocks)]
+
+
+@pytest.fixture(scope="module")
+def dongli() -> dict[str, list[Heading | Paragraph]]:
+    return build_narrative(report_from(example_data()), load_phrasebank())
+
+
+def test_overview_covers_the_five_aspects_in_order(dongli: dict[str, list[Any]]) -> None:
+    blocks = dongli["overview"]
+    headings = [b for b in blocks if isinstance(b, Heading)]
+    assert [h.text for h in headings] == [
+        f"（{n}）{a}" for n, a in zip("一二三四五", ASPECTS, strict=True)
+    ]
+    assert all(h.level == 2 for h in headings)
+    assert isinstance(blocks[0], Paragraph)  # the opening paragraph comes before （一）
+    for i, block in enumerate(blocks):
+        if isinstance(block, Heading):
+            assert isinstance(blocks[i + 1], Paragraph), block.text
+
+
+def test_dongli_figures_come_from_answers_and_tables(dongli: dict[str, list[Any]]) -> None:
+    overview = sentences(dongli["overview"])
+    posts = [s for s in overview if "474条" in s.text]
+    assert len(posts) == 1
+    assert "366条" in posts[0].text and "108条" in posts[0].text
+    assert posts[0].uses == ("platforms.channels",)
+    applications = [s for s in overview if "申请9件" in s.text]
+    assert len(applications) == 1
+    assert "tables.applications.new.total" in applications[0].uses
+    supervisors = [s for s in overview if "41名" in s.text]
+    assert len(supervisors) == 1
+    assert "supervision.social_supervisors" in supervisors[0].uses
+    assert all(s.phrase_id and s.layer == "builtin" for s in overview)
+    assert not any(ZERO_COUNT.search(s.text) for s in overview)
+
+
+def test_dongli_problems_name_three_problems_with_measures(dongli: dict[str, list[Any]]) -> None:
+    problems, measures = [b for b in dongli["problems"] if isinstance(b, Paragraph)]
+    items = problems.sentences[1:]
+    assert [s.phrase_id.split(".")[1] for s in items if s.phrase_id] == [
+        "depth",
+        "timeliness",
+        "interpretation",
+    ]
+    assert [s.text[:2] for s in items] == ["一是", "二是", "三是"]
+    assert items[-1].text.endswith("。") and items[0].text.endswith("；")
+    assert problems.sentences[0].text.endswith("：")
+    # the officer's own measures are written instead of the phrasebank's
+    own = [s for s in measures.sentences if s.uses == ("problems.measures",)]
+    assert len(own) == 3 and own[0].text.startswith("一是") and "广度和深度" in own[0].text
+
+
+def test_dongli_other_states_the_fee(dongli: dict[str, list[Any]]) -> None:
+    fee = sentences(dongli["other"])[0]
+    assert fee.phrase_id and fee.phrase_id.startswith("other.fees.")
+    assert "信息处理费" in fee.text and "fees.notices" in fee.uses
+    assert not any(isinstance(b, Heading) for b in dongli["other"])  # a department: no headings
+    assert "无" in sentences(dongli["other"])[-1].text
+
+
+def test_no_phrase_twice_and_no_neighbours_opening_alike(dongli: dict[str, list[Any]]) -> None:
+    ids = [s.phrase_id for blocks in dongli.values() for s in sentences(blocks) if s.phrase_id]
+    problem_items = [i for i in ids if i.startswith(("problems.", "measures."))]
+    assert len(set(ids)) == len(ids), ids
+    assert problem_items
+    paragraphs = [b for blocks in dongli.values() for b in blocks if isinstance(b, Paragraph)]
+    openings = [p.text[:OPENING_CHARS] for p in paragraphs]
+    assert all(a != b for a, b in itertools.pairwise(openings)), openings
+
+
+def test_selection_is_deterministic(dongli: dict[str, list[Any]]) -> None:
+    again = build_narrative(report_from(example_data()), load_phrasebank())
+    assert texts(again) == texts(dongli)
+    other = example_data()
+    other["meta"]["agency"] = "东丽区某某局"
+    assert texts(build_narrative(report_from(other), load_phrasebank())) != texts(dongli)
+
+
+def test_zero_aware_wording() -> None:
+    data = example_data()
+    data["tables"]["applications"] = {}
+    data["tables"]["proactive"] = {}
+    data["answers"]["platforms"]["channels"] = [{"name": "微信公众号", "count": 0}]
+    data["answers"]["supervision"] = {"trainings": 0, "accountability_cases": 0}
+    narrative = build_narrative(report_from(data), load_phrasebank())
+    all_text = "".join(texts(narrative))
+    assert "未收到" in all_text and "政府信息公开申请" in all_text
+    assert not ZERO_COUNT.search(all_text), all_text
+    assert "未单独组织政务公开业务培训" in all_text
+    assert "未收取" in all_text
+
+
+def test_team_folder_override_and_addition_change_exactly_those_sentences(
+    tmp_path: Path, dongli: dict[str, list[Any]]
+) -> None:
+    report = report_from(example_data())
+    base = sentences(dongli["overview"])
+    channels = next(s for s in base if s.phrase_id and s.phrase_id.startswith("platforms.channels"))
+    # a phrase for the fee slot whose id ranks first for this agency and year
+    bank = load_phrasebank()
+    fee = next(
+        s
+        for s in sentences(dongli["other"])
+        if s.phrase_id and s.phrase_id.startswith("other.fees")
+    )
+    current = bank.get(fee.phrase_id or "")
+    assert current is not None
+    seed = f"{report.meta.agency}\x1f{report.meta.year}\x1fother.fees"
+    new_id = next(
+        f"team.fee{n}"
+        for n in range(1000)
+        if rank([current, Phrase(f"team.fee{n}", "other.fees", "x", Path("x"), "x")], seed)[0].id
+        == f"team.fee{n}"
+    )
+    team = tmp_path / "team"
+    team.mkdir()
+    (team / "phrases.yaml").write_text(
+        yaml.safe_dump(
+            {
+                "phrases": [
+                    {
+                        "id": channels.phrase_id,
+                        "slot": "platforms.channels",
+                        "text": "经统计，{{ meta.we }}政务新媒体全年发布{{ derived.posts_total }}条。",
+                    },
+                    {
+                        "id": new_id,
+                        "slot": "other.fees",
+                        "when": "fees.notices == 0",
+                        "text": "经核查，{{ meta.year }}年未收取信息处理费。",
+                    },
+                ]
+            },
+            allow_unicode=True,
+        ),
+        encoding="utf-8",
+    )
+    layered = build_narrative(report, load_phrasebank([team]))
+    before, after = texts(dongli), texts(layered)
+    assert len(before) == len(after)
+    changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
+    assert [b for _, b in changed] == [
+        "经统计，我局政务新媒体全年发布474条。",
+        "经核查，2023年未收取信息处理费。",
+    ]
+    layers = {s.phrase_id: s.layer for blocks in layered.values() for s in sentences(blocks)}
+    assert layers[channels.phrase_id] == layers[new_id] == str(team)
+
+
+def test_recorded_choice_is_used_and_checked() -> None:
+    data = example_data()
+    data["phrases"] = {"platforms.channels": "platforms.channels.bracket"}
+    narrative = build_narrative(report_from(data), load_phrasebank())
+    assert "platforms.channels.bracket" in [s.phrase_id for s in sentences(narrative["overview"])]
+    data["phrases"] = {"platforms.channels": "platforms.channels.nope"}
+    with pytest.raises(ReportWriterError) as err:
+        build_narrative(report_from(data), load_phrasebank())
+    assert "platforms.channels.nope" in str(err.value) and "phrases.platforms.channels" in str(
+        err.value
+    )
+    data["phrases"] = {"requests.counts": "requests.counts.none"}  # says none; 9 were received
+    with pytest.raises(ReportWriterError) as err:
+        build_narrative(report_from(data), load_phrasebank())
+    assert "requests.counts.none" in str(err.value) and "不适用" in str(err.value)
+
+
+def test_draft_phrases_are_never_selected(tmp_path: Path) -> None:
+    team = tmp_path / "team"
+    team.mkdir()
+    drafts = [
+        {"id": f"harvest.{n}", "slot": "other.fees", "text": f"草稿{n}。", "draft": True}
+        for n in range(30)
+    ]
+    (team / "harvest.yaml").write_text(
+        yaml.safe_dump({"phrases": drafts}, allow_unicode=True), encoding="utf-8"
+    )
+    report = report_from(example_data())
+    narrative = build_narrative(report, load_phrasebank([team]))
+    assert not any("草稿" in t for t in texts(narrative))
+    assert all(
+        not p.draft for p, _ in suggestions(report, load_phrasebank([team]), "other.fees", 10)
+    )
+
+
+def test_government_writes_its_own_items() -> None:
+    data = example_data()
+    data["meta"]["agency"] = "东丽区人民政府"
+    data["meta"]["level"] = "government"
+    data["answers"]["government"] = {
+        "key_points": "制定年度政务公开工作任务分工，逐项抓好落实",
+        "proposals": "全年公开建议提案办理复文30件",
+        "innovation": "开设惠企政策专栏",
+    }
+    data["answers"]["supervision"]["appraisal"] = "组织群众对政务公开工作满意度测评"
+    narrative = build_narrative(report_from(data), load_phrasebank())
+    other = [b.text for b in narrative["other"] if isinstance(b, Heading)]
+    assert other == [
+        "（一）信息处理费收取情况",
+        "（二）落实上级年度政务公开工作要点情况",
+        "（三）人大代表建议和政协提案办理结果公开情况",
+        "（四）政务公开工作创新情况",
+    ]
+    body = "".join(texts(narrative))
+    assert "办理复文30件" in body and "惠企政策专栏" in body and "满意度测评" in body
+    assert "我区" in body
+    assert not any(t.startswith("无") for t in texts({"other": narrative["other"]}))
+
+
+def test_suggestions_put_the_drafts_choice_first(dongli: dict[str, list[Any]]) -> None:
+    report = report_from(example_data())
+    bank = load_phrasebank()
+    options = suggestions(report, bank, "platforms.channels")
+    assert 1 < len(options) <= 3
+    used = next(
+        s
+        for s in sentences(dongli["overview"])
+        if s.phrase_id and s.phrase_id.startswith("platforms.channels")
+    )
+    assert options[0][0].id == used.phrase_id and options[0][1] == used.text
+    assert all("474" in text for _, text in options)
+    data = example_data()
+    data["phrases"] = {"platforms.channels": options[-1][0].id}
+    assert suggestions(report_from(data), bank, "platforms.channels")[0][0].id == options[-1][0].id
+
+
+def test_template_context_and_slot_plan() -> None:
+    context = template_context(report_from(example_data()))
+    assert context["derived"]["posts_total"] == 474
+    assert context["derived"]["items_total"] == 52
+    assert context["tables"]["applications"]["new"]["total"] == 9
+    assert context["meta"]["we"] == "我局"
+    assert context["supervision"]["social_supervisors"] == 41
+    aspects = [a.key for a in plan().sections["overview"]]
+    assert aspects == [
+        "overview.opening",
+        "overview.proactive",
+        "overview.requests",
+        "overview.management",
+        "overview.platforms",
+        "overview.supervision",
+    ]
+    slots = plan().aspect_slots("overview.platforms")
+    assert [s.key for s in slots] == ["platforms.portal", "platforms.channels"]

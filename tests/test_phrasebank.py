@@ -1,0 +1,393 @@
+"""The phrasebank: built-in content, layers, lint (CLI exit codes with file and id), add, safety."""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from report_writer import narrative, resources
+from report_writer.answers import load_schema
+from report_writer.cli import app
+from report_writer.errors import InputError, ReportWriterError
+from report_writer.phrasebank import (
+    BUILTIN,
+    MAX_LOOP_DEPTH,
+    MAX_OUTPUT_CHARS,
+    Phrase,
+    analyse,
+    lint_folders,
+    lint_phrase,
+    load_phrasebank,
+    phrasebank_for,
+    read_phrasebank,
+    render,
+)
+from report_writer.workspace import load_report, open_workspace
+
+runner = CliRunner()
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "dongli-2023"
+
+
+def write_bank(folder: Path, phrases: list[dict[str, object]], name: str = "team.yaml") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(yaml.safe_dump({"phrases": phrases}, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+# ---- the built-in content ---------------------------------------------------------------------
+
+
+def test_builtin_bank_is_large_and_covers_every_slot_with_variants() -> None:
+    bank = load_phrasebank()
+    counts = Counter(p.slot for p in bank.phrases.values())
+    slots = narrative.plan().slots
+    assert len(bank.phrases) >= 150
+    assert set(counts) == set(slots)
+    thin = {s: n for s, n in counts.items() if n < 4}
+    assert not thin, thin
+    assert all(p.layer == BUILTIN for p in bank.phrases.values())
+
+
+def test_every_problem_choice_has_problem_and_measure_phrases() -> None:
+    bank = load_phrasebank()
+    choices = load_schema().field("problems.selected").choices
+    assert len(choices) >= 8
+    for choice in choices:
+        assert len(bank.for_slot(f"problems.{choice.key}")) >= 4, choice.key
+        assert len(bank.for_slot(f"measures.{choice.key}")) >= 4, choice.key
+
+
+def test_builtin_lint_exits_0() -> None:
+    result = runner.invoke(app, ["phrasebank", "lint"])
+    assert result.exit_code == 0, result.output
+    assert "未发现问题" in result.output
+
+
+def test_builtin_text_uses_full_width_punctuation_outside_templates() -> None:
+    tags = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+    for p in load_phrasebank().phrases.values():
+        literal = tags.sub("", p.text)
+        assert not re.search(r"[,;:?!()]", literal), p.id
+
+
+def test_builtin_sentences_are_not_copied_from_the_reference_report() -> None:
+    reference = Path(__file__).resolve().parents[2] / "shared" / "reference"
+    texts = (
+        [f.read_text(encoding="utf-8") for f in reference.glob("*.txt")]
+        if reference.is_dir()
+        else []
+    )
+    if not texts:
+        pytest.skip("reference report not available")
+    tags = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+    for p in load_phrasebank().phrases.values():
+        for piece in re.split(r"[，。；：]", tags.sub("|", p.text)):
+            for part in piece.split("|"):
+                if len(part) >= 14:  # a long clause found verbatim would be copying
+                    assert not any(part in t for t in texts), (p.id, part)
+
+
+# ---- lint --------------------------------------------------------------------------------------
+
+
+def test_lint_broken_folder_exits_1_naming_file_and_id(tmp_path: Path) -> None:
+    path = write_bank(
+        tmp_path / "team",
+        [
+            {"id": "t.attack", "slot": "other.none", "text": "{{ ''.__class__.__mro__ }}"},
+            {"id": "t.slot", "slot": "no.such.slot", "text": "无。"},
+            {"id": "t.name", "slot": "requests.counts", "text": "共{{ requests.countz }}件。"},
+            {"id": "t.comma", "slot": "other.none", "text": "无其他事项,特此说明。"},
+            {"id": "t.quote", "slot": "other.none", "text": "开展“开放日活动。"},
+            {"id": "t.include", "slot": "other.none", "text": "{% include 'x.html' %}。"},
+        ],
+    )
+    result = runner.invoke(app, ["phrasebank", "lint", str(tmp_path / "team")])
+    assert result.exit_code == 1
+    lines = result.output.splitlines()
+    for pid in ("t.attack", "t.slot", "t.name", "t.comma", "t.quote", "t.include"):
+        assert any(str(path) in line and pid in line for line in lines), pid
+    assert "requests.countz" in result.output
+    assert "no.such.slot" in result.output
+
+
+def test_lint_reports_duplicate_ids_within_a_layer_only(tmp_path: Path) -> None:
+    write_bank(tmp_path / "a", [{"id": "t.x", "slot": "other.none", "text": "无。"}], "one.yaml")
+    write_bank(tmp_path / "a", [{"id": "t.x", "slot": "other.none", "text": "无。"}], "two.yaml")
+    report = lint_folders([tmp_path / "a"])
+    assert [i.phrase_id for i in report.issues] == ["t.x"]
+    assert "重复" in report.issues[0].message
+    # the same id in a later layer is an override, not a problem
+    write_bank(tmp_path / "b", [{"id": "other.none.plain", "slot": "other.none", "text": "无。"}])
+    assert not lint_folders([tmp_path / "b"]).issues
+
+
+def test_lint_checks_schema_and_yaml(tmp_path: Path) -> None:
+    folder = tmp_path / "team"
+    write_bank(
+        folder, [{"id": "t.a", "slot": "other.none"}, {"slot": "other.none", "text": "无。"}]
+    )
+    (folder / "broken.yaml").write_text("phrases: [\n", encoding="utf-8")
+    issues = lint_folders([folder]).issues
+    messages = [str(i) for i in issues]
+    assert any("t.a" in m and "text" in m for m in messages)
+    assert any("id" in m and "team.yaml" in m for m in messages)
+    assert any("broken.yaml" in m and "YAML" in m for m in messages)
+    with pytest.raises(InputError) as err:
+        load_phrasebank([folder])
+    assert "broken.yaml" in str(err.value)
+
+
+def test_lint_checks_record_fields_and_loops(tmp_path: Path) -> None:
+    vocab = narrative.vocabulary()
+
+    def problems(text: str, slot: str = "other.matters") -> list[str]:
+        return [i.message for i in lint_phrase(Phrase("t", slot, text, Path("t.yaml"), "t"), vocab)]
+
+    good = "{% for c in platforms.channels %}{{ c.name }}{{ c.count }}条{% endfor %}。"
+    assert problems(good) == []
+    assert any(
+        "kindx" in m for m in problems("{% for r in proactive.items %}{{ r.kindx }}{% endfor %}。")
+    )
+    assert any(
+        "列表" in m for m in problems("{% for c in proactive.portal %}{{ c }}{% endfor %}。")
+    )
+    nested = (
+        "{% for a in platforms.channels %}" * (MAX_LOOP_DEPTH + 1)
+        + "x"
+        + ("{% endfor %}" * (MAX_LOOP_DEPTH + 1))
+    )
+    assert any("嵌套" in m for m in problems(nested + "。"))
+    assert any("结尾" in m for m in problems("公开不够深入。", "problems.depth"))
+    assert any("：" in m for m in problems("主要问题是", "problems.intro"))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "{{ ''.__class__.__mro__ }}",
+        "{{ meta['__class__'] }}",
+        "{{ meta._private }}",
+        "{% import 'x' as y %}",
+        "{% extends 'base' %}",
+        "{% from 'x' import y %}",
+        "{% macro m() %}{% endmacro %}",
+        "{% set x = 1 %}",
+        "{{ meta.agency.upper() }}",
+        "{{ 9 ** 9 ** 9 }}",
+        "{{ meta.agency|center(1000000000) }}",
+        "{{ meta.agency|replace('局', '局局') }}",
+        "{% for x in platforms.channels recursive %}{{ loop(x) }}{% endfor %}",
+        "{{ cycler }}{{ lipsum(1000) }}",
+        "{{ meta.agency|attr('__class__') }}",
+        "{% filter upper %}x{% endfilter %}",
+        "{% with a = 1 %}{% endwith %}",
+        "{{ 'a' " + "~ ''" * 2000 + " }}",
+    ],
+)
+def test_hostile_templates_fail_lint_and_are_never_rendered(text: str, tmp_path: Path) -> None:
+    phrase = Phrase("team.bad", "other.matters", text, tmp_path / "team.yaml", "team")
+    vocab = narrative.vocabulary()
+    issues = lint_phrase(phrase, vocab)
+    assert issues and all(i.phrase_id == "team.bad" and i.file == phrase.file for i in issues)
+    scope = narrative.scope_for(load_report(open_workspace(EXAMPLE)))
+    with pytest.raises(ReportWriterError) as err:
+        render(phrase, scope)
+    assert "team.bad" in str(err.value) and "team.yaml" in str(err.value)
+
+
+def test_render_bounds_output_and_repetition(tmp_path: Path) -> None:
+    scope = narrative.scope_for(load_report(open_workspace(EXAMPLE)))
+    loop = "{% for c in platforms.channels %}{% for d in platforms.channels %}" + "字" * 600
+    loop += "{% endfor %}{% endfor %}"
+    for text in (loop, "{{ '字' * 5000 }}", "{{ ([1] * 100) * 100 }}", "{{ 1 / 0 }}"):
+        phrase = Phrase("team.big", "other.matters", text, tmp_path / "t.yaml", "team")
+        with pytest.raises(ReportWriterError) as err:
+            render(phrase, scope)
+        assert "team.big" in str(err.value)
+    assert MAX_OUTPUT_CHARS == 2000
+
+
+def test_analyse_finds_answer_paths_not_loop_variables() -> None:
+    result = analyse(
+        "{{ meta.we }}{% for c in platforms.channels %}{{ c.name }}{% endfor %}"
+        "{{ tables.applications.new.total }}"
+    )
+    assert result.paths == ("meta.we", "platforms.channels", "tables.applications.new.total")
+    assert result.attributes == (("platforms.channels", "name"),)
+    assert analyse("fees.notices == 0", expression=True).paths == ("fees.notices",)
+
+
+# ---- layers ------------------------------------------------------------------------------------
+
+
+def test_later_layer_overrides_id_in_place_and_adds(tmp_path: Path) -> None:
+    write_bank(tmp_path / "a", [{"id": "other.none.plain", "slot": "other.none", "text": "甲。"}])
+    write_bank(tmp_path / "b", [{"id": "other.none.plain", "slot": "other.none", "text": "乙。"}])
+    write_bank(tmp_path / "b", [{"id": "team.new", "slot": "other.none", "text": "丙。"}], "z.yaml")
+    bank = load_phrasebank([tmp_path / "a", tmp_path / "b"])
+    assert bank.get("other.none.plain").text == "乙。"  # type: ignore[union-attr]
+    assert bank.get("other.none.plain").layer == str(tmp_path / "b")  # type: ignore[union-attr]
+    ids = [p.id for p in bank.for_slot("other.none")]
+    builtin = [
+        p.id
+        for p in read_phrasebank([(BUILTIN, resources.shipped_dir("phrasebank"))]).for_slot(
+            "other.none"
+        )
+    ]
+    assert ids == [*builtin, "team.new"]
+
+
+def test_phrasebank_for_layers_report_folders_after_command_line(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    text = (
+        (EXAMPLE / "report.yaml")
+        .read_text(encoding="utf-8")
+        .replace("phrasebanks: []", "phrasebanks: [团队]")
+    )
+    (ws / "report.yaml").write_text(text, encoding="utf-8")
+    write_bank(
+        ws / "团队", [{"id": "other.none.plain", "slot": "other.none", "text": "报告里的。"}]
+    )
+    write_bank(
+        tmp_path / "cli", [{"id": "other.none.plain", "slot": "other.none", "text": "命令行的。"}]
+    )
+    report = load_report(open_workspace(ws))
+    bank = phrasebank_for(report, ws, [tmp_path / "cli"])
+    assert [layer.name for layer in bank.layers] == [
+        BUILTIN,
+        str(tmp_path / "cli"),
+        str(ws / "团队"),
+    ]
+    assert bank.get("other.none.plain").text == "报告里的。"  # type: ignore[union-attr]
+
+
+def test_missing_team_folder_is_an_input_error(tmp_path: Path) -> None:
+    with pytest.raises(InputError) as err:
+        load_phrasebank([tmp_path / "nowhere"])
+    assert "nowhere" in str(err.value)
+    result = runner.invoke(app, ["phrasebank", "list", "--phrasebank", str(tmp_path / "nowhere")])
+    assert result.exit_code == 2
+    assert "错误" in result.output
+
+
+# ---- CLI: list, show, search, add --------------------------------------------------------------
+
+
+def test_list_show_search(tmp_path: Path) -> None:
+    write_bank(
+        tmp_path / "t", [{"id": "team.draft", "slot": "other.none", "text": "无。", "draft": True}]
+    )
+    result = runner.invoke(app, ["phrasebank", "list", "--slot", "other.fees", "--tag", "零值"])
+    assert result.exit_code == 0
+    assert "other.fees.none" in result.output and "other.fees.charged" not in result.output
+    result = runner.invoke(
+        app, ["phrasebank", "list", "--slot", "other.none", "--phrasebank", str(tmp_path / "t")]
+    )
+    assert "team.draft" in result.output and "草稿" in result.output
+    result = runner.invoke(app, ["phrasebank", "show", "other.fees.none"])
+    assert result.exit_code == 0
+    assert (
+        "other.yaml" in result.output
+        and "内置" in result.output
+        and "fees.notices == 0" in result.output
+    )
+    result = runner.invoke(app, ["phrasebank", "show", "other.fees.nonee"])
+    assert result.exit_code == 2 and "other.fees.none" in result.output
+    result = runner.invoke(app, ["phrasebank", "search", "信息处理费", "收费通知"])
+    assert result.exit_code == 0 and "other.fees.charged" in result.output
+
+
+def test_add_appends_keeping_comments(tmp_path: Path) -> None:
+    folder = tmp_path / "team"
+    folder.mkdir()
+    original = '# 本科室的表述\nphrases:\n  # 第一条\n  - id: t.first  # 行尾注释\n    slot: other.none\n    text: "无。"\n'
+    (folder / "other.yaml").write_text(original, encoding="utf-8")
+    result = runner.invoke(
+        app,
+        [
+            "phrasebank",
+            "add",
+            "--slot",
+            "other.none",
+            "--text",
+            "{{ meta.we }}无其他需要报告的事项。",
+            "--to",
+            str(folder),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    text = (folder / "other.yaml").read_text(encoding="utf-8")
+    assert text.startswith(original)
+    assert "other.none.team1" in text
+    bank = load_phrasebank([folder])
+    assert bank.get("other.none.team1").text == "{{ meta.we }}无其他需要报告的事项。"  # type: ignore[union-attr]
+    # a new slot goes to a new file named after the section
+    result = runner.invoke(
+        app,
+        [
+            "phrasebank",
+            "add",
+            "--slot",
+            "problems.depth",
+            "--text",
+            "公开的内容还不够深入",
+            "--id",
+            "t.depth",
+            "--to",
+            str(folder),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    assert load_phrasebank([folder]).get("t.depth").file == folder / "problems.yaml"  # type: ignore[union-attr]
+
+
+def test_add_refuses_a_phrase_that_fails_lint(tmp_path: Path) -> None:
+    folder = tmp_path / "team"
+    for args in (
+        ["--slot", "other.none", "--text", "{{ ''.__class__ }}"],
+        ["--slot", "no.slot", "--text", "无。"],
+        ["--slot", "other.none", "--text", "无,谢谢。"],
+    ):
+        result = runner.invoke(app, ["phrasebank", "add", *args, "--to", str(folder)])
+        assert result.exit_code == 2, result.output
+        assert "没有写入" in result.output
+    assert not list(folder.glob("*.yaml"))
+    runner.invoke(
+        app,
+        [
+            "phrasebank",
+            "add",
+            "--slot",
+            "other.none",
+            "--text",
+            "无。",
+            "--id",
+            "t.x",
+            "--to",
+            str(folder),
+        ],
+    )
+    result = runner.invoke(
+        app,
+        [
+            "phrasebank",
+            "add",
+            "--slot",
+            "other.none",
+            "--text",
+            "无。",
+            "--id",
+            "t.x",
+            "--to",
+            str(folder),
+        ],
+    )
+    assert result.exit_code == 2 and "t.x" in result.output
