@@ -274,6 +274,58 @@ def text_table(header: list[str], rows: list[list[str]], right: tuple[int, ...] 
     return lines
 
 
+@app.command()
+def interview(
+    directory: Annotated[Path, typer.Argument(help="工作区文件夹（不存在时新建）")],
+    revisit: Annotated[
+        str | None, typer.Option("--revisit", help="重新询问某一部分（一至六），以现有答案为默认值")
+    ] = None,
+    answers: Annotated[
+        Path | None,
+        typer.Option("--answers", help="不提问，直接套用此文件中的答案（键同 report.yaml）"),
+    ] = None,
+    phrasebank: Annotated[
+        list[Path] | None, typer.Option("--phrasebank", help="团队表述库文件夹（可重复）")
+    ] = None,
+) -> None:
+    """逐项问答，填写报告的事实和数字，最后核对并生成初稿。
+
+    每个答案立即保存到 report.yaml。Ctrl-C 或 Ctrl-D 随时保存并退出（Ctrl-C 的退出码为130），
+    再次运行同一命令即从第一个未回答的问题继续。"""
+    from report_writer.interview.run import apply_answers, run_interview
+
+    banks = phrasebank or []
+    try:
+        if answers is not None:
+            result = apply_answers(directory, answers, phrasebanks=banks)
+        elif not sys.stdin.isatty():
+            raise ReportWriterError(
+                "interview 需要在终端中逐项问答，当前没有终端（输入来自管道或文件）。"
+                f"在脚本中请用 --answers 答案.yaml 提供答案，例如：report-writer interview {directory} --answers 答案.yaml"
+            )
+        else:
+            from report_writer.interview.terminal import Terminal
+
+            terminal = Terminal()
+            result = run_interview(
+                directory, terminal.ask, terminal.say, revisit=revisit, phrasebanks=banks
+            )
+    except ReportWriterError as exc:
+        fail(exc)
+    if result.status != "finished":
+        if result.workspace is None:
+            typer.echo("\n尚未新建工作区，没有需要保存的内容。")
+        else:
+            typer.echo(f"\n已保存到 {result.workspace.report_path}。")
+            typer.echo(f"继续填写请运行：report-writer interview {directory}")
+        if result.status == "interrupted":
+            raise typer.Exit(130)
+        return
+    typer.echo("\n初稿已生成：")
+    for path in result.paths:
+        typer.echo(f"  {path}")
+
+
 PhrasebankOption = Annotated[
     list[Path] | None,
     typer.Option("--phrasebank", help="团队表述库文件夹（叠加在内置表述库之上），可给多个"),

@@ -1,0 +1,138 @@
+"""What the officer types, as typed values; and typed values as the text shown as a default.
+
+Every failure is a ValueError whose message is the Chinese sentence shown in place under the input
+(「请输入不小于0的整数」). Full-width digits and spaces typed with a Chinese input method are accepted.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from decimal import Decimal
+from typing import Any
+
+from report_writer.answers import Field, coerce
+from report_writer.formats.checks import fmt_number
+from report_writer.model import parse_cell
+
+SEPARATORS = re.compile(r"[\s,，、;；]+")
+TRAILING_COUNT = re.compile(r"(.*[^\d０-９])([\d０-９]+)")
+MESSAGES = {
+    "integer": "请输入不小于0的整数",
+    "decimal": "请输入不小于0的数，例如 12.5",
+    "percentage": "请输入0到100之间的数，例如 100 或 98.5%",
+    "yes_no": "请输入“是”或“否”",
+}
+
+
+def normalize(text: str) -> str:
+    return unicodedata.normalize("NFKC", text).strip()
+
+
+def parse_number(kind: str, text: str) -> int | Decimal:
+    """A cell value: `kind` is "integer" or "decimal" (up to 4 decimals)."""
+    try:
+        value = parse_cell(normalize(text), kind == "decimal")
+    except ValueError:
+        raise ValueError(MESSAGES[kind]) from None
+    if value is None:
+        raise ValueError(MESSAGES[kind])
+    return value
+
+
+def parse_numbers(text: str, count: int) -> list[int]:
+    """A table row typed on one line: `count` integers separated by spaces."""
+    pieces = [p for p in SEPARATORS.split(normalize(text)) if p]
+    if len(pieces) != count:
+        raise ValueError(f"请输入{count}个不小于0的整数，用空格分开（现为{len(pieces)}个）")
+    return [int(parse_number("integer", p)) for p in pieces]
+
+
+def parse_choice(field: Field, text: str) -> str:
+    """A choice by its number, label or key."""
+    text = normalize(text)
+    for i, c in enumerate(field.choices, 1):
+        if text in (str(i), c.label, c.key):
+            return c.key
+    matches = [c for c in field.choices if text and text in c.label]
+    if len(matches) == 1:
+        return matches[0].key
+    raise ValueError(f"请输入以下之一：{'、'.join(c.label for c in field.choices)}")
+
+
+def parse_multichoice(field: Field, text: str) -> list[str]:
+    """Several choices by number or label, separated by spaces or 、; 无 for none."""
+    text = normalize(text)
+    if text in ("无", "没有", "0"):
+        return []
+    keys = []
+    for piece in (p for p in SEPARATORS.split(text) if p):
+        try:
+            keys.append(parse_choice(field, piece))
+        except ValueError:
+            raise ValueError(
+                f"“{piece}”不是可选的编号，请输入1到{len(field.choices)}之间的编号，用空格分开"
+            ) from None
+    return list(dict.fromkeys(keys))
+
+
+def parse_scalar(field: Field, text: str) -> Any:
+    """One answer of a scalar schema type (text, integer, decimal, percentage, yes_no, choice)."""
+    if field.type == "choice":
+        return parse_choice(field, text)
+    if field.type == "multichoice":
+        return parse_multichoice(field, text)
+    if field.type in ("text", "multiline"):
+        return coerce(field, text)  # typed as is: full-width punctuation belongs to the text
+    text = normalize(text)
+    if field.key == "meta.year":
+        if not (text.isdigit() and 2008 <= int(text) <= 2100):
+            raise ValueError("请输入四位年份，例如 2024")
+        return int(text)
+    try:
+        return coerce(field, text)
+    except ValueError:
+        raise ValueError(MESSAGES.get(field.type, "请输入内容，或输入 /skip 跳过")) from None
+
+
+def parse_record(field: Field, text: str) -> dict[str, Any]:
+    """One record typed as 「名称 数量」: the text part, then the count after the last space."""
+    name_field, count_field = field.fields
+    name, space, count = text.strip().replace("\u3000", " ").rpartition(" ")
+    glued = None if space else TRAILING_COUNT.fullmatch(count)  # 「微信公众号366」
+    if glued:
+        name, count = glued.groups()
+    count = normalize(count)
+    example = f"，例如：{field.example}" if field.example else ""
+    if not name.strip() or not count:
+        raise ValueError(
+            f"请按“{name_field.label} {count_field.label}”填写，中间用空格分开{example}"
+        )
+    try:
+        number = coerce(count_field, count)
+    except ValueError:
+        raise ValueError(
+            f"“{count}”不是{count_field.label}：{MESSAGES['integer']}{example}"
+        ) from None
+    return {name_field.key: name.strip(), count_field.key: number}
+
+
+def is_count_records(field: Field) -> bool:
+    """Records typed one a line as 「名称 数量」 (channels, items); others are asked field by field."""
+    return len(field.fields) == 2 and [f.type for f in field.fields] == ["text", "integer"]
+
+
+def show(field: Field | None, value: Any) -> str:
+    """A value as the officer would type it, for a default shown in brackets."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "是" if value else "否"
+    if isinstance(value, Decimal):
+        return fmt_number(value)
+    if field is not None and field.type == "choice":
+        return field.choice_label(value)
+    if field is not None and field.type == "multichoice":
+        keys = [c.key for c in field.choices]
+        return " ".join(str(keys.index(v) + 1) for v in value if v in keys)
+    return str(value)

@@ -1,0 +1,821 @@
+"""The interview loop: one question at a time over one injectable `ask` function.
+
+`ask(prompt)` returns what the officer typed (an empty string takes the default shown) and raises
+KeyboardInterrupt (Ctrl-C) or EOFError (Ctrl-D); `say(text)` shows a line. The terminal front end
+(terminal.py) implements both with prompt_toolkit; tests pass plain functions. Every answer is in
+report.yaml before the next question is asked.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from report_writer.answers import Field
+from report_writer.errors import InputError, ReportWriterError
+from report_writer.formats.checks import Finding, fmt_number
+from report_writer.formats.spec import Row
+from report_writer.interview.parse import (
+    is_count_records,
+    normalize,
+    parse_number,
+    parse_numbers,
+    parse_record,
+    parse_scalar,
+    show,
+)
+from report_writer.interview.questions import Question, load_questions
+from report_writer.interview.store import (
+    ReportEditor,
+    add_phrasebank,
+    load_progress,
+    save_answers,
+    save_progress,
+)
+from report_writer.model import Report
+from report_writer.workspace import Workspace, load_report, open_workspace
+
+if TYPE_CHECKING:
+    from report_writer.phrasebank import Phrasebank
+
+COMMANDS = {
+    "/back": "回到上一题",
+    "/skip": "跳过本题，以后可用 --revisit 补填",
+    "/help": "显示本题说明和可用命令",
+    "/preview": "预览本部分写成报告的样子",
+    "/status": "查看还有哪些问题未回答",
+    "/quit": "保存并退出（Ctrl-C、Ctrl-D 也会保存并退出）",
+}
+TOOLBAR_HINT = "/back 上一题 · /preview 预览 · /quit 保存退出"
+PICK_PROMPT = "选用第几句"
+TEAM_FOLDER = "表述库"  # the workspace's own phrasebank folder for edited phrases
+PREVIOUS_DIR = "previous"  # <workspace>/previous/report.yaml: last year's workspace
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """One input line: the question, the default taken by an empty answer, the choices offered
+    for Tab completion, the in-place validation, text placed in the line for editing, and the
+    bottom toolbar."""
+
+    text: str
+    default: str = ""
+    choices: tuple[str, ...] = ()
+    check: Callable[[str], str | None] | None = None
+    prefill: str = ""
+    toolbar: str = ""
+
+
+Ask = Callable[[Prompt], str]
+Say = Callable[[str], None]
+
+
+def validate(prompt: Prompt, text: str) -> str | None:
+    """The message shown under the input, or None when it can be accepted (commands included)."""
+    word = text.strip()
+    if word.startswith("/"):
+        if word in COMMANDS:
+            return None
+        return f"没有“{word}”这个命令，可用：{' '.join(COMMANDS)}"
+    return prompt.check(text) if prompt.check else None
+
+
+class _Back(Exception):
+    pass
+
+
+class _Skip(Exception):
+    pass
+
+
+class _Quit(Exception):
+    pass
+
+
+@dataclass
+class Result:
+    """How the interview ended: finished (checked and built), quit (/quit, Ctrl-D) or
+    interrupted (Ctrl-C); the workspace is None when it was never created."""
+
+    status: str
+    workspace: Workspace | None
+    findings: list[Finding] = field(default_factory=list)
+    paths: list[Path] = field(default_factory=list)
+
+
+def _checked(
+    check: Callable[[str], Any], default: str, optional: bool = False
+) -> Callable[[str], str | None]:
+    """A validation from a parser: the parser's ValueError message, or None."""
+
+    def run(text: str) -> str | None:
+        value = text.strip() or default
+        if not value:
+            return None if optional else "请输入内容，或输入 /skip 跳过"
+        try:
+            check(value)
+        except ValueError as exc:
+            return str(exc)
+        return None
+
+    return run
+
+
+@cache
+def _condition(expression: str, key: str) -> Callable[..., Any]:
+    from jinja2 import ChainableUndefined
+    from jinja2.exceptions import TemplateError
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    env = ImmutableSandboxedEnvironment(undefined=ChainableUndefined)
+    try:
+        return env.compile_expression(expression)
+    except TemplateError as exc:
+        raise InputError(f"问题“{key}”的条件“{expression}”有误：{exc}") from None
+
+
+def _evaluate(expression: str, context: dict[str, Any], column: str | None, key: str) -> bool:
+    try:
+        return bool(_condition(expression, key)(**context, column=column))
+    except TypeError:  # an unknown ("/") figure in the condition
+        return False
+
+
+def _lookup(report: Report, key: str) -> Any:
+    """The value of `key` in a report: meta.*, tables.*.*.*, phrases.*, or an answer."""
+    head, _, rest = key.partition(".")
+    if head == "meta":
+        return getattr(report.meta, rest)
+    if head == "tables":
+        table, row, column = rest.split(".")
+        return report.figures.values.get((table, row, column))
+    if head == "phrases":
+        return report.phrases.get(rest)
+    group, _, name = key.partition(".")
+    return report.answers.get(group, {}).get(name)
+
+
+class Session:
+    def __init__(
+        self, ws: Workspace, ask: Ask, say: Say, *, phrasebanks: Sequence[Path] = ()
+    ) -> None:
+        self.ws = ws
+        self.phrasebanks = list(phrasebanks)
+        self._ask = ask
+        self.say = say
+        self.report = load_report(ws)
+        self.questions = load_questions(self.report.meta.format)
+        self.progress = load_progress(ws)
+        self.previous = self._load_previous()
+        self.shown: tuple[str, str | None] | None = None  # the part and topic last announced
+        self.current: Question | None = None
+        self.prompted = False  # whether the question being run asked anything
+        self._plan: list[Question] | None = None
+        self.editor = ReportEditor(ws)
+        self._bank: Phrasebank | None = None
+        self._bank_failed = False
+
+    # ---- state ---------------------------------------------------------------------------------
+
+    def _load_previous(self) -> Report | None:
+        folder = self.ws.path / PREVIOUS_DIR
+        if not (folder / "report.yaml").is_file():
+            return None
+        try:
+            return load_report(open_workspace(folder))
+        except ReportWriterError as exc:
+            self.say(f"  注意：上年度工作区无法读取，本次不以上年数据为默认值。{exc.message}")
+            return None
+
+    def plan(self) -> list[Question]:
+        """The questions that apply to this report, in order (conditions over the answers)."""
+        if self._plan is None:
+            context = {
+                **self.report.answers,
+                "meta": asdict(self.report.meta),
+                "tables": self.report.figures.as_dict(),
+            }
+            self._plan = [
+                q
+                for q in self.questions
+                if q.when is None or _evaluate(q.when, context, q.column, q.key)
+            ]
+        return self._plan
+
+    def answered(self, q: Question) -> bool:
+        if q.key in self.progress.done or q.key in self.progress.skipped:
+            return True
+        if q.kind in ("meta", "answer"):
+            return _lookup(self.report, q.key) is not None
+        return False
+
+    def reload(self) -> None:
+        self.report = load_report(self.ws)
+        self._plan = None
+
+    def save(self, q: Question, values: dict[str, Any], skipped: bool = False) -> None:
+        """Write the answer and the progress, then reload the report (totals, conditions)."""
+        if values:
+            save_answers(self.ws, self.report.fmt, values, self.editor)
+        self.progress.mark(q.key, skipped)
+        save_progress(self.ws, self.progress)
+        self.reload()
+
+    # ---- asking --------------------------------------------------------------------------------
+
+    def toolbar(self) -> str:
+        q = self.current
+        if q is None:
+            return TOOLBAR_HINT
+        plan = self.plan()
+        in_part = [x for x in plan if x.part == q.part]
+        position = in_part.index(q) + 1 if q in in_part else len(in_part)
+        done = sum(1 for x in plan if self.answered(x))
+        percent = done * 100 // max(len(plan), 1)
+        return f" {q.part.short} {position}/{len(in_part)} · 已完成{percent}%    {TOOLBAR_HINT}"
+
+    def ask(
+        self,
+        text: str,
+        default: str = "",
+        check: Callable[[str], str | None] | None = None,
+        choices: tuple[str, ...] = (),
+        prefill: str = "",
+    ) -> str:
+        """Ask until an acceptable answer is typed; commands are handled here. The answer is
+        returned as typed, or the default when nothing was typed."""
+        prompt = Prompt(text, default, choices, check, prefill, self.toolbar())
+        self.prompted = True
+        while True:
+            try:
+                answer = self._ask(prompt)
+            except EOFError:
+                raise _Quit from None
+            word = answer.strip()
+            error = validate(prompt, answer)
+            if error:
+                self.say(f"  {error}")
+                continue
+            if word == "/back":
+                raise _Back
+            if word == "/skip":
+                raise _Skip
+            if word == "/quit":
+                raise _Quit
+            if word == "/help":
+                self.say(self.help_text())
+            elif word == "/status":
+                self.say(self.status_text())
+            elif word == "/preview":
+                self.say(self.preview_text())
+            else:
+                return answer.strip() or default
+
+    def announce(self, q: Question) -> None:
+        where = (q.part.key, q.topic)
+        if self.shown == where:
+            return
+        if self.shown is None or self.shown[0] != q.part.key or q.topic:
+            heading = q.part.heading + (f" · {q.topic}" if q.topic else "")
+            self.say(f"\n── {heading} ──")
+        self.shown = where
+
+    def intro(self, q: Question) -> None:
+        if q.why:
+            self.say(f"  {q.why}")
+
+    def default_of(self, q: Question, key: str | None = None) -> Any:
+        """The current answer; else last year's (when this year's is not yet answered)."""
+        key = key or q.key
+        current = _lookup(self.report, key)
+        if self.answered(q) or self.previous is None:
+            return current
+        if q.kind == "cell" and q.previous:
+            return _lookup(self.previous, q.previous)
+        if q.kind == "answer" and current is None:
+            return _lookup(self.previous, key)
+        return current
+
+    def run_question(self, q: Question) -> None:
+        self.current = q
+        self.announce(q)
+        if q.kind == "row":
+            self.ask_row(q)
+        elif q.kind == "outcomes":
+            self.ask_outcomes(q)
+        elif q.kind == "phrase":
+            self.ask_phrase(q)
+        elif q.type == "list":
+            self.ask_list(q)
+        elif q.type == "records":
+            self.ask_records(q)
+        else:
+            self.ask_scalar(q)
+
+    def _scalar_text(self, q: Question, f: Field) -> str:
+        text = f"? {q.prompt}"
+        if f.type == "choice":
+            text += "  " + " / ".join(c.label for c in f.choices)
+        elif f.type == "yes_no":
+            text += "（是/否）"
+        return text
+
+    def ask_scalar(self, q: Question) -> None:
+        self.intro(q)
+        if q.kind == "cell":
+            kind = q.type
+            default = show(None, self.default_of(q))
+            limit = self.cell_limit(q)
+
+            def parse(text: str) -> Any:
+                value = parse_number(kind, text)
+                if limit is not None and value > limit[0]:
+                    raise ValueError(limit[1])
+                return value
+
+            answer = self.ask(f"? {q.prompt}", default, _checked(parse, default))
+            self.save(q, {q.key: parse(answer)})
+            return
+        f = q.field
+        assert f is not None
+        if f.type == "multichoice":
+            from report_writer.interview.preview import clip
+
+            cells = [clip(f"{i:>2} {c.label}", 36) for i, c in enumerate(f.choices, 1)]
+            for i in range(0, len(cells), 2):
+                self.say("  " + "".join(cells[i : i + 2]).rstrip())
+        elif q.example:
+            self.say(f"  例：{q.example}")
+        default = show(f, self.default_of(q))
+        choices = tuple(c.label for c in f.choices) or (("是", "否") if f.type == "yes_no" else ())
+        answer = self.ask(
+            self._scalar_text(q, f),
+            default,
+            _checked(lambda t: parse_scalar(f, t), default, optional=True),
+            choices,
+        )
+        if not answer:
+            self.save(q, {})
+            return
+        value = parse_scalar(f, answer)
+        self.save(q, {q.key: value})
+        if f.type == "multichoice":
+            chosen = "、".join(f.choice_label(k) for k in value) or "无"
+            self.say(f"  已选：{chosen}。")
+
+    def ask_lines(
+        self, q: Question, parse: Callable[[str], Any], existing: list[str]
+    ) -> list[Any] | None:
+        """Items typed one a line, an empty line ends. With existing items, an empty first line
+        keeps them (None is returned) and a typed line starts the list afresh."""
+        if q.example:
+            self.say(f"  例：{q.example}")
+        if existing:
+            self.say(f"  现有：{'；'.join(existing)}。直接回车保留，或逐行重新填写。")
+        items: list[Any] = []
+        text = f"? {q.prompt}"
+        while True:
+            answer = self.ask(text, "", _checked(parse, "", optional=True))
+            text = ""
+            if not answer:
+                return None if existing and not items else items
+            items.append(parse(answer))
+
+    def ask_list(self, q: Question) -> None:
+        self.intro(q)
+        current = self.default_of(q) or []
+        items = self.ask_lines(q, lambda t: parse_scalar(Field(q.key, "text", ""), t), current)
+        if items is None:
+            items = current
+        self.save(q, {q.key: items})
+        self.say(f"  已记录 {len(items)} 项。" if items else "  未填写。")
+
+    def ask_records(self, q: Question) -> None:
+        f = q.field
+        assert f is not None
+        self.intro(q)
+        current: list[dict[str, Any]] = self.default_of(q) or []
+        if not is_count_records(f):
+            self.ask_text_records(q, f, current)
+            return
+        name, count = (s.key for s in f.fields)
+        shown = [f"{r.get(name)} {r.get(count)}" for r in current]
+        records = self.ask_lines(q, lambda t: parse_record(f, t), shown)
+        if records is None:
+            records = current
+        self.save(q, {q.key: records})
+        total = sum(r.get(count) or 0 for r in records)
+        self.say(f"  已记录 {len(records)} 类，共 {total} 条。" if records else "  未填写。")
+
+    def ask_text_records(self, q: Question, f: Field, current: list[dict[str, Any]]) -> None:
+        """Records of text fields (last year's problem and its progress): the known ones are gone
+        through one by one, then new ones are typed until an empty line."""
+        first, *rest = f.fields
+        known = current or self.last_year_problems(first.key)
+        self.say(f"  {q.prompt}")
+        records: list[dict[str, Any]] = []
+        for record in known:
+            self.say(f"  {first.label}：{record.get(first.key)}")
+            entry = {first.key: record.get(first.key)}
+            for sub in rest:
+                default = str(record.get(sub.key) or "")
+                answer = self.ask(
+                    f"? {sub.label}？（不写这一条请输入 无）",
+                    default,
+                    _checked(lambda t: t, default),
+                )
+                if answer in ("无", "没有"):
+                    break
+                entry[sub.key] = answer
+            else:
+                records.append(entry)
+        more = f"还有其他{first.label}吗？" if known else f"请填写{first.label}"
+        while True:
+            head = self.ask(f"? {more}（一条一行，空行结束）", "", lambda t: None)
+            more = f"下一条{first.label}"
+            if not head:
+                break
+            entry = {first.key: head}
+            for sub in rest:
+                entry[sub.key] = self.ask(f"? {sub.label}？", "", _checked(lambda t: t, ""))
+            records.append(entry)
+        self.save(q, {q.key: records})
+        self.say(f"  已记录 {len(records)} 条。" if records else "  未填写。")
+
+    def last_year_problems(self, key: str) -> list[dict[str, Any]]:
+        """Last year's problems, as records to report progress on."""
+        if self.previous is None:
+            return []
+        problems = self.previous.answers.get("problems", {})
+        from report_writer.answers import load_schema
+
+        selected = load_schema().field("problems.selected")
+        texts = [selected.choice_label(k) for k in problems.get("selected", [])]
+        texts += problems.get("other", [])
+        return [{key: t} for t in texts]
+
+    def ask_row(self, q: Question) -> None:
+        """All leaf cells of a table row, typed on one line."""
+        self.intro(q)
+        values = [self.default_of(q, "tables." + ".".join(c)) for c in q.cells]
+        default = " ".join(show(None, v) for v in values)
+        answer = self.ask(
+            f"? {q.prompt}", default, _checked(lambda t: parse_numbers(t, len(q.cells)), default)
+        )
+        numbers = parse_numbers(answer, len(q.cells))
+        self.save(q, {"tables." + ".".join(c): n for c, n in zip(q.cells, numbers, strict=True)})
+        table, row, _ = q.cells[0]
+        spec = self.report.fmt.tables[table]
+        for col in spec.row(row).columns:
+            if col.derived:
+                self.say(
+                    f"  {col.label}：{fmt_number(self.report.figures.value(table, row, col.key))}件。"
+                )
+
+    # ---- 表三 ----------------------------------------------------------------------------------
+
+    def cell_limit(self, q: Question) -> tuple[int, str] | None:
+        """结转下年度 cannot exceed what there was to handle in its column."""
+        table, row, column = q.cells[0]
+        if (table, row) != ("applications", "carried_forward"):
+            return None
+        values = self.report.figures.values
+        most = (values[(table, "new", column)] or 0) + (
+            values[(table, "carried_over", column)] or 0
+        )
+        return int(most), f"结转下年度的申请不能多于新收与上年结转之和（{most}件）"
+
+    def applicants(self) -> list[str]:
+        spec = self.report.fmt.tables["applications"]
+        return [c.key for c in spec.columns if not c.derived]
+
+    def outcome_rows(self) -> list[Row]:
+        spec = self.report.fmt.tables["applications"]
+        return [r for r in spec.rows if r.groups and not r.derived]
+
+    def left_to_assign(self) -> dict[str, int]:
+        """Per applicant column: new + carried over − carried forward − outcomes assigned."""
+        v = self.report.figures.values
+        left = {}
+        for c in self.applicants():
+            total = sum(v[("applications", r, c)] or 0 for r in ("new", "carried_over"))
+            assigned = sum(v[("applications", r.key, c)] or 0 for r in self.outcome_rows())
+            left[c] = int(total - (v[("applications", "carried_forward", c)] or 0) - assigned)
+        return left
+
+    def balance_text(self) -> str:
+        v = self.report.figures.values
+        new = v[("applications", "new", "total")] or 0
+        over = v[("applications", "carried_over", "total")] or 0
+        forward = v[("applications", "carried_forward", "total")] or 0
+        assigned = v[("applications", "handled_total", "total")] or 0
+        left = sum(self.left_to_assign().values())
+        sums = f"新收{new}＋上年结转{over}"
+        if forward:
+            sums += f"－结转下年度{forward}"
+        sums += f"＝{new + over - forward}，已归类{assigned}"
+        if left > 0:
+            return f"  还有 {left} 件申请未归入办理结果（{sums}）。"
+        return f"  办理结果比申请多 {-left} 件（{sums}），请修改多填的办理结果。"
+
+    def ask_outcomes(self, q: Question) -> None:
+        """The outcomes that occurred, picked by name, each with its count; what is left to assign
+        is shown as the officer goes (C2, C3)."""
+        self.intro(q)
+        rows = self.outcome_rows()
+        labels = {r.display: r for r in rows}
+        v = self.report.figures.values
+        active = [
+            c
+            for c in self.applicants()
+            if (v[("applications", "new", c)] or 0) + (v[("applications", "carried_over", c)] or 0)
+        ]
+        assigned = [r for r in rows if v[("applications", r.key, "total")]]
+        if not active and not assigned:
+            self.say("  本年没有新收或结转的申请，办理结果均为0。")
+            self.save(q, {})
+            return
+        if assigned:
+            self.say(
+                "  已归入："
+                + "；".join(
+                    f"{r.display} {v[('applications', r.key, 'total')]}件" for r in assigned
+                )
+                + "。"
+            )
+        picked: list[Row] = []
+        while True:
+            left = sum(abs(n) for n in self.left_to_assign().values())
+            if left == 0 and (picked or not assigned):
+                self.say("  ✓ 办理结果与申请数一致。")
+                break
+            if left:
+                self.say(self.balance_text())
+
+            def pick(text: str) -> Row:
+                return self.resolve_outcome(text, labels)
+
+            def check(text: str, left: int = left) -> str | None:
+                if not text.strip():
+                    return (
+                        None
+                        if left == 0
+                        else "还有申请未归入办理结果：请选择一类办理结果（Tab 补全），或输入 /skip 稍后再填"
+                    )
+                try:
+                    pick(text)
+                except ValueError as exc:
+                    return str(exc)
+                return None
+
+            try:
+                answer = self.ask(
+                    "? 下一类办理结果（Tab 补全，例如：信访举报投诉类申请）",
+                    "",
+                    check,
+                    tuple(labels),
+                )
+            except _Back:
+                if not picked:
+                    raise
+                row = picked.pop()
+                self.ask_outcome_count(row, active)
+                picked.append(row)
+                continue
+            if not answer:
+                break
+            row = pick(answer)
+            try:
+                self.ask_outcome_count(row, active)
+            except _Back:
+                continue
+            picked.append(row)
+        self.save(q, {})
+
+    def resolve_outcome(self, text: str, labels: dict[str, Row]) -> Row:
+        text = normalize(text)
+        for display, row in labels.items():
+            if text in (display, row.label, row.key):
+                return row
+        found = [row for display, row in labels.items() if text in display]
+        if len(found) == 1:
+            return found[0]
+        if found:
+            names = "、".join(r.display for r in found[:3]) + ("等" if len(found) > 3 else "")
+            raise ValueError(f"“{text}”可指：{names}，请再具体一些")
+        raise ValueError(f"没有找到“{text}”这类办理结果，按 Tab 查看全部")
+
+    def ask_outcome_count(self, row: Row, active: list[str]) -> None:
+        v = self.report.figures.values
+        left = self.left_to_assign()
+        labels = {c.key: c.label for c in self.report.fmt.tables["applications"].columns}
+        columns = active or self.applicants()[:1]
+        values: dict[str, Any] = {}
+        for c in columns:
+            current = int(v[("applications", row.key, c)] or 0)
+            most = max(current + left[c], 0)
+            text = (
+                f"  → {row.display}  数量？"
+                if len(columns) == 1
+                else f"  → {row.display} · {labels[c]}？"
+            )
+            default = str(current) if current else ""
+
+            def parse(t: str, most: int = most) -> int:
+                n = int(parse_number("integer", t))
+                if n > most:
+                    raise ValueError(f"超出未归类的申请数：最多还能填{most}件")
+                return n
+
+            answer = self.ask(text, default, _checked(parse, default))
+            values[f"tables.applications.{row.key}.{c}"] = parse(answer)
+        save_answers(self.ws, self.report.fmt, values, self.editor)
+        self.reload()
+
+    # ---- phrases -------------------------------------------------------------------------------
+
+    def phrasebank(self) -> Phrasebank | None:
+        """The phrasebank layers for this report; None (said once) when they cannot be read."""
+        if self._bank is None and not self._bank_failed:
+            from report_writer.phrasebank import phrasebank_for
+
+            try:
+                self._bank = phrasebank_for(self.report, self.ws.path, self.phrasebanks)
+            except ReportWriterError as exc:
+                self._bank_failed = True
+                self.say(f"  注意：表述库无法读取，本次不提供参考表述。{exc}")
+        return self._bank
+
+    def ask_phrase(self, q: Question) -> None:
+        """Up to three sentences rendered with the answers so far: pick one, edit one, or skip."""
+        from report_writer.narrative import suggestions
+
+        bank = self.phrasebank()
+        options = suggestions(self.report, bank, q.slot) if bank else []
+        if not options:
+            self.save(q, {})
+            return
+        self.intro(q)
+        self.say(f"  {q.prompt}：")
+        for i, (_, text) in enumerate(options, 1):
+            self.say(f"  {i} {text}")
+        recorded = self.report.phrases.get(q.slot)
+        default = next((str(i) for i, (ph, _) in enumerate(options, 1) if ph.id == recorded), "1")
+        hint = f"? {PICK_PROMPT}（输入编号；e{default} 修改这句；s 跳过，由初稿自动选用）"
+        numbers = [str(i) for i in range(1, len(options) + 1)]
+        allowed = [*numbers, *(f"e{n}" for n in numbers), "s"]
+
+        def check(text: str) -> str | None:
+            word = normalize(text).lower() or default
+            if word in allowed:
+                return None
+            return f"请输入{'、'.join(numbers)}选用，e加编号修改（如 e1），或 s 跳过"
+
+        answer = normalize(self.ask(hint, default, check, tuple(allowed))).lower()
+        if answer == "s":
+            self.save(q, {q.key: None})
+            return
+        phrase, text = options[int(answer.lstrip("e")) - 1]
+        if answer.startswith("e"):
+            phrase_id = self.edit_phrase(q, text)
+            if phrase_id is not None:
+                self.save(q, {q.key: phrase_id})
+                return
+        self.save(q, {q.key: phrase.id})
+
+    def edit_phrase(self, q: Question, text: str) -> str | None:
+        """The edited sentence saved into a team phrasebank folder; its id, or None when the
+        officer keeps it out of the phrasebank (the pick then stands)."""
+        from report_writer.phrasebank import add_phrase
+
+        edited = self.ask("? 修改这句话，回车确认：", "", _checked(lambda t: t, ""), prefill=text)
+        folder = self.team_folder()
+        keep = self.ask(
+            f"? 把修改后的表述存入团队表述库 {folder}？（是/否）",
+            "是",
+            _checked(lambda t: parse_scalar(Field("", "yes_no", ""), t), "是"),
+            ("是", "否"),
+        )
+        if not parse_scalar(Field("", "yes_no", ""), keep):
+            self.say("  未存入表述库：初稿生成后，可在 draft.md 中直接修改这句话。")
+            return None
+        try:
+            phrase = add_phrase(self.ws.path / folder, q.slot, edited)
+        except ReportWriterError as exc:
+            self.say(
+                f"  未能存入表述库：{exc}\n  本报告仍选用原句，初稿生成后可在 draft.md 中修改。"
+            )
+            return None
+        if folder not in self.report.phrasebanks and Path(folder) not in self.phrasebanks:
+            add_phrasebank(self.ws, folder)
+        self._bank = None
+        self.say(f"  已存入 {phrase.file}（编号 {phrase.id}），本报告选用这句话。")
+        return phrase.id
+
+    def team_folder(self) -> str:
+        """Where edited phrases go: the first team folder in use, else 表述库 in the workspace."""
+        if self.phrasebanks:
+            return str(self.phrasebanks[0])
+        if self.report.phrasebanks:
+            return self.report.phrasebanks[0]
+        return TEAM_FOLDER
+
+    # ---- commands ------------------------------------------------------------------------------
+
+    def help_text(self) -> str:
+        lines = ["  可用命令："]
+        lines += [f"    {name:<9}{text}" for name, text in COMMANDS.items()]
+        q = self.current
+        if q is not None:
+            if q.help:
+                lines.insert(0, f"  {q.help}")
+            if q.field is not None and q.kind == "answer":
+                lines.insert(0, f"  本题填写：{q.field.label}（report.yaml 中的 answers.{q.key}）")
+        lines.append("  直接回车采用方括号中的默认值。")
+        return "\n".join(lines)
+
+    def status_text(self) -> str:
+        plan = self.plan()
+        lines = []
+        for part in dict.fromkeys(x.part for x in plan):
+            questions = [x for x in plan if x.part == part]
+            left = [x for x in questions if not self.answered(x)]
+            skipped = [x for x in questions if x.key in self.progress.skipped]
+            state = f"还有 {len(left)} 题" if left else "已完成"
+            if skipped:
+                state += f"（已跳过 {len(skipped)} 题：{'、'.join(x.prompt.rstrip('？?') for x in skipped[:3])}）"
+            lines.append(f"  {part.heading}：{state}")
+        done = sum(1 for x in plan if self.answered(x))
+        lines.append(f"  共 {len(plan)} 题，已回答 {done} 题。")
+        return "\n".join(lines)
+
+    def preview_text(self) -> str:
+        """The current part as the draft would print it now."""
+        from report_writer.document import build_document
+        from report_writer.interview.preview import render_section
+        from report_writer.narrative import build_narrative
+
+        q = self.current
+        if q is None or q.part.number is None:
+            return f"  标题：{self.report.meta.title}"
+        bank = self.phrasebank()
+        if bank is None:
+            return "  表述库无法读取，暂不能预览。"
+        try:
+            doc = build_document(self.report, build_narrative(self.report, bank))
+        except ReportWriterError as exc:
+            return f"  暂不能预览：{exc}"
+        return render_section(doc.section(q.part.number))
+
+    # ---- the loop ------------------------------------------------------------------------------
+
+    def first_open(self, start: int = 0) -> int:
+        plan = self.plan()
+        for i in range(start, len(plan)):
+            if not self.answered(plan[i]):
+                return i
+        return len(plan)
+
+    def run(self, revisit: str | None = None) -> str:
+        """Ask until every question is answered; "finished", "quit" or "interrupted". With
+        `revisit` (a part number), that part is asked again first, then whatever is still open."""
+        plan = self.plan()
+        if revisit:
+            index = next(i for i, q in enumerate(plan) if q.part.number == revisit)
+        else:
+            index = self.first_open()
+        revisiting = revisit is not None
+        backwards = False  # after /back, questions that ask nothing are passed on the way back
+        try:
+            while True:
+                plan = self.plan()
+                if index >= len(plan):
+                    return "finished"
+                q = plan[index]
+                self.prompted = False
+                try:
+                    self.run_question(q)
+                    if backwards and not self.prompted and index > 0:
+                        index -= 1
+                        continue
+                    index += 1
+                except _Back:
+                    index = max(index - 1, 0)
+                    backwards = True
+                    continue
+                except _Skip:
+                    self.save(q, {}, skipped=True)
+                    self.say("  已跳过。")
+                    index += 1
+                backwards = False
+                plan = self.plan()
+                if revisiting and (index >= len(plan) or plan[index].part != q.part):
+                    revisiting = False
+                    index = self.first_open()
+        except _Quit:
+            return "quit"
+        except KeyboardInterrupt:
+            return "interrupted"

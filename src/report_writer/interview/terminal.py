@@ -1,0 +1,66 @@
+"""The interview in a terminal: prompt_toolkit implements the session's `ask` and `say`.
+
+The question stands above the input line with its default in brackets; Tab completes choices;
+input is checked in place (the message appears under the line and the officer types again);
+the bottom toolbar shows the part and the progress.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from report_writer.interview.session import Prompt, validate
+
+if TYPE_CHECKING:
+    from prompt_toolkit.input import Input
+    from prompt_toolkit.output import Output
+
+
+class Terminal:
+    def __init__(self, input: Input | None = None, output: Output | None = None) -> None:
+        from prompt_toolkit import PromptSession
+
+        self.output = output
+        self.session: Any = PromptSession(input=input, output=output)
+
+    def ask(self, prompt: Prompt) -> str:
+        from prompt_toolkit.validation import ValidationError, Validator
+
+        class Check(Validator):
+            def validate(self, document: Any) -> None:
+                error = validate(prompt, document.text)
+                if error:
+                    raise ValidationError(message=error, cursor_position=len(document.text))
+
+        lines = []
+        if prompt.text:
+            lines.append(prompt.text + (f" [{prompt.default}]" if prompt.default else ""))
+        lines.append("> ")
+        answer: str = self.session.prompt(
+            "\n".join(lines),
+            default=prompt.prefill,
+            validator=Check(),
+            validate_while_typing=False,
+            completer=completer(prompt),
+            complete_while_typing=False,
+            bottom_toolbar=prompt.toolbar or None,
+        )
+        return answer
+
+    def say(self, text: str) -> None:
+        from prompt_toolkit import print_formatted_text
+
+        if self.output is None:
+            print_formatted_text(text)
+        else:
+            print_formatted_text(text, output=self.output)
+
+
+def completer(prompt: Prompt) -> Any:
+    """Tab completion over the choices, matching anywhere in a label (「信访」 finds
+    「（五）不予处理1.信访举报投诉类申请」)."""
+    from prompt_toolkit.completion import WordCompleter
+
+    if not prompt.choices:
+        return None
+    return WordCompleter(list(prompt.choices), sentence=True, match_middle=True)

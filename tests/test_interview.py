@@ -1,0 +1,333 @@
+"""The interview loop in-process: a scripted officer stands in for the terminal (the injectable
+`ask`), and prompt_toolkit itself is driven through a pipe for in-place validation and Tab."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from typer.testing import CliRunner
+
+from conftest import EXAMPLE
+from interview_script import DONGLI
+from report_writer.answers import load_schema
+from report_writer.cli import app
+from report_writer.interview.questions import load_questions
+from report_writer.interview.run import run_interview
+from report_writer.interview.session import PICK_PROMPT, Prompt
+from report_writer.workspace import load_report, open_workspace
+
+
+class Officer:
+    """Answers prompts from a script of (a piece of the question, what is typed). Suggestion
+    prompts take Enter unless `picks` says otherwise; Ctrl-C is pressed at the first prompt
+    after `interrupt_after` was typed. Everything said and asked is kept in `screen`."""
+
+    def __init__(self, script: list[tuple[str, str]], picks: list[str] | None = None) -> None:
+        self.script = list(script)
+        self.picks = list(picks or [])
+        self.screen: list[str] = []
+        self.prompts: list[Prompt] = []
+        self.interrupt_after: str | None = None
+
+    def ask(self, prompt: Prompt) -> str:
+        self.prompts.append(prompt)
+        self.screen.append(f"{prompt.text} [{prompt.default}]")
+        if PICK_PROMPT in prompt.text:
+            return self.picks.pop(0) if self.picks else ""
+        if self.interrupt_after is not None and self.interrupt_after in self.screen:
+            raise KeyboardInterrupt
+        assert self.script, f"the script ended, but the interview asks: {prompt.text}"
+        piece, answer = self.script.pop(0)
+        assert piece in prompt.text, f"expected a question about “{piece}”, got: {prompt.text}"
+        self.screen.append(answer)
+        return answer
+
+    def say(self, text: str) -> None:
+        self.screen.append(text)
+
+    @property
+    def text(self) -> str:
+        return "\n".join(self.screen)
+
+
+def leaf_figures(path: Path) -> dict[tuple[str, str, str], Any]:
+    report = load_report(open_workspace(path))
+    fmt = report.fmt
+    return {
+        key: value
+        for key, value in report.figures.values.items()
+        if not fmt.tables[key[0]].is_derived(
+            fmt.tables[key[0]].row(key[1]), fmt.tables[key[0]].column(key[2])
+        )
+    }
+
+
+def interview(path: Path, officer: Officer, **options: Any) -> Any:
+    return run_interview(path, officer.ask, officer.say, **options)
+
+
+def test_every_question_names_the_one_schema() -> None:
+    questions = load_questions("gov2021")
+    schema = {f.key for f in load_schema().fields}
+    asked = {q.key for q in questions if q.kind == "answer"}
+    assert asked == schema  # every answer is asked, and nothing outside the schema
+    from report_writer.narrative import plan
+
+    slots = plan().slots
+    assert all(q.slot in slots for q in questions if q.kind == "phrase")
+    cells = {c for q in questions for c in q.cells}
+    apps = load_report(open_workspace(EXAMPLE)).fmt.tables["applications"]
+    for row in ("new", "carried_over", "carried_forward"):
+        for col in apps.columns:
+            assert (("applications", row, col.key) in cells) != col.derived
+
+
+def test_dongli_from_scratch(tmp_path: Path) -> None:
+    officer = Officer(DONGLI)
+    ws = tmp_path / "dongli"
+    result = interview(ws, officer)
+    assert result.status == "finished", officer.text
+    assert not officer.script
+    assert leaf_figures(ws) == leaf_figures(EXAMPLE)
+    example = load_report(open_workspace(EXAMPLE)).answers
+    answers = load_report(open_workspace(ws)).answers
+    example["fees"] = {"notices": 0}  # amounts are asked only when a notice was sent
+    assert answers == example
+    screen = officer.text
+    assert "已记录 4 类，共 52 条。" in screen
+    assert "还有 9 件申请未归入办理结果（新收9＋上年结转0＝9，已归类0）。" in screen
+    assert "还有 1 件申请未归入办理结果（新收9＋上年结转0＝9，已归类8）。" in screen
+    assert "✓ 办理结果与申请数一致。" in screen
+    assert "总计：1件。" in screen  # 表四 total derived, not asked
+    draft = (ws / "draft.md").read_text(encoding="utf-8")
+    assert "东丽区应急管理局2023年政府信息公开工作年度报告" in draft
+    assert "474" in draft  # 366 + 108 posts, from the channel records
+    assert [p.name for p in result.paths] == ["draft.md", "draft.html", "draft.docx"]
+    text = (ws / "report.yaml").read_text(encoding="utf-8")
+    assert "# 表三 三、收到和处理政府信息公开申请情况" in text  # comments survive every save
+    assert "\n\n\ntables:" not in text and "\n\ntables:" in text
+
+
+def test_ctrl_c_keeps_every_answer_and_resumes_there(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    first = Officer(DONGLI)
+    first.interrupt_after = "行政处罚信息 20"  # while the proactive items are being typed
+    assert interview(ws, first).status == "interrupted"
+    report = load_report(open_workspace(ws))
+    assert report.answers["leadership"] == {"lead": "分管领导", "office": "办公室", "staff": 1}
+    assert "items" not in report.answers["proactive"]  # the list being typed is lost, no more
+    items = DONGLI.index(("主动公开了哪些信息", "行政处罚信息 20"))
+    second = Officer(DONGLI[items:])  # asked again from the list's first line
+    assert interview(ws, second).status == "finished", second.text
+    assert leaf_figures(ws) == leaf_figures(EXAMPLE)
+
+
+def test_back_skip_and_quit(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    script = [
+        *DONGLI[:4],
+        ("重点举措", "/back"),
+        ("主责主业", "应急管理"),
+        ("重点举措", "/skip"),
+        ("负责同志", "/status"),
+        ("负责同志", "/help"),
+        ("负责同志", "/nonsense"),
+        ("负责同志", "/quit"),
+    ]
+    officer = Officer(script)
+    assert interview(ws, officer).status == "quit"
+    report = load_report(open_workspace(ws))
+    assert report.answers["overview"] == {"focus": "应急管理"}
+    screen = officer.text
+    assert "已跳过。" in screen
+    assert "第一部分 总体情况：还有" in screen  # /status
+    assert "/preview" in screen and "直接回车采用方括号中的默认值" in screen  # /help
+    assert "没有“/nonsense”这个命令" in screen
+    progress = yaml.safe_load((ws / ".interview.yaml").read_text(encoding="utf-8"))
+    assert "overview.highlights" in progress["skipped"]
+
+
+def test_invalid_input_is_asked_again_in_place(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    script = [
+        *DONGLI[:7],
+        ("承办", "三个"),
+        ("承办", "-1"),
+        ("承办", "２"),
+        ("开了几次会", "/quit"),
+    ]
+    officer = Officer(script)
+    interview(ws, officer)
+    assert officer.text.count("请输入不小于0的整数") == 2
+    assert load_report(open_workspace(ws)).answers["leadership"]["staff"] == 2  # full-width 2
+
+
+def test_outcomes_cannot_exceed_the_requests(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    start = DONGLI.index(("下一类办理结果", "不掌握"))
+    script = [
+        *DONGLI[: start + 1],
+        ("数量", "10"),
+        ("数量", "8"),
+        ("下一类办理结果", "不予"),
+        ("下一类办理结果", ""),
+        ("下一类办理结果", "/back"),
+        ("数量", "7"),
+        ("下一类办理结果", "/quit"),
+    ]
+    officer = Officer(script)
+    interview(ws, officer)
+    screen = officer.text
+    assert "超出未归类的申请数：最多还能填9件" in screen
+    assert "可指：" in screen  # 不予 is 不予公开 or 不予处理
+    assert "还有申请未归入办理结果" in screen  # an empty answer while some are left
+    figures = leaf_figures(ws)
+    assert figures[("applications", "unavailable_not_held", "natural_person")] == 7
+
+
+def test_revisit_asks_a_part_again_with_current_answers(example_ws: Path) -> None:
+    officer = Officer([("主要问题", "/quit")])
+    assert interview(example_ws, officer, revisit="五").status == "quit"
+    assert officer.prompts[0].default == "1 2 3"
+
+
+def test_last_years_carried_forward_is_the_default(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    previous = ws / "previous"
+    shutil.copytree(EXAMPLE, previous)
+    data = yaml.safe_load((previous / "report.yaml").read_text(encoding="utf-8"))
+    data["tables"]["applications"]["carried_forward"]["natural_person"] = 2
+    for row in ("new", "carried_forward", "handled_total"):
+        data["tables"]["applications"][row].pop("total")
+    data["tables"]["applications"]["new"]["natural_person"] = 11
+    data["tables"]["applications"].pop("handled_total")
+    data["answers"]["problems"]["other"] = ["信息发布不够及时"]
+    (previous / "report.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), "utf-8")
+    shutil.copy(EXAMPLE / "report.yaml", ws / "report.yaml")
+    officer = Officer([("自然人", "/quit")])
+    interview(ws, officer, revisit="三")
+    assert "上年结转" not in officer.prompts[0].text  # this year's answers stand on revisit
+    (ws / ".interview.yaml").unlink(missing_ok=True)
+    script = [*(("", "") for _ in range(6)), ("上年结转的申请：自然人", "/quit")]
+    officer = Officer(script)
+    interview(ws, officer, revisit="三")
+    assert officer.prompts[-1].default == "2"
+    officer = Officer(
+        [
+            ("主要问题", ""),
+            ("其他问题", ""),
+            ("具体措施", ""),
+            ("整改情况", "已整改"),
+            ("整改情况", "无"),
+            ("整改情况", "无"),
+            ("整改情况", "按月检查更新"),
+            ("还有其他", ""),
+            ("", "/quit"),
+        ]
+    )
+    interview(ws, officer, revisit="五")
+    assert "上年度问题：信息发布不够及时" in officer.text
+    done = load_report(open_workspace(ws)).answers["problems"]["last_year"]
+    assert done[0] == {"problem": "公开的深度和广度不够", "progress": "已整改"}
+    assert {"problem": "信息发布不够及时", "progress": "按月检查更新"} in done
+
+
+def test_a_picked_suggestion_is_recorded(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    officer = Officer([*DONGLI[:5], ("负责同志", "/quit")], picks=["x", "2"])
+    interview(ws, officer)
+    assert "请输入1、2、3选用" in officer.text
+    report = load_report(open_workspace(ws))
+    from report_writer.narrative import suggestions
+    from report_writer.phrasebank import load_phrasebank
+
+    options = suggestions(report, load_phrasebank(), "overview.opening")
+    assert report.phrases["overview.opening"] in [p.id for p, _ in options]
+
+
+runner = CliRunner()
+
+
+def test_answers_file_fills_a_workspace_without_prompting(tmp_path: Path) -> None:
+    data = yaml.safe_load((EXAMPLE / "report.yaml").read_text(encoding="utf-8"))
+    data.pop("phrasebanks")
+    data["tables"]["reviews"]["review"].pop("total")
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    ws = tmp_path / "ws"
+    result = runner.invoke(app, ["interview", str(ws), "--answers", str(answers)])
+    assert result.exit_code == 0, result.output
+    assert "draft.docx" in result.output
+    assert leaf_figures(ws) == leaf_figures(EXAMPLE)
+    assert (ws / "draft.md").is_file()
+
+
+def test_a_bad_answers_file_changes_nothing(example_ws: Path, tmp_path: Path) -> None:
+    before = (example_ws / "report.yaml").read_bytes()
+    answers = tmp_path / "bad.yaml"
+    answers.write_text("answers:\n  leadership:\n    staf: 2\n", encoding="utf-8")
+    result = runner.invoke(app, ["interview", str(example_ws), "--answers", str(answers)])
+    assert result.exit_code == 2
+    assert "bad.yaml" in result.output and "第3行" in result.output and "staff" in result.output
+    assert (example_ws / "report.yaml").read_bytes() == before
+
+
+def test_without_a_terminal_the_interview_says_what_to_do(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["interview", str(tmp_path / "ws")], input="东丽区\n")
+    assert result.exit_code == 2
+    assert "--answers" in result.output and "终端" in result.output
+    assert not (tmp_path / "ws").exists()
+
+
+def test_revisit_names_a_part(example_ws: Path) -> None:
+    officer = Officer([])
+    with pytest.raises(Exception, match="一、二、三、四、五、六"):
+        interview(example_ws, officer, revisit="七")
+
+
+# ---- prompt_toolkit itself, through a pipe -------------------------------------------------
+
+
+def terminal_answers(keys: str, prompt: Prompt) -> str:
+    from prompt_toolkit.input import create_pipe_input
+    from prompt_toolkit.output import DummyOutput
+
+    from report_writer.interview.terminal import Terminal
+
+    with create_pipe_input() as pipe:
+        pipe.send_text(keys)
+        return Terminal(pipe, DummyOutput()).ask(prompt)
+
+
+def test_terminal_rejects_bad_input_in_place() -> None:
+    from report_writer.interview.parse import parse_number
+    from report_writer.interview.session import _checked
+
+    prompt = Prompt("? 几人？", "", check=_checked(lambda t: parse_number("integer", t), ""))
+    # "abc" is refused and stays in the line; Ctrl-U clears it and 3 is accepted
+    assert terminal_answers("abc\r\x153\r", prompt) == "3"
+
+
+def test_terminal_completes_choices_anywhere_in_a_label() -> None:
+    from prompt_toolkit.completion import CompleteEvent
+    from prompt_toolkit.document import Document
+
+    from report_writer.interview.terminal import completer
+
+    labels = ("（五）不予处理1.信访举报投诉类申请", "（一）予以公开", "（二）部分公开")
+    found = completer(Prompt("?", choices=labels)).get_completions(
+        Document("公开"), CompleteEvent(completion_requested=True)
+    )
+    assert [c.text for c in found] == ["（一）予以公开", "（二）部分公开"]
+    assert completer(Prompt("?")) is None
+
+
+def test_terminal_commands_pass_validation_and_ctrl_c_interrupts() -> None:
+    prompt = Prompt("? 几人？", check=lambda t: "请输入不小于0的整数")
+    assert terminal_answers("/back\r", prompt) == "/back"
+    with pytest.raises(KeyboardInterrupt):
+        terminal_answers("\x03", prompt)
