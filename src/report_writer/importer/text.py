@@ -9,11 +9,11 @@ from report_writer.importer.tokens import Line
 
 _TITLE = [
     re.compile(
-        r"(?P<agency>[^\d，。,：:（(]{2,40}?)(?P<year>(?:19|20)\d{2})年度?的?"
+        r"(?P<agency>[^\d，。,：:（(>|《》“”]{2,40}?)(?P<year>(?:19|20)\d{2})年度?的?"
         r"政府信息公开(?:工作)?(?:年度)?报告"
     ),
     re.compile(
-        r"(?P<year>(?:19|20)\d{2})年度?(?P<agency>[^\d，。,：:（(]{2,40}?)"
+        r"(?P<year>(?:19|20)\d{2})年度?(?P<agency>[^\d，。,：:（(>|《》“”]{2,40}?)"
         r"政府信息公开(?:工作)?(?:年度)?报告"
     ),
 ]
@@ -25,11 +25,17 @@ _GOVERNMENT = re.compile(r"人民政府|政府办公室|政府办公厅")
 
 def read_title(lines: list[Line]) -> tuple[str | None, int | None]:
     """(agency, year) from the first title-like line (a title may break over two lines)."""
-    texts = ["".join(line.text.split()) for line in lines[:_TITLE_LINES] if not line.grid]
-    for i in range(len(texts)):
-        for joined in (texts[i], texts[i] + (texts[i + 1] if i + 1 < len(texts) else "")):
+    texts = [
+        "".join(line.text.split()).lstrip("#>*").replace("**", "")
+        for line in lines[:_TITLE_LINES]
+        if not line.grid
+    ]
+    singles = texts
+    pairs = [a + b for a, b in zip(texts, texts[1:], strict=False)]
+    for candidates in (singles, pairs):  # a title on one line first; else broken over two
+        for text in candidates:
             for pattern in _TITLE:
-                m = pattern.search(joined)
+                m = pattern.search(text)
                 if m:
                     agency = m.group("agency").strip('《》“”"').removeprefix("关于")
                     return agency or None, int(m.group("year"))

@@ -13,10 +13,13 @@ from dataclasses import dataclass
 NULL_MARKS = {"/", "\\", "-", "--", "—", "——"}
 # A label's own numbering ("1.属于国家秘密") is text, even when figures run into it ("00002.重复申请").
 _LABEL_NUMBER = r"[1-9][.、](?=[\u3400-\u9fff])"
+_CJK = r"[\u3400-\u9fff]"
 _PIECE = re.compile(
     rf"(?P<label>{_LABEL_NUMBER})"
     rf"|(?P<num>\d+?(?={_LABEL_NUMBER})|\d+(?:\.\d+)?)"
-    r"|(?P<text>[^\d]+)"
+    # "/" between figures is an empty cell; between words ("本年增/减") it is part of a label.
+    rf"|(?P<null>(?<!{_CJK})/|/(?!{_CJK}))"
+    r"|(?P<text>[^\d/]+|/)"
 )
 _SIGNED = re.compile(r"[+-]\d+")
 _QUOTES = str.maketrans("", "", "\"'“”‘’「」『』")
@@ -72,7 +75,7 @@ def _piece(piece: str, number: int) -> list[Token]:
         return [Token("num", piece, number)]
     out: list[Token] = []
     for m in _PIECE.finditer(piece):
-        kind = "num" if m.lastgroup == "num" else "text"
+        kind = m.lastgroup if m.lastgroup in ("num", "null") else "text"
         text = m.group()
         if kind == "text" and out and out[-1].kind == "text":
             out[-1] = Token("text", out[-1].text + text, number)
