@@ -16,6 +16,7 @@ from report_writer.cli import app
 from report_writer.errors import InputError, ReportWriterError
 from report_writer.phrasebank import (
     BUILTIN,
+    CACHE_MIN_CHARS,
     MAX_LOOP_DEPTH,
     MAX_OUTPUT_CHARS,
     Phrase,
@@ -391,3 +392,38 @@ def test_add_refuses_a_phrase_that_fails_lint(tmp_path: Path) -> None:
         ],
     )
     assert result.exit_code == 2 and "t.x" in result.output
+
+
+# ---- large files: parsed once, cached by content; aliases never expanded ------------------------
+
+
+def test_large_files_are_cached_by_content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("REPORT_WRITER_CACHE", str(tmp_path / "cache"))
+    phrases = [
+        {"id": f"t.p{i}", "slot": "other.none", "text": "无其他需要报告的事项。" * 4}
+        for i in range(1500)
+    ]
+    path = write_bank(tmp_path / "team", phrases)
+    assert path.stat().st_size > CACHE_MIN_CHARS
+    first = load_phrasebank([tmp_path / "team"])
+    cached = list((tmp_path / "cache").glob("phrases-*.json"))
+    assert len(cached) == 1
+    assert load_phrasebank([tmp_path / "team"]).phrases == first.phrases
+    phrases[0]["text"] = "改过了。"
+    write_bank(tmp_path / "team", phrases)
+    assert load_phrasebank([tmp_path / "team"]).get("t.p0").text == "改过了。"  # type: ignore[union-attr]
+    assert len(list((tmp_path / "cache").glob("phrases-*.json"))) == 2
+
+
+def test_alias_bomb_is_read_without_expanding(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("REPORT_WRITER_CACHE", str(tmp_path / "cache"))
+    lines = ['a0: &a0 ["' + "字" * 100 + '"]']
+    lines += [f"a{i}: &a{i} [{', '.join([f'*a{i - 1}'] * 10)}]" for i in range(1, 5)]
+    lines.append("phrases: [" + ", ".join(["*a4"] * 12_000) + "]")
+    (tmp_path / "team").mkdir()
+    (tmp_path / "team" / "bomb.yaml").write_text("\n".join(lines), encoding="utf-8")
+    issues = lint_folders([tmp_path / "team"]).issues
+    assert issues and all("bomb.yaml" in str(i) for i in issues)
+    assert not list((tmp_path / "cache").glob("*.json"))
