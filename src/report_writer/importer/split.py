@@ -87,6 +87,7 @@ class _Search:
     def __post_init__(self) -> None:
         n = len(self.decimals)
         self.values: list[Cell] = [None] * n
+        self.memo: dict[tuple[str, int], list[tuple[int, ...]]] = {}
         self.as_total = [[s for s in self.sums if s.total == i] for i in range(n)]
         self.as_term = [[s for s in self.sums if i in s.terms] for i in range(n)]
 
@@ -96,7 +97,11 @@ class _Search:
             _Piece(t.text if t.kind == "num" and t.text.isdigit() else None, t) for t in self.tokens
         ]
         last = pieces[-1]
-        if self.as_total[n - 1] and last.digits is not None and n > 1:
+        blocks = self._blocks()
+        if len(pieces) == 1 and last.digits is not None and blocks:
+            for reading in self._cut_blocks(last.digits, blocks):
+                self._found_row(list(reading))
+        elif self.as_total[n - 1] and last.digits is not None and n > 1:
             # The row ends with a total: try each suffix as its value, then cut the rest under it.
             text = last.digits
             for size in range(1, len(text)):
@@ -112,6 +117,86 @@ class _Search:
         else:
             self._start(pieces, n)
         return self.found
+
+    def _blocks(self) -> list[int]:
+        """Sizes of consecutive blocks covering the row, each ending with the total of the
+        rest of the block (a row of 表三; the three groups of 表四); [] when the sums differ."""
+        sizes: list[int] = []
+        start = 0
+        for s in sorted(self.sums, key=lambda s: s.total):
+            if s.terms != tuple(range(start, s.total)):
+                return []
+            sizes.append(s.total - start + 1)
+            start = s.total + 1
+        return sizes if start == len(self.decimals) else []
+
+    def _cut_blocks(self, digits: str, sizes: list[int]) -> list[tuple[int, ...]]:
+        """Every reading of `digits` as the blocks in order (each block's cut is memoised)."""
+        if not sizes:
+            return [()] if not digits else []
+        head, rest = sizes[0], sizes[1:]
+        readings: list[tuple[int, ...]] = []
+        ends = range(head, len(digits) - sum(rest) + 1) if rest else [len(digits)]
+        for end in ends:
+            first = self._block(digits[:end], head)
+            if not first:
+                continue
+            for tail in self._cut_blocks(digits[end:], rest):
+                readings += [f + tail for f in first]
+        return readings
+
+    def _block(self, digits: str, n: int) -> list[tuple[int, ...]]:
+        """Readings of one block: the total is a suffix, the other cells cut the rest into
+        figures adding up to it. Dead ends are remembered."""
+        key = (digits, n)
+        if key in self.memo:
+            return self.memo[key]
+        found: list[tuple[int, ...]] = []
+        failed: set[tuple[int, int, int]] = set()
+
+        def cut(prefix: str, pos: int, cells: int, room: int, parts: list[int]) -> bool:
+            self.nodes += 1
+            if self.nodes > self.budget:
+                raise TooManySplits
+            rest = len(prefix) - pos
+            if cells == 1:
+                part = prefix[pos:]
+                if (len(part) == 1 or part[0] != "0") and int(part) == room:
+                    found.append((*parts, room, sum(parts) + room))
+                    return True
+                return False
+            if (pos, cells, room) in failed:
+                return False
+            widest = rest - cells + 1
+            if room > 10**widest - 1 + 9 * (cells - 1):
+                failed.add((pos, cells, room))
+                return False
+            any_found = False
+            for size in range(1, widest + 1):
+                part = prefix[pos : pos + size]
+                if size > 1 and part[0] == "0":
+                    break
+                value = int(part)
+                if value > room:
+                    break
+                any_found |= cut(prefix, pos + size, cells - 1, room - value, [*parts, value])
+            if not any_found:
+                failed.add((pos, cells, room))
+            return any_found
+
+        for size in range(1, len(digits) - n + 2):
+            suffix = digits[-size:]
+            if size > 1 and suffix[0] == "0":
+                continue
+            failed.clear()
+            cut(digits[:-size], 0, n - 1, int(suffix), [])
+        self.memo[key] = found
+        return found
+
+    def _found_row(self, numbers: list[int]) -> None:
+        self.found.append(tuple(numbers))
+        if len(self.found) > self.limit:
+            raise TooManySplits
 
     def _start(self, pieces: list[_Piece], cells: int) -> None:
         self.pieces = pieces

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 from report_writer.importer.sections import labels, regions
@@ -31,7 +32,7 @@ def read_title(lines: list[Line]) -> tuple[str | None, int | None]:
         if not line.grid
     ]
     singles = texts
-    pairs = [a + b for a, b in zip(texts, texts[1:], strict=False)]
+    pairs = [a + b for a, b in itertools.pairwise(texts)]
     for candidates in (singles, pairs):  # a title on one line first; else broken over two
         for text in candidates:
             for pattern in _TITLE:
