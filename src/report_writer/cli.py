@@ -566,6 +566,29 @@ def phrasebank_add(
     typer.echo(f"已添加表述 {phrase.id} 到 {phrase.file}")
 
 
+@phrasebank_app.command("harvest")
+def phrasebank_harvest(
+    source: Annotated[
+        Path, typer.Argument(help="已发布的报告文件，或导入得到的工作区（含 imported.yaml）")
+    ],
+    to: Annotated[Path, typer.Option("--to", help="团队表述库文件夹")],
+) -> None:
+    """从已发布报告的第一、五部分采集句子，作为草稿表述写入团队表述库。
+
+    与表内数字相符的数字换成占位符（如 {{ tables.applications.new.total }}），并猜测所属段落；
+    每条都标为 draft: true，不会被选用，直到有人审阅后删去这一标记。"""
+    from report_writer.importer.harvest import harvest
+
+    try:
+        result = harvest(source, to)
+    except ReportWriterError as exc:
+        fail(exc)
+    typer.echo(f"已采集 {result.written} 条草稿表述，写入 {result.path}")
+    for reason in result.left_out:
+        typer.echo(f"  未采集：{reason}")
+    typer.echo("草稿不会被选用：逐条审阅、修改后删去 draft 一行即可使用。")
+
+
 def main() -> None:
     """Entry point: the one place that exits. An unexpected exception is a defect in this tool;
     it is reported in one line (set REPORT_WRITER_DEBUG=1 for the traceback)."""

@@ -41,20 +41,28 @@ class Previous:
 
 def load_previous(path: str | Path) -> Previous:
     """Last year's report from a workspace folder or a published file."""
+    report, narrative, _ = load_narrative(path)
+    folder = Path(path) if Path(path).is_dir() else None
+    return Previous(report, folder, narrative.get("problems", ""))
+
+
+def load_narrative(path: str | Path) -> tuple[Report, dict[str, str], str]:
+    """(report, text of sections 一、五、六 as published, where from) of a published file, or of
+    a workspace (its imported.yaml; empty texts when it has none)."""
     source = Path(path)
     if source.is_dir():
         ws = open_workspace(source)
         imported = ws.path / "imported.yaml"
-        text = ""
+        narrative: dict[str, str] = {}
         if imported.is_file():
             data = parse_yaml(read_text(imported), imported)
-            if isinstance(data, dict) and isinstance(data.get("problems"), str):
-                text = data["problems"]
-        return Previous(load_report(ws), ws.path, text)
+            if isinstance(data, dict):
+                narrative = {k: v for k, v in data.items() if isinstance(v, str)}
+        return load_report(ws), narrative, str(ws.path)
     from report_writer.importer import import_report
 
     result = import_report(source)
-    return Previous(parse_report(result.report_data()), None, result.narrative["problems"])
+    return parse_report(result.report_data()), result.narrative, str(source)
 
 
 def default_previous(folder: Path) -> Path | None:

@@ -71,9 +71,13 @@ def read_tables(lines: list[Line], fmt: Format, log: Log) -> Tables:
     tables = Tables()
     for cell_id, value in values.items():
         if cell_id[0] == "legacy":
-            tables.legacy.setdefault(cell_id[1], {})[cell_id[2]] = value
+            if not cell_id[1].startswith("dropped."):  # a 2019 column with no 2021 place
+                tables.legacy.setdefault(cell_id[1], {})[cell_id[2]] = value
         else:
             tables.cells[cell_id] = value
+    for spec in fmt.tables.values():  # a cell not read is unknown, never 0
+        for row, col in spec.cells():
+            tables.cells.setdefault((spec.key, row.key, col.key), None)
     return tables
 
 
@@ -198,10 +202,10 @@ def _row_segment(
         names.append(col or f"第{i + 1}栏")
     printed = old.get("printed", "")
     title = old.get("label") or spec.row(row_key).label
+    shape = f"一行按2019年试行格式印有{printed}" if printed else "是2019年试行格式的栏目"
     log.add(
         "legacy",
-        f"{spec.name}“{title}”是2019年试行格式的栏目{f'（印有{printed}）' if printed else ''}："
-        f"{old['note']}",
+        f"{spec.name}“{title}”{shape}：{old['note']}",
         cell=path or f"{spec.key}.{row_key}",
         line=tokens[0].line if tokens else None,
     )
