@@ -21,6 +21,7 @@ from report_writer.model import LEVELS
 
 QUESTIONS_FILE = Path(__file__).resolve().parent / "questions.yaml"
 PART_NUMBERS = "一二三四五六"
+SUGGESTIONS = "可选用以下表述，已按目前的答案填好数字"
 
 # meta is not part of the answers schema (it is the report's identity), so its fields are here.
 META_FIELDS = {
@@ -108,7 +109,7 @@ def _question(raw: dict[str, Any], part: Part, topic: str | None, fmt: Format) -
                 key,
                 "phrase",
                 "phrase",
-                prompt=raw.get("prompt", "可选用以下表述，已按目前的答案填好数字"),
+                prompt=raw.get("prompt", SUGGESTIONS),
                 **common,
             )
         ]

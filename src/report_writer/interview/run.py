@@ -129,7 +129,8 @@ def run_interview(
         raise InputError(f"--revisit 应为部分的编号：{'、'.join(PART_NUMBERS)}，现为“{revisit}”")
     if (directory / REPORT_FILE).is_file():
         ws = open_workspace(directory)
-        say(f"报告起草助手 · {load_report(ws).meta.title}")
+        say(f"报告起草助手 · 继续填写《{load_report(ws).meta.title}》")
+        say("已填写的答案都已保存，从第一个未回答的问题接着问；随时输入 /help 查看命令。")
     else:
         say(f"报告起草助手 · 新建工作区 {directory}")
         say(WELCOME)

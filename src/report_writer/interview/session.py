@@ -58,8 +58,8 @@ PREVIOUS_DIR = "previous"  # <workspace>/previous/report.yaml: last year's works
 @dataclass(frozen=True)
 class Prompt:
     """One input line: the question, the default taken by an empty answer, the choices offered
-    for Tab completion, the in-place validation, text placed in the line for editing, and the
-    bottom toolbar."""
+    for Tab completion, the in-place validation, text placed in the line for editing, the
+    bottom toolbar and the input marker."""
 
     text: str
     default: str = ""
@@ -67,6 +67,7 @@ class Prompt:
     check: Callable[[str], str | None] | None = None
     prefill: str = ""
     toolbar: str = ""
+    marker: str = "> "  # where the input starts; lines of a list are numbered (「2> 」)
 
 
 Ask = Callable[[Prompt], str]
@@ -244,10 +245,11 @@ class Session:
         check: Callable[[str], str | None] | None = None,
         choices: tuple[str, ...] = (),
         prefill: str = "",
+        marker: str = "> ",
     ) -> str:
         """Ask until an acceptable answer is typed; commands are handled here. The answer is
         returned as typed, or the default when nothing was typed."""
-        prompt = Prompt(text, default, choices, check, prefill, self.toolbar())
+        prompt = Prompt(text, default, choices, check, prefill, self.toolbar(), marker)
         self.prompted = True
         while True:
             try:
@@ -378,7 +380,8 @@ class Session:
         items: list[Any] = []
         text = f"? {q.prompt}"
         while True:
-            answer = self.ask(text, "", _checked(parse, "", optional=True))
+            marker = f"{len(items) + 1}> "  # the line number: how many were typed so far
+            answer = self.ask(text, "", _checked(parse, "", optional=True), marker=marker)
             text = ""
             if not answer:
                 return None if existing and not items else items

@@ -35,7 +35,7 @@ class Terminal:
         lines = []
         if prompt.text:
             lines.append(prompt.text + (f" [{prompt.default}]" if prompt.default else ""))
-        lines.append("> ")
+        lines.append(prompt.marker)
         answer: str = self.session.prompt(
             "\n".join(lines),
             default=prompt.prefill,
