@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -331,3 +332,48 @@ def test_terminal_commands_pass_validation_and_ctrl_c_interrupts() -> None:
     assert terminal_answers("/back\r", prompt) == "/back"
     with pytest.raises(KeyboardInterrupt):
         terminal_answers("\x03", prompt)
+
+
+def test_preview_shows_the_part_as_it_will_be_written(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    start = DONGLI.index(("下一类办理结果", "不掌握"))
+    script = [*DONGLI[:start], ("下一类办理结果", "/preview"), ("下一类办理结果", "/quit")]
+    officer = Officer(script)
+    interview(ws, officer)
+    preview = officer.text.split("/preview", 1)[1]
+    assert "三、收到和处理政府信息公开申请情况" in preview
+    assert re.search(r"一、本年新收政府信息公开申请…\s+9\s+0\s+0\s+0\s+0\s+0\s+9", preview)
+    assert "（七）总计" in preview
+
+
+def test_an_edited_suggestion_goes_into_the_team_phrasebank(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    script = [
+        *DONGLI[:5],
+        ("修改这句话", "2023年，我局紧扣应急管理、防灾减灾和安全生产，扎实推进政务公开。"),
+        ("存入团队表述库", ""),
+        ("负责同志", "/quit"),
+    ]
+    officer = Officer(script, picks=["e1"])
+    interview(ws, officer)
+    assert officer.prompts[-3].prefill  # the sentence stood in the line, ready to edit
+    report = load_report(open_workspace(ws))
+    assert report.phrasebanks == ["表述库"]
+    saved = yaml.safe_load(next((ws / "表述库").glob("*.yaml")).read_text(encoding="utf-8"))
+    phrase = saved["phrases"][0]
+    assert phrase["text"] == "2023年，我局紧扣应急管理、防灾减灾和安全生产，扎实推进政务公开。"
+    assert report.phrases["overview.opening"] == phrase["id"]
+
+
+def test_ctrl_d_saves_and_leaves_like_quit(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    steps = iter(DONGLI[:4])
+
+    def ask(prompt: Prompt) -> str:
+        for _, typed in steps:
+            return typed
+        raise EOFError
+
+    result = run_interview(ws, ask, lambda text: None)
+    assert result.status == "quit"
+    assert load_report(open_workspace(ws)).answers["overview"]["focus"] == DONGLI[3][1]

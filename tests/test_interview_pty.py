@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import os
 import re
+import signal
 import sys
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from conftest import EXAMPLE
 from interview_script import DONGLI
 from report_writer.interview.questions import SUGGESTIONS
 from report_writer.interview.session import PICK_PROMPT
+from report_writer.workspace import load_report, open_workspace
 from test_interview import leaf_figures
 
 pexpect = pytest.importorskip("pexpect")
@@ -96,3 +98,21 @@ def test_whole_interview_in_a_terminal(tmp_path: Path) -> None:
     assert "# 东丽区应急管理局2023年政府信息公开工作年度报告" in draft
     assert "474" in draft and "41" in draft
     assert (ws / "draft.docx").is_file()
+
+
+def test_a_killed_session_loses_only_the_answer_being_typed(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    child = spawn(ws)
+    run_steps(child, DONGLI[:6])  # up to the person in charge
+    child.expect(r"\? [^\r\n]*牵头科室")
+    child.send("办公")  # typed, not yet entered
+    child.kill(signal.SIGKILL)
+    child.close()
+    report = load_report(open_workspace(ws))
+    assert report.answers["leadership"] == {"lead": "分管领导"}
+    again = spawn(ws)
+    again.expect(r"\? [^\r\n]*牵头科室")  # resumes exactly there
+    again.sendcontrol("d")
+    again.expect(pexpect.EOF)
+    again.close()
+    assert again.exitstatus == 0

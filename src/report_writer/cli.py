@@ -324,6 +324,7 @@ def interview(
     typer.echo("\n初稿已生成：")
     for path in result.paths:
         typer.echo(f"  {path}")
+    typer.echo(f"要修改某一部分的答案，运行：report-writer interview {directory} --revisit 五")
 
 
 PhrasebankOption = Annotated[

@@ -45,7 +45,13 @@ def parse_numbers(text: str, count: int) -> list[int]:
     pieces = [p for p in SEPARATORS.split(normalize(text)) if p]
     if len(pieces) != count:
         raise ValueError(f"请输入{count}个不小于0的整数，用空格分开（现为{len(pieces)}个）")
-    return [int(parse_number("integer", p)) for p in pieces]
+    numbers = []
+    for i, piece in enumerate(pieces, 1):
+        try:
+            numbers.append(int(parse_number("integer", piece)))
+        except ValueError:
+            raise ValueError(f"第{i}个数“{piece}”有误：{MESSAGES['integer']}") from None
+    return numbers
 
 
 def parse_choice(field: Field, text: str) -> str:

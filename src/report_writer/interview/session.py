@@ -599,33 +599,39 @@ class Session:
         self.save(q, {})
 
     def resolve_outcome(self, text: str, labels: dict[str, Row]) -> Row:
-        text = normalize(text)
+        """An outcome row by its official label, part of it, or its key (full-width and
+        half-width brackets alike)."""
+        typed = normalize(text)
         for display, row in labels.items():
-            if text in (display, row.label, row.key):
+            if typed in (normalize(display), normalize(row.label), row.key):
                 return row
-        found = [row for display, row in labels.items() if text in display]
+        found = [row for display, row in labels.items() if typed in normalize(display)]
         if len(found) == 1:
             return found[0]
         if found:
             names = "、".join(r.display for r in found[:3]) + ("等" if len(found) > 3 else "")
-            raise ValueError(f"“{text}”可指：{names}，请再具体一些")
-        raise ValueError(f"没有找到“{text}”这类办理结果，按 Tab 查看全部")
+            raise ValueError(f"“{text.strip()}”可指：{names}，请再具体一些")
+        raise ValueError(f"没有找到“{text.strip()}”这类办理结果，按 Tab 查看全部")
 
     def ask_outcome_count(self, row: Row, active: list[str]) -> None:
         v = self.report.figures.values
         left = self.left_to_assign()
         labels = {c.key: c.label for c in self.report.fmt.tables["applications"].columns}
-        columns = active or self.applicants()[:1]
+        def current(c: str) -> int:
+            return int(v[("applications", row.key, c)] or 0)
+
+        # only the applicant types that still have requests to assign (or already hold some)
+        columns = [c for c in active if current(c) + left[c] > 0] or active[:1]
+        columns = columns or self.applicants()[:1]
         values: dict[str, Any] = {}
         for c in columns:
-            current = int(v[("applications", row.key, c)] or 0)
-            most = max(current + left[c], 0)
+            most = max(current(c) + left[c], 0)
             text = (
                 f"  → {row.display}  数量？"
                 if len(columns) == 1
                 else f"  → {row.display} · {labels[c]}？"
             )
-            default = str(current) if current else ""
+            default = str(current(c)) if current(c) else ""
 
             def parse(t: str, most: int = most) -> int:
                 n = int(parse_number("integer", t))
@@ -790,6 +796,8 @@ class Session:
             index = next(i for i, q in enumerate(plan) if q.part.number == revisit)
         else:
             index = self.first_open()
+            if index >= len(plan):
+                self.say("所有问题都已回答。要修改某一部分的答案，请加 --revisit 一至六重新询问该部分。")
         revisiting = revisit is not None
         backwards = False  # after /back, questions that ask nothing are passed on the way back
         try:
