@@ -182,3 +182,11 @@ def test_build_of_a_locked_workspace_is_refused_through_the_cli(example_ws: Path
         result.stderr
     )
     assert not (example_ws / "draft.md").exists()
+
+
+def test_own_lock_is_recognised_under_another_spelling_of_the_path(
+    example_ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(example_ws.parent)
+    with locked(Workspace(Path(example_ws.name)), "interview"), pytest.raises(WorkspaceError):
+        acquire(Workspace(example_ws), "build")  # same folder, absolute: held, not stale

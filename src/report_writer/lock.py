@@ -27,7 +27,7 @@ LOCK_FILE = ".report-writer.lock"
 # creating and writing it; younger, it is a holder that is still writing it.
 UNREADABLE_GRACE_SECONDS = 10.0
 
-_held: set[Path] = set()  # lock files this process holds
+_held: set[Path] = set()  # lock files this process holds, as absolute paths
 
 
 @dataclass(frozen=True)
@@ -95,14 +95,14 @@ def acquire(ws: Workspace, command: str) -> Lock:
         except OSError as exc:
             path.unlink(missing_ok=True)
             raise WorkspaceError(f"无法在 {ws.path} 中建立工作区锁：{os_reason(exc)}") from None
-        _held.add(path)
+        _held.add(path.resolve())
         return Lock(path, taken_over)
     raise WorkspaceError(f"工作区 {ws.path} 的锁正被多个进程争用，请稍后再试")
 
 
 def release(lock: Lock) -> None:
     """Remove the lock file if it is still ours (it always is, unless someone deleted it)."""
-    _held.discard(lock.path)
+    _held.discard(lock.path.resolve())
     holder = _read(lock.path)
     if holder is not None and holder.pid == os.getpid() and holder.host == socket.gethostname():
         lock.path.unlink(missing_ok=True)
@@ -135,8 +135,8 @@ def _mtime(path: Path) -> float:
 def _stale(holder: Holder, path: Path) -> bool:
     if holder.host != socket.gethostname():
         return False
-    if holder.pid == os.getpid():
-        return path not in _held  # an earlier process with our pid (e.g. a restarted container)
+    if holder.pid == os.getpid():  # ours, or an earlier process's (e.g. a restarted container)
+        return path.resolve() not in _held
     return not _alive(holder.pid)
 
 
