@@ -243,3 +243,20 @@ def test_regenerate_needs_a_draft_and_a_known_section(example_ws: Path) -> None:
     built(example_ws)
     code, _, err = run("regenerate", example_ws, "--section", "七")
     assert code == 2 and "没有“七”这一部分" in err
+
+
+def test_tables_in_exports_always_come_from_report_yaml(example_ws: Path) -> None:
+    built(example_ws)
+    three = region(example_ws, "三")
+    row = next(line for line in three.splitlines() if "一、本年新收" in line)
+    edit_draft(example_ws, row, row.replace("<td>9</td>", "<td>99</td>", 1))
+    code, out, _ = run("build", example_ws)
+    assert code == 0
+    assert (
+        "“三、收到和处理政府信息公开申请情况”的表格在 HTML 和 Word 中按 report.yaml 的数字生成"
+        in out
+    )
+    assert "<td>99</td>" in region(example_ws, "三")  # the edit stays in draft.md
+    page = lxml.html.document_fromstring((example_ws / "draft.html").read_bytes())
+    (cell,) = page.xpath('//td[@data-cell="applications.new.natural_person"]')
+    assert cell.text_content() == "9"

@@ -63,3 +63,23 @@ def test_answers_are_escaped(write_ws: Callable[..., Path]) -> None:
     assert page.xpath("//img") == []
     assert page.xpath("//h1")[0].text_content().startswith("<script>alert(1)</script>测试局")
     assert '<img src=x onerror="alert(2)">' in page.xpath("//p")[0].text_content()
+
+
+def test_an_answer_with_a_script_tag_shows_as_text(example_ws: Path) -> None:
+    from report_writer.build import generate
+
+    path = example_ws / "report.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(
+        text.replace(
+            "focus: 应急管理、防灾减灾和安全生产", 'focus: "<script>alert(1)</script>安全生产"'
+        ),
+        encoding="utf-8",
+    )
+    ws = open_workspace(example_ws)
+    report = load_report(ws)
+    assert report.answers["overview"]["focus"] == "<script>alert(1)</script>安全生产"
+    page = lxml.html.document_fromstring(render_html(generate(report, ws)))
+    assert page.xpath("//script") == []
+    said = [p.text_content() for p in page.xpath("//p")]
+    assert any("<script>alert(1)</script>安全生产" in t for t in said)
