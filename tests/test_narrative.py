@@ -11,6 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
+from report_writer.answers import load_schema
 from report_writer.document import Heading, Paragraph, Sentence
 from report_writer.errors import ReportWriterError
 from report_writer.model import Report, parse_report
@@ -18,10 +19,11 @@ from report_writer.narrative import (
     OPENING_CHARS,
     build_narrative,
     plan,
+    scope_for,
     suggestions,
     template_context,
 )
-from report_writer.phrasebank import Phrase, load_phrasebank, rank
+from report_writer.phrasebank import Phrase, applicable, load_phrasebank, rank, render
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "dongli-2023" / "report.yaml"
 ZERO_COUNT = re.compile(r"(?<![\d.])0[件条名次篇人]")
@@ -286,3 +288,120 @@ def test_template_context_and_slot_plan() -> None:
     ]
     slots = plan().aspect_slots("overview.platforms")
     assert [s.key for s in slots] == ["platforms.portal", "platforms.channels"]
+
+
+def fixture_reports() -> list[dict[str, Any]]:
+    """The example, a government that answered everything with non-zero figures, and
+    departments whose figures are all zero: between them every built-in phrase applies."""
+    base = example_data()
+    full = copy.deepcopy(base)
+    full["meta"].update(agency="某某区人民政府", level="government")
+    full["answers"] = {
+        "overview": {"focus": "应急管理和安全生产", "highlights": ["开展政策文件集中清理"]},
+        "leadership": {"lead": "分管副区长", "office": "区政府办公室", "staff": 2, "meetings": 3},
+        "proactive": {
+            "portal": "某某区人民政府门户网站",
+            "items": [
+                {"kind": "行政处罚信息", "count": 20},
+                {"kind": "财政预决算信息", "count": 6},
+            ],
+        },
+        "requests": {
+            "on_time_rate": 100,
+            "consultations": 15,
+            "procedure": ["registration", "written_reply"],
+        },
+        "management": {
+            "secrecy_review": True,
+            "interpretations": 4,
+            "documents_reviewed": 12,
+            "guide_updated": True,
+        },
+        "platforms": {
+            "channels": [{"name": "微信公众号", "count": 300}, {"name": "微博", "count": 50}]
+        },
+        "supervision": {
+            "trainings": 2,
+            "trainees": 60,
+            "social_supervisors": 10,
+            "activities": ["政府开放日活动"],
+            "assessment": True,
+            "accountability_cases": 1,
+            "appraisal": "组织群众满意度测评",
+        },
+        "problems": {
+            "selected": [c.key for c in load_schema().field("problems.selected").choices],
+            "last_year": [{"problem": "政策解读不够深入", "progress": "已建立同步解读机制"}],
+        },
+        "fees": {"notices": 2, "amount": 150, "collected": 100},
+        "government": {
+            "key_points": "逐项分解年度要点",
+            "proposals": "公开复文30件",
+            "innovation": "开设政策问答专栏",
+        },
+        "other": {"matters": "开展政务公开示范点建设"},
+    }
+    tables = full["tables"]
+    tables["proactive"]["normative_documents"] = {"issued": 3, "repealed": 1, "in_force": 20}
+    tables["proactive"]["licensing"] = {"decisions": 5}
+    tables["applications"]["new"].update(business=2, total=11)
+    tables["applications"]["granted"].update(business=2, total=2)
+    for row in ("carried_over", "carried_forward"):
+        tables["applications"][row].update(natural_person=1, total=1)
+    zeros = copy.deepcopy(base)
+    zeros["tables"] = {}
+    zeros["answers"] = {
+        "leadership": {"lead": "分管副局长", "office": "办公室", "staff": 0, "meetings": 0},
+        "proactive": {"portal": "网站", "items": [{"kind": "行政处罚信息", "count": 0}]},
+        "requests": {"on_time_rate": 90, "consultations": 0},
+        "management": {
+            "secrecy_review": False,
+            "interpretations": 0,
+            "documents_reviewed": 0,
+            "guide_updated": False,
+        },
+        "platforms": {"channels": [{"name": "微信公众号", "count": 0}]},
+        "supervision": {
+            "trainings": 0,
+            "trainees": 0,
+            "social_supervisors": 0,
+            "assessment": False,
+            "accountability_cases": 0,
+        },
+        "fees": {"notices": 0, "amount": 0, "collected": 0},
+    }
+    unpaid = copy.deepcopy(zeros)
+    unpaid["answers"]["fees"] = {"notices": 1, "amount": 20, "collected": 0}
+    unpaid["answers"]["requests"]["on_time_rate"] = 50
+    unpaid["tables"] = {
+        "applications": {
+            "carried_over": {"natural_person": 1},
+            "other_other": {"natural_person": 1},
+        },
+        "proactive": {"normative_documents": {"in_force": 3}},
+    }
+    silent = copy.deepcopy(zeros)
+    del silent["answers"]["fees"]
+    return [base, full, zeros, unpaid, silent]
+
+
+def test_every_builtin_phrase_applies_somewhere_and_renders_cleanly() -> None:
+    bank = load_phrasebank()
+    scopes = [scope_for(report_from(data)) for data in fixture_reports()]
+    unused = []
+    for phrase in bank.phrases.values():
+        rendered = [render(phrase, s).text for s in scopes if applicable(phrase, s)]
+        if not rendered:
+            unused.append(phrase.id)
+        for text in rendered:
+            assert text and "{" not in text and "None" not in text, (phrase.id, text)
+            assert not ZERO_COUNT.search(text), (phrase.id, text)
+    assert not unused
+
+
+def test_every_fixture_report_builds() -> None:
+    bank = load_phrasebank()
+    for data in fixture_reports():
+        narrative = build_narrative(report_from(data), bank)
+        assert sum(1 for b in narrative["overview"] if isinstance(b, Heading)) == 5
+        assert narrative["other"]
