@@ -344,6 +344,7 @@ def fixture_reports() -> list[dict[str, Any]]:
     tables = full["tables"]
     tables["proactive"]["normative_documents"] = {"issued": 3, "repealed": 1, "in_force": 20}
     tables["proactive"]["licensing"] = {"decisions": 5}
+    tables["proactive"]["fees"] = {"amount": "1.25"}
     tables["applications"]["new"].update(business=2, total=11)
     tables["applications"]["granted"].update(business=2, total=2)
     for row in ("carried_over", "carried_forward"):
