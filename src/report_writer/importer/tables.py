@@ -64,7 +64,7 @@ def read_tables(lines: list[Line], fmt: Format, log: Log) -> Tables:
             continue
         stream = _Stream([lines[i] for i in found[key]])
         if key == "reviews":
-            segments.extend(_reviews(stream, spec, log))
+            segments.extend(_reviews(stream, spec))
         else:
             segments.extend(_rows(stream, spec, log))
     values = _solve(segments, fmt, log)
@@ -218,7 +218,7 @@ def _row_segment(
     )
 
 
-def _reviews(stream: _Stream, spec: TableSpec, log: Log) -> list[_Segment]:
+def _reviews(stream: _Stream, spec: TableSpec) -> list[_Segment]:
     order = labels()["reviews_order"]
     cells: list[CellId] = [(spec.key, r, c.key) for r in order for c in spec.columns]
     names = [f"{spec.row(r).label}·{c.label}" for r in order for c in spec.columns]
