@@ -260,3 +260,17 @@ def test_tables_in_exports_always_come_from_report_yaml(example_ws: Path) -> Non
     page = lxml.html.document_fromstring((example_ws / "draft.html").read_bytes())
     (cell,) = page.xpath('//td[@data-cell="applications.new.natural_person"]')
     assert cell.text_content() == "9"
+
+
+def test_a_crash_between_saving_state_and_draft_loses_no_base(example_ws: Path) -> None:
+    built(example_ws)
+    edit_draft(example_ws, "梳理政务公开事项", "全面梳理政务公开事项")
+    add_measure(example_ws)
+    edited = (example_ws / "draft.md").read_bytes()
+    assert run("regenerate", example_ws, "--section", "五")[0] == 0
+    (example_ws / "draft.md").write_bytes(edited)  # as if draft.md had not been replaced
+    code, out, err = run("regenerate", example_ws, "--section", "五")
+    assert code == 0, err
+    assert "合并了其中的人工修改" in out
+    five = region(example_ws, "五")
+    assert "全面梳理政务公开事项" in five and NEW_MEASURE in five

@@ -23,7 +23,9 @@ from report_writer.draft import (
     Draft,
     Generated,
     Source,
+    State,
     apply_edits,
+    base_of,
     compose,
     dump_state,
     load_state,
@@ -31,6 +33,7 @@ from report_writer.draft import (
     merged_text,
     parse_draft,
     region_texts,
+    remember,
     replace_regions,
     units,
 )
@@ -127,22 +130,22 @@ def build(
         fresh = region_texts(doc)
         draft = _read_draft(ws, report)
         names = _region_names(report)
-        state = dict(fresh)
         if draft is None:
+            state: State = {n: [g] for n, g in fresh.items()}
             text = compose({n: (g.hash, g.text) for n, g in fresh.items()})
         else:
-            old_state = load_state(ws.path)
+            state = load_state(ws.path)
             refreshed = {}
             for number, generated in fresh.items():
                 region = draft.regions[number]
                 if region.edited:
-                    state[number] = old_state.get(number) or Generated(region.text)
                     result.notes.append(_kept_note(names[number], number, region.line, ws))
                     if number != OPENING and report.fmt.section(number).kind == "table":
                         result.notes.append(
                             f"“{names[number]}”的表格在 HTML 和 Word 中按 report.yaml 的数字生成"
                         )
                 else:
+                    remember(state, number, generated, region.hash)
                     refreshed[number] = (generated.hash, generated.text)
             text = replace_regions(draft, refreshed)
             doc = apply_edits(doc, parse_draft(draft.path, text, list(names)), _table_keys(report))
@@ -150,12 +153,12 @@ def build(
             target.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise WorkspaceError(f"无法新建文件夹 {target}：{exc.strerror}") from exc
+        if "md" in formats and target.resolve() == ws.path.resolve():
+            _save_state(ws, state)  # before draft.md: see draft.remember
         for fmt in formats:
             file = target / OUTPUT_NAMES[fmt]
             write_atomic(file, text if fmt == "md" else _export(doc, fmt))
             result.written.append(file)
-        if "md" in formats and target.resolve() == ws.path.resolve():
-            _save_state(ws, state)
     return result
 
 
@@ -166,7 +169,7 @@ def _kept_note(name: str, number: str, line: int, ws: Workspace) -> str:
     )
 
 
-def _save_state(ws: Workspace, state: dict[str, Generated]) -> None:
+def _save_state(ws: Workspace, state: State) -> None:
     folder = ws.path / STATE_FILE.parent
     try:
         folder.mkdir(exist_ok=True)
@@ -215,8 +218,8 @@ def regenerate(
         result = RegenerateResult(names[number], "", False)
         body = new.text
         if region.edited and not force:
-            base = state.get(number)
-            if base is None or base.hash != region.hash:
+            base = base_of(state, number, region.hash)
+            if base is None:
                 base = Generated("")  # the last generated text is lost: every change conflicts
             body, lines = merged_text(merge3(base.text, region.text, new.text))
             result.merged = True
@@ -238,10 +241,10 @@ def regenerate(
         )
         if dry_run:
             return result
+        remember(state, number, new, region.hash)
+        _save_state(ws, state)  # before draft.md: see draft.remember
         write_atomic(draft.path, text)
         result.written.append(draft.path)
-        state = {n: state.get(n) or fresh[n] for n in fresh} | {number: new}
-        _save_state(ws, state)
         if result.conflicts:
             return result  # HTML and Word wait until the conflicts are resolved
         doc = apply_edits(doc, parse_draft(draft.path, text, list(names)), _table_keys(report))
@@ -299,7 +302,8 @@ def explain(
             continue
         if draft is not None:
             text, edited = draft.regions[number].text, draft.regions[number].edited
-            generated = state.get(number) or Generated("")
+            found = base_of(state, number, draft.regions[number].hash)
+            generated = found or Generated("")
         else:
             text, edited, generated = fresh[number].text, False, fresh[number]
         regions.append(ExplainedRegion(number, name, edited, _explained(text, generated)))

@@ -245,20 +245,35 @@ def replace_regions(draft: Draft, new: dict[str, tuple[str, str]]) -> str:
 # --- the workspace's record of generated text ------------------------------------------------
 
 
-def load_state(ws_path: Path) -> dict[str, Generated]:
+State = dict[str, list[Generated]]  # per region, the texts generated for it, newest first
+
+
+def load_state(ws_path: Path) -> State:
     path = ws_path / STATE_FILE
     if not path.is_file():
         return {}
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        return {n: Generated.from_json(r) for n, r in data["regions"].items()}
+        return {n: [Generated.from_json(g) for g in gs] for n, gs in data["regions"].items()}
     except (OSError, ValueError, KeyError, TypeError):
         return {}  # unreadable: edited regions then cannot be merged, only kept or replaced
 
 
-def dump_state(state: dict[str, Generated]) -> str:
-    regions = {n: g.to_json() for n, g in state.items()}
+def dump_state(state: State) -> str:
+    regions = {n: [g.to_json() for g in gs] for n, gs in state.items()}
     return json.dumps({"version": 1, "regions": regions}, ensure_ascii=False, indent=1) + "\n"
+
+
+def base_of(state: State, number: str, marker_hash: str) -> Generated | None:
+    """The text last generated for a region, as named by the hash in its start marker."""
+    return next((g for g in state.get(number, []) if g.hash == marker_hash), None)
+
+
+def remember(state: State, number: str, generated: Generated, marker_hash: str) -> None:
+    """Record a new generation of a region, keeping the one its marker in draft.md still names
+    (the state is saved before draft.md: a crash between the two loses no base)."""
+    kept = base_of(state, number, marker_hash)
+    state[number] = [generated] + ([kept] if kept and kept.hash != generated.hash else [])
 
 
 # --- 3-way merge by sentence -----------------------------------------------------------------
