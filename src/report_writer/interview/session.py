@@ -617,6 +617,7 @@ class Session:
         v = self.report.figures.values
         left = self.left_to_assign()
         labels = {c.key: c.label for c in self.report.fmt.tables["applications"].columns}
+
         def current(c: str) -> int:
             return int(v[("applications", row.key, c)] or 0)
 
@@ -663,7 +664,11 @@ class Session:
         from report_writer.narrative import suggestions
 
         bank = self.phrasebank()
-        options = suggestions(self.report, bank, q.slot) if bank else []
+        try:
+            options = suggestions(self.report, bank, q.slot) if bank else []
+        except ReportWriterError as exc:
+            self.say(f"  暂不能提供参考表述：{exc}")
+            options = []
         if not options:
             self.save(q, {})
             return
@@ -797,7 +802,9 @@ class Session:
         else:
             index = self.first_open()
             if index >= len(plan):
-                self.say("所有问题都已回答。要修改某一部分的答案，请加 --revisit 一至六重新询问该部分。")
+                self.say(
+                    "所有问题都已回答。要修改某一部分的答案，请加 --revisit 一至六重新询问该部分。"
+                )
         revisiting = revisit is not None
         backwards = False  # after /back, questions that ask nothing are passed on the way back
         try:
