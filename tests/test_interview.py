@@ -361,8 +361,18 @@ def test_an_edited_suggestion_goes_into_the_team_phrasebank(tmp_path: Path) -> N
     assert report.phrasebanks == ["表述库"]
     saved = yaml.safe_load(next((ws / "表述库").glob("*.yaml")).read_text(encoding="utf-8"))
     phrase = saved["phrases"][0]
-    assert phrase["text"] == "2023年，我局紧扣应急管理、防灾减灾和安全生产，扎实推进政务公开。"
+    # year, agency and typed answers become placeholders: the phrase serves other years too
+    assert (
+        phrase["text"]
+        == "{{ meta.year }}年，{{ meta.we }}紧扣{{ overview.focus }}，扎实推进政务公开。"
+    )
     assert report.phrases["overview.opening"] == phrase["id"]
+    from report_writer.narrative import suggestions
+    from report_writer.phrasebank import phrasebank_for
+
+    bank = phrasebank_for(report, ws)
+    options = dict(suggestions(report, bank, "overview.opening"))
+    assert options[bank.get(phrase["id"])] == script[5][1]  # renders back as it was typed
 
 
 def test_ctrl_d_saves_and_leaves_like_quit(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from report_writer.answers import Field
+from report_writer.answers import Field, load_schema
 from report_writer.errors import InputError, ReportWriterError
 from report_writer.formats.checks import Finding, fmt_number
 from report_writer.formats.spec import Row
@@ -143,6 +143,14 @@ def _evaluate(expression: str, context: dict[str, Any], column: str | None, key:
         return bool(_condition(expression, key)(**context, column=column))
     except TypeError:  # an unknown ("/") figure in the condition
         return False
+
+
+def _between(parts: list[str], placeholder: str) -> list[str]:
+    """Text pieces with the placeholder between them; empty pieces dropped."""
+    out = [parts[0]]
+    for part in parts[1:]:
+        out += [placeholder, part]
+    return [p for p in out if p]
 
 
 def _lookup(report: Report, key: str) -> Any:
@@ -453,7 +461,6 @@ class Session:
         if self.previous is None:
             return []
         problems = self.previous.answers.get("problems", {})
-        from report_writer.answers import load_schema
 
         selected = load_schema().field("problems.selected")
         texts = [selected.choice_label(k) for k in problems.get("selected", [])]
@@ -717,7 +724,7 @@ class Session:
             self.say("  未存入表述库：初稿生成后，可在 draft.md 中直接修改这句话。")
             return None
         try:
-            phrase = add_phrase(self.ws.path / folder, q.slot, edited)
+            phrase = add_phrase(self.ws.path / folder, q.slot, self.reusable(edited))
         except ReportWriterError as exc:
             self.say(
                 f"  未能存入表述库：{exc}\n  本报告仍选用原句，初稿生成后可在 draft.md 中修改。"
@@ -728,6 +735,36 @@ class Session:
         self._bank = None
         self.say(f"  已存入 {phrase.file}（编号 {phrase.id}），本报告选用这句话。")
         return phrase.id
+
+    def reusable(self, text: str) -> str:
+        """The edited sentence as a template: the year, the agency and the answers typed as text
+        become placeholders again, so that the phrase serves next year and other agencies.
+        Figures stay as typed (a number alone cannot tell which answer it came from)."""
+        from report_writer.narrative import template_context
+
+        context = template_context(self.report)
+        meta = context["meta"]
+        names = {
+            f"{meta['year']}年": "{{ meta.year }}年",
+            f"{meta['last_year']}年": "{{ meta.last_year }}年",
+            meta["agency"]: "{{ meta.agency }}",
+            meta["we"]: "{{ meta.we }}",
+        }
+        for group in load_schema().groups:
+            for f in group.fields:
+                value = _lookup(self.report, f.key)
+                if f.type == "text" and isinstance(value, str) and len(value) >= 2:
+                    names.setdefault(value, "{{ " + f.key + " }}")
+        pieces = [text]
+        for name in sorted(names, key=len, reverse=True):  # the longest first: 某局 in 某局长
+            pieces = [
+                part
+                for piece in pieces
+                for part in (
+                    [piece] if piece.startswith("{{") else _between(piece.split(name), names[name])
+                )
+            ]
+        return "".join(pieces)
 
     def team_folder(self) -> str:
         """Where edited phrases go: the first team folder in use, else 表述库 in the workspace."""
