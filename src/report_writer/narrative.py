@@ -20,6 +20,7 @@ from report_writer import chinese
 from report_writer.answers import load_schema
 from report_writer.document import Heading, Paragraph, Sentence
 from report_writer.errors import ReportWriterError
+from report_writer.formats.spec import Format, format_for_year
 from report_writer.model import LEVELS, Report
 from report_writer.phrasebank import (
     Phrase,
@@ -146,11 +147,6 @@ def _we(agency: str) -> str:
     return "本机关"
 
 
-def _records(answers: Mapping[str, Any], group: str, field: str) -> list[dict[str, Any]]:
-    value = answers.get(group, {}).get(field)
-    return list(value) if value else []
-
-
 def _results(tables: Mapping[str, Any]) -> list[dict[str, Any]] | None:
     rows = tables["applications"]
     results = []
@@ -167,7 +163,7 @@ def _results(tables: Mapping[str, Any]) -> list[dict[str, Any]] | None:
 
 
 def _result_cells() -> tuple[str, ...]:
-    rows = [r.key for r in load_schema_format().tables["applications"].rows]
+    rows = [r.key for r in newest_format().tables["applications"].rows]
     return tuple(
         f"tables.applications.{r}.total"
         for prefix, _ in RESULT_GROUPS
@@ -177,9 +173,8 @@ def _result_cells() -> tuple[str, ...]:
 
 
 @cache
-def load_schema_format() -> Any:
-    from report_writer.formats.spec import format_for_year
-
+def newest_format() -> Format:
+    """The format whose table keys phrases may name (the newest one)."""
     return format_for_year(9999)
 
 
@@ -365,7 +360,7 @@ def vocabulary() -> Vocabulary:
                 node[name] = "scalar"
         tree[group.key] = node
     tree["meta"] = dict.fromkeys(META_KEYS, "scalar")
-    fmt = load_schema_format()
+    fmt = newest_format()
     tree["tables"] = {
         t.key: {r.key: {c.key: "scalar" for c in r.columns} for r in t.rows}
         for t in fmt.tables.values()

@@ -660,7 +660,7 @@ def _forbidden(kind: str) -> str:
 
 
 # ---------------------------------------------------------------------------------------------
-# The context a phrase renders in, candidates, ranking, rendering
+# The context a phrase renders in, applicability, ranking, rendering
 
 
 class Scope:
