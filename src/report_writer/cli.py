@@ -329,17 +329,21 @@ def interview(
 
 PhrasebankOption = Annotated[
     list[Path] | None,
-    typer.Option("--phrasebank", help="团队表述库文件夹（叠加在内置表述库之上），可给多个"),
+    typer.Option(
+        "--phrasebank", help="团队表述库文件夹（叠加在内置表述库之上），可给多个", metavar="文件夹"
+    ),
 ]
 
 
 @app.command()
 def build(
-    directory: Annotated[Path, typer.Argument(help="工作区文件夹")],
+    directory: Annotated[Path, typer.Argument(help="工作区文件夹", metavar="工作区")],
     formats: Annotated[
-        str, typer.Option("--format", help="输出格式，以逗号分隔：md、html、docx")
+        str, typer.Option("--format", help="输出格式，以逗号分隔：md、html、docx", metavar="格式")
     ] = "md,html,docx",
-    out: Annotated[Path | None, typer.Option("--out", help="输出文件夹（默认为工作区）")] = None,
+    out: Annotated[
+        Path | None, typer.Option("--out", help="输出文件夹（默认为工作区）", metavar="文件夹")
+    ] = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="核对发现错误或提示时不生成文件，退出码为1")
     ] = False,
@@ -347,8 +351,7 @@ def build(
 ) -> None:
     """生成报告草稿 draft.md（可直接修改）、draft.html、draft.docx。
 
-    先核对统计表，有错误时列出并照常生成（--strict 时不生成）。draft.md 中有人工修改的部分保留不动，
-    HTML 和 Word 采用修改后的文字。
+    先核对统计表，有错误时列出并照常生成（--strict 时不生成）。draft.md 中有人工修改的部分保留不动，HTML 和 Word 采用修改后的文字。
     """
     from report_writer.build import build as build_drafts
 
@@ -370,9 +373,12 @@ def build(
 
 @app.command()
 def regenerate(
-    directory: Annotated[Path, typer.Argument(help="工作区文件夹")],
+    directory: Annotated[Path, typer.Argument(help="工作区文件夹", metavar="工作区")],
     section: Annotated[
-        str, typer.Option("--section", help="要重新生成的部分：一、二、三、四、五、六 或 开头")
+        str,
+        typer.Option(
+            "--section", help="要重新生成的部分：一、二、三、四、五、六 或 开头", metavar="部分"
+        ),
     ],
     force: Annotated[
         bool, typer.Option("--force", help="丢弃这一部分的人工修改，完全按最新答案重写")
@@ -416,9 +422,10 @@ def regenerate(
 
 @app.command()
 def explain(
-    directory: Annotated[Path, typer.Argument(help="工作区文件夹")],
+    directory: Annotated[Path, typer.Argument(help="工作区文件夹", metavar="工作区")],
     section: Annotated[
-        str | None, typer.Option("--section", help="只看这一部分：一 至 六 或 开头")
+        str | None,
+        typer.Option("--section", help="只看这一部分：一 至 六 或 开头", metavar="部分"),
     ] = None,
     phrasebank: PhrasebankOption = None,
 ) -> None:
@@ -443,7 +450,9 @@ def explain(
             if not item.sources:
                 typer.echo("      人工编辑")
             for src in item.sources:
-                origin = "固定表述" if src.layer == FIXED else f"表述 {src.phrase_id}（{src.layer}）"
+                origin = (
+                    "固定表述" if src.layer == FIXED else f"表述 {src.phrase_id}（{src.layer}）"
+                )
                 uses = f" · 用到 {'、'.join(src.uses)}" if src.uses else ""
                 typer.echo(f"      {origin}{uses}")
 
