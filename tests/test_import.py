@@ -302,3 +302,25 @@ def test_fees_decimal_is_read_as_decimal(tmp_path: Path) -> None:
     source = tmp_path / "fees.txt"
     source.write_text("\n".join(lines), encoding="utf-8")
     assert import_report(source).cells[("proactive", "fees", "amount")] == Decimal("1.25")
+
+
+def test_figures_with_thousands_separators(tmp_path: Path) -> None:
+    lines = reference_lines()
+    penalty = lines.index("行政处罚 |") + 1
+    lines[penalty] = "1,260 | ||"
+    source = tmp_path / "big.txt"
+    source.write_text("\n".join(lines), encoding="utf-8")
+    assert import_report(source).cells[("proactive", "penalty", "decisions")] == 1260
+
+
+def test_pages_saved_as_gbk_or_utf16_are_read(tmp_path: Path) -> None:
+    expected = import_report(REFERENCE).cells
+    text = REFERENCE.read_text(encoding="utf-8").replace("©", "")  # GBK has no ©
+    for encoding in ("gb18030", "utf-16"):
+        source = tmp_path / f"{encoding}.txt"
+        source.write_bytes(text.encode(encoding))
+        assert import_report(source).cells == expected, encoding
+    binary = tmp_path / "image.txt"
+    binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
+    code, _, err = run("import", binary)
+    assert code == 2 and "不是文本文件" in err

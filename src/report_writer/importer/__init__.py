@@ -100,7 +100,18 @@ def read_lines(source: Path) -> tuple[str, list[Line]]:
 
 
 def _decode(source: Path) -> str:
-    raw = source.read_bytes()
+    """A published page as text: UTF-8, UTF-16 with its mark, or GBK (saved by older tools)."""
+    from report_writer.limits import check_file_size
+
+    try:
+        raw = source.read_bytes()
+    except OSError as exc:
+        raise InputError(f"无法读取 {source}：{exc.strerror}") from None
+    check_file_size(len(raw), source)
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return raw.decode("utf-16")
+    if b"\x00" in raw:
+        raise InputError(f"{source} 不是文本文件（含有二进制内容），请确认选对了文件")
     for encoding in ("utf-8-sig", "gb18030"):
         try:
             return raw.decode(encoding)

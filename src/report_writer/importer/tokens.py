@@ -22,6 +22,7 @@ _PIECE = re.compile(
     r"|(?P<text>[^\d/]+|/)"
 )
 _SIGNED = re.compile(r"[+-]\d+")
+_GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")  # 1,234 is one figure
 _QUOTES = str.maketrans("", "", "\"'“”‘’「」『』")
 
 
@@ -73,6 +74,8 @@ def _piece(piece: str, number: int) -> list[Token]:
         return [Token("null", piece, number)]
     if _SIGNED.fullmatch(piece):
         return [Token("num", piece, number)]
+    if _GROUPED.fullmatch(piece):
+        return [Token("num", piece.replace(",", ""), number)]
     out: list[Token] = []
     for m in _PIECE.finditer(piece):
         kind = m.lastgroup if m.lastgroup in ("num", "null") else "text"
