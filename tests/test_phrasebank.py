@@ -427,3 +427,12 @@ def test_alias_bomb_is_read_without_expanding(
     issues = lint_folders([tmp_path / "team"]).issues
     assert issues and all("bomb.yaml" in str(i) for i in issues)
     assert not list((tmp_path / "cache").glob("*.json"))
+
+
+def test_phrase_file_header_documents_every_derived_value_and_filter() -> None:
+    from report_writer.chinese import FILTERS
+
+    header = (resources.shipped_dir("phrasebank") / "overview.yaml").read_text(encoding="utf-8")
+    header = header.split("phrases:", 1)[0]
+    missing = [n for n in [*narrative.DERIVED, *FILTERS] if n not in header]
+    assert not missing
