@@ -31,16 +31,19 @@ def built(ws: Path) -> str:
     return (ws / "draft.md").read_text(encoding="utf-8")
 
 
+def draft_of(ws: Path) -> str:
+    """draft.md exactly as stored (no newline translation)."""
+    return (ws / "draft.md").read_bytes().decode("utf-8")
+
+
 def region(ws: Path, number: str) -> str:
-    path = ws / "draft.md"
-    return parse_draft(path, path.read_text(encoding="utf-8"), NUMBERS).regions[number].text
+    return parse_draft(ws / "draft.md", draft_of(ws), NUMBERS).regions[number].text
 
 
 def outside(ws: Path, number: str) -> tuple[str, str]:
     """draft.md before and after the region `number` (its markers included)."""
-    path = ws / "draft.md"
-    text = path.read_text(encoding="utf-8")
-    r = parse_draft(path, text, NUMBERS).regions[number]
+    text = draft_of(ws)
+    r = parse_draft(ws / "draft.md", text, NUMBERS).regions[number]
     return text[: r.start], text[r.end :]
 
 
@@ -274,3 +277,19 @@ def test_a_crash_between_saving_state_and_draft_loses_no_base(example_ws: Path) 
     assert "合并了其中的人工修改" in out
     five = region(example_ws, "五")
     assert "全面梳理政务公开事项" in five and NEW_MEASURE in five
+
+
+def test_a_draft_saved_with_windows_line_ends(example_ws: Path) -> None:
+    text = built(example_ws)
+    old = sentence_with(text, "申请9件")
+    path = example_ws / "draft.md"
+    path.write_bytes(text.replace(old, "审阅人的句子。").replace("\n", "\r\n").encode("utf-8"))
+    add_measure(example_ws)
+    before, after = outside(example_ws, "五")
+    code, out, err = run("regenerate", example_ws, "--section", "五")
+    assert code == 0, err
+    assert outside(example_ws, "五") == (before, after)
+    assert "\n" not in draft_of(example_ws).replace("\r\n", "")  # every line ends in \r\n
+    assert NEW_MEASURE in region(example_ws, "五")
+    code, out, _ = run("build", example_ws)
+    assert "“一、总体情况”" in out and "“五、" not in out  # only 一 counts as edited

@@ -31,7 +31,7 @@ HEADER = (
 BEGIN = "<!-- report-writer 开始 {number} {hash} 请勿改动本行 -->"
 END = "<!-- report-writer 结束 {number} -->"
 MARKER_RE = re.compile(
-    r"^<!-- report-writer (?P<kind>开始|结束) (?P<number>\S+)(?: (?P<hash>[0-9a-f]{12}))?.*-->[ \t]*\r?$",
+    r"^<!-- report-writer (?P<kind>开始|结束) (?P<number>\S+)(?: (?P<hash>[0-9a-f]{12}))?.*-->[ \t]*(?=\r?$)",
     re.MULTILINE,
 )
 CONFLICT_RE = re.compile(r"^(?:<{7}|={7}|>{7})(?: |$)", re.MULTILINE)
@@ -138,7 +138,7 @@ def region_texts(doc: Document) -> dict[str, Generated]:
 class Region:
     number: str
     hash: str  # from the start marker: the hash of the text as last generated
-    text: str  # between the marker lines, as in the file
+    text: str  # between the marker lines, as in the file but with \n line ends
     start: int  # offsets of the region in the file, marker lines included
     end: int
     line: int  # 1-based line of the start marker
@@ -197,8 +197,8 @@ def parse_draft(path: Path, text: str, numbers: list[str]) -> Draft:
             raise InputError(
                 f"{path} 第{line(m.start())}行：“{number}”的结束标记没有对应的开始标记"
             )
-        body_start = open_marker.end() + 1
-        body = text[body_start : m.start()]
+        body_start = text.find("\n", open_marker.end()) + 1
+        body = text[body_start : m.start()].replace("\r\n", "\n")
         regions[number] = Region(
             number=number,
             hash=open_marker.group("hash"),
@@ -229,14 +229,16 @@ def parse_draft(path: Path, text: str, numbers: list[str]) -> Draft:
 
 
 def replace_regions(draft: Draft, new: dict[str, tuple[str, str]]) -> str:
-    """draft.md with the regions in `new` (number -> (hash, text)) replaced; all else unchanged."""
+    """draft.md with the regions in `new` (number -> (hash, text)) replaced; all else unchanged.
+    A draft saved with Windows line ends (\r\n) keeps them."""
+    newline = "\r\n" if "\r\n" in draft.text else "\n"
     pieces = []
     at = 0
     for region in sorted(draft.regions.values(), key=lambda r: r.start):
         if region.number not in new:
             continue
         pieces.append(draft.text[at : region.start])
-        pieces.append(region_block(region.number, *new[region.number]))
+        pieces.append(region_block(region.number, *new[region.number]).replace("\n", newline))
         at = region.end
     pieces.append(draft.text[at:])
     return "".join(pieces)
