@@ -324,3 +324,26 @@ def test_pages_saved_as_gbk_or_utf16_are_read(tmp_path: Path) -> None:
     binary.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00")
     code, _, err = run("import", binary)
     assert code == 2 and "不是文本文件" in err
+
+
+def test_a_note_under_a_table_is_not_read_as_figures(tmp_path: Path) -> None:
+    lines = reference_lines()
+    heading = lines.index("五、存在的主要问题及改进情况")
+    lines.insert(heading, "注：表中数据统计时间为2023年1月1日至12月31日。")
+    source = tmp_path / "noted.txt"
+    source.write_text("\n".join(lines), encoding="utf-8")
+    result = import_report(source)
+    assert result.cells == import_report(REFERENCE).cells
+    assert result.log == []
+
+
+def test_a_heading_run_into_its_first_paragraph(tmp_path: Path) -> None:
+    lines = reference_lines()
+    first = lines.index("一、总体情况")
+    lines[first : first + 2] = ["一、总体情况" + lines[first + 1]]
+    last = lines.index("六、其他需要报告的事项")
+    lines[last : last + 2] = ["六、其他需要报告的事项：无"]
+    source = tmp_path / "joined.txt"
+    source.write_text("\n".join(lines), encoding="utf-8")
+    narrative = import_report(source).narrative
+    assert narrative == import_report(REFERENCE).narrative

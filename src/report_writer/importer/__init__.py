@@ -145,6 +145,6 @@ def import_report(
         fmt=fmt,
         cells=tables.cells,
         legacy=tables.legacy,
-        narrative=read_narrative(lines, agency),
+        narrative=read_narrative(lines, fmt, agency),
         log=list(log),
     )

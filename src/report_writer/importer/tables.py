@@ -21,6 +21,7 @@ from report_writer.importer.tokens import Line, Token, norm, tokenize
 
 CellId = tuple[str, str, str]  # (table, row, column) of the format, or ("legacy", path, key)
 GLOBAL_BUDGET = 100_000
+_NOTES = ("注", "备注", "说明", "数据来源", "资料来源", "*")
 MAX_SOLUTIONS = 500
 
 
@@ -92,6 +93,8 @@ class _Stream:
         chars: list[str] = []
         self.owner: list[int] = []
         for line in lines:
+            if not line.grid and norm(line.text).startswith(_NOTES):
+                continue  # 「注：数据统计时间为2023年1月1日至12月31日」 is not a row of the table
             tokens = tokenize(line)
             last_text = max((i for i, t in enumerate(tokens) if t.kind == "text"), default=-1)
             if last_text < 0:

@@ -5,8 +5,9 @@ from __future__ import annotations
 import itertools
 import re
 
+from report_writer.formats.spec import Format
 from report_writer.importer.sections import labels, regions
-from report_writer.importer.tokens import Line
+from report_writer.importer.tokens import Line, norm
 
 _TITLE = [
     re.compile(
@@ -52,13 +53,33 @@ def guess_level(agency: str) -> str:
     return "department"
 
 
-def read_narrative(lines: list[Line], agency: str | None) -> dict[str, str]:
+def after_heading(text: str, heading: str) -> str:
+    """What a line holds after its full heading (「一、总体情况2023年，我局……」 on one line)."""
+    target = norm(heading)
+    body = text.lstrip("#>* ")
+    i = matched = 0
+    while i < len(body) and matched < len(target):
+        if body[i].isspace() or body[i] == "*":
+            i += 1
+            continue
+        if norm(body[i]) != target[matched]:
+            return ""
+        matched += 1
+        i += 1
+    return body[i:].strip(" *：:") if matched == len(target) else ""
+
+
+def read_narrative(lines: list[Line], fmt: Format, agency: str | None) -> dict[str, str]:
     """The text of sections 一、五、六, a paragraph a line; the page's footer is left out."""
     found = regions(lines)
     noise = labels()["page_noise"]
     result: dict[str, str] = {}
     for key in ("overview", "problems", "other"):
         paragraphs: list[str] = []
+        if key in found:
+            rest = after_heading(lines[found[key].start - 1].text, fmt.section(key).heading)
+            if rest:
+                paragraphs.append(rest)
         for i in found.get(key, range(0)):
             line = lines[i]
             if line.grid:
