@@ -160,7 +160,10 @@ def print_findings(result: CheckResult) -> None:
 def import_(
     source: Annotated[
         Path,
-        typer.Argument(help="已发布的报告：网页文本（.txt）、HTML、Word（.docx）、PDF 或 Markdown"),
+        typer.Argument(
+            help="已发布的报告：网页文本（.txt）、HTML、Word（.docx）、PDF 或 Markdown",
+            metavar="报告文件",
+        ),
     ],
     out: Annotated[
         Path | None,
@@ -579,7 +582,10 @@ def phrasebank_add(
 @phrasebank_app.command("harvest")
 def phrasebank_harvest(
     source: Annotated[
-        Path, typer.Argument(help="已发布的报告文件，或导入得到的工作区（含 imported.yaml）")
+        Path,
+        typer.Argument(
+            help="已发布的报告文件，或导入得到的工作区（含 imported.yaml）", metavar="报告文件"
+        ),
     ],
     to: Annotated[Path, typer.Option("--to", help="团队表述库文件夹")],
 ) -> None:
