@@ -253,6 +253,12 @@ def test_init_from_last_years_workspace(tmp_path: Path) -> None:
     )
     code, out, _ = run("check", this)
     assert "H1" in out and "自然人列" in out and "previous" in out
+    assert "H2" not in out  # the 现行有效 baseline was carried over
+    data = yaml.safe_load((this / "report.yaml").read_text(encoding="utf-8"))
+    data["tables"]["proactive"]["normative_documents"]["issued"] = 2
+    (this / "report.yaml").write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    code, out, _ = run("check", this)
+    assert "H2" in out and "上年现行有效12＋本年制发2" in out
 
 
 def test_init_from_a_published_file_and_check_previous_file(tmp_path: Path) -> None:
