@@ -28,7 +28,10 @@ class LogEntry:
         return "H6" if self.kind == "legacy" else self.kind
 
     def to_dict(self) -> dict[str, Any]:
-        return {k: v for k, v in asdict(self).items() if v is not None}
+        data = {k: v for k, v in asdict(self).items() if v is not None}
+        if self.code != self.kind:
+            data["code"] = self.code
+        return data
 
     def __str__(self) -> str:
         where = f"第{self.line}行 " if self.line else ""

@@ -29,7 +29,7 @@ PREVIOUS_DIR = "previous"
 # Files of last year's workspace copied into previous/ (report.yaml first).
 COPIED = (REPORT_FILE, "imported.yaml", "import-log.yaml", "draft.md")
 _ENUMERATED = re.compile(r"[一二三四五六七八九十]是([^；;。]+)")
-_MEASURES = ("对此", "改进", "下一步", "措施", "将")
+_MEASURES_START = ("对此", "下一步", "改进措施")  # the list of measures begins here
 
 
 @dataclass(frozen=True)
@@ -82,11 +82,13 @@ def last_year_problems(previous: Previous) -> list[str]:
     named += list(answers.get("other", []))
     if named or not previous.problems_text:
         return named
+    from report_writer.importer.harvest import full_width
+
     for paragraph in previous.problems_text.split("\n"):
         head = paragraph
-        for word in ("对此", "下一步", "改进措施"):
+        for word in _MEASURES_START:
             head = head.split(word, 1)[0]
-        found = [m.group(1).strip("，,、 ") for m in _ENUMERATED.finditer(head)]
+        found = [full_width(m.group(1).strip("，,、 ")) for m in _ENUMERATED.finditer(head)]
         if found:
             return found
     return []
