@@ -387,3 +387,11 @@ def test_ctrl_d_saves_and_leaves_like_quit(tmp_path: Path) -> None:
     result = run_interview(ws, ask, lambda text: None)
     assert result.status == "quit"
     assert load_report(open_workspace(ws)).answers["overview"]["focus"] == DONGLI[3][1]
+
+
+def test_the_year_in_the_folder_name_is_offered(tmp_path: Path) -> None:
+    officer = Officer([("机关全称", "某某区应急管理局"), ("报告年度", "/quit")])
+    result = interview(tmp_path / "2024-年报", officer)
+    assert result.status == "quit" and result.workspace is None  # nothing created yet
+    assert officer.prompts[1].default == "2024"
+    assert not (tmp_path / "2024-年报").exists()

@@ -6,6 +6,7 @@ prompting, for scripts (`--answers FILE.yaml`).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
@@ -42,14 +43,17 @@ WELCOME = (
 )
 
 
-def _ask_meta(ask: Ask, say: Say) -> dict[str, Any] | None:
-    """Agency, year and level of a new workspace; None when the officer leaves first."""
+def _ask_meta(directory: Path, ask: Ask, say: Say) -> dict[str, Any] | None:
+    """Agency, year and level of a new workspace; None when the officer leaves first. The year
+    offered is the one in the folder's name (「2024-年报」), else last year."""
     from report_writer.formats.spec import format_for_year
 
     questions: list[Question] = [
         q for q in load_questions(format_for_year(date.today().year).id) if q.kind == "meta"
     ]
-    defaults = {"meta.year": str(date.today().year - 1), "meta.level": "部门"}
+    named = [int(y) for y in re.findall(r"(?<!\d)(20\d\d)(?!\d)", directory.name)]
+    year = named[0] if named else date.today().year - 1
+    defaults = {"meta.year": str(year), "meta.level": "部门"}
     values: dict[str, Any] = {}
     index = 0
     while index < len(questions):
@@ -135,7 +139,7 @@ def run_interview(
         say(f"报告起草助手 · 新建工作区 {directory}")
         say(WELCOME)
         try:
-            meta = _ask_meta(ask, say)
+            meta = _ask_meta(directory, ask, say)
         except KeyboardInterrupt:
             return Result("interrupted", None)
         if meta is None:

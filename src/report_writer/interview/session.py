@@ -348,6 +348,7 @@ class Session:
 
             answer = self.ask(f"? {q.prompt}", default, _checked(parse, default))
             self.save(q, {q.key: parse(answer)})
+            self.say_row_total(q)
             return
         f = q.field
         assert f is not None
@@ -484,6 +485,17 @@ class Session:
                 self.say(
                     f"  {col.label}：{fmt_number(self.report.figures.value(table, row, col.key))}件。"
                 )
+
+    def say_row_total(self, q: Question) -> None:
+        """After the last figure of a row asked cell by cell, its derived total (「本年新收共13件」)."""
+        table, row_key, column = q.cells[0]
+        row = self.report.fmt.tables[table].row(row_key)
+        leaves = [c for c in row.columns if not c.derived]
+        totals = [c for c in row.columns if c.derived]
+        if q.column is None or column != leaves[-1].key or not totals:
+            return
+        value = fmt_number(self.report.figures.value(table, row_key, totals[0].key))
+        self.say(f"  {row.short or row.label}共 {value} 件。")
 
     # ---- 表三 ----------------------------------------------------------------------------------
 
