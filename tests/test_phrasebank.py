@@ -436,3 +436,30 @@ def test_phrase_file_header_documents_every_derived_value_and_filter() -> None:
     header = header.split("phrases:", 1)[0]
     missing = [n for n in [*narrative.DERIVED, *FILTERS] if n not in header]
     assert not missing
+
+
+def test_fast_analysis_agrees_with_the_full_parse() -> None:
+    from report_writer import phrasebank
+
+    texts = [p.text for p in load_phrasebank().phrases.values()]
+    texts += [
+        "{{ true }}",
+        "{{ a.b|nofilter }}",
+        "{{ loop.index }}",
+        "{{ a._b }}",
+        "x{y}",
+        "{{ a }}}",
+    ]
+    simple = 0
+    for text in texts:
+        fast = phrasebank._simple(text)
+        if fast is None:
+            continue
+        simple += 1
+        phrasebank.analyse.cache_clear()
+        tree = phrasebank._parse(text, expression=False)
+        scan = phrasebank._Scan()
+        scan.visit(tree, {}, 0)
+        assert fast.paths == tuple(dict.fromkeys(scan.paths)), text
+        assert not scan.problems and not scan.loops and not scan.attributes, text
+    assert simple > len(texts) // 2  # most phrases take the fast path
