@@ -293,3 +293,16 @@ def test_a_draft_saved_with_windows_line_ends(example_ws: Path) -> None:
     assert NEW_MEASURE in region(example_ws, "五")
     code, out, _ = run("build", example_ws)
     assert "“一、总体情况”" in out and "“五、" not in out  # only 一 counts as edited
+
+
+def test_an_unreadable_record_of_generated_text_is_not_fatal(example_ws: Path) -> None:
+    built(example_ws)
+    edit_draft(example_ws, "梳理政务公开事项", "全面梳理政务公开事项")
+    record = example_ws / ".report-writer" / "generated.json"
+    record.write_text('{"regions": {"五": "不是列表"}}', encoding="utf-8")
+    code, out, _ = run("build", example_ws)
+    assert code == 0 and "“五、存在的主要问题及改进情况”" in out  # the edit is kept
+    add_measure(example_ws)
+    code, out, err = run("regenerate", example_ws, "--section", "五")
+    assert code == 1 and "冲突" in err  # without the base, every change is a conflict
+    assert "全面梳理政务公开事项" in draft_of(example_ws)

@@ -257,7 +257,7 @@ def load_state(ws_path: Path) -> State:
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
         return {n: [Generated.from_json(g) for g in gs] for n, gs in data["regions"].items()}
-    except (OSError, ValueError, KeyError, TypeError):
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}  # unreadable: edited regions then cannot be merged, only kept or replaced
 
 

@@ -1,8 +1,10 @@
-"""HTML: one self-contained page from templates/draft.html.j2, every text escaped."""
+"""HTML: one self-contained page from templates/draft.html.j2, every text escaped. Table column
+widths follow the Word layout (templates/docx-layout.yaml), as shares of the table's width."""
 
 from __future__ import annotations
 
 from report_writer.document import Document
+from report_writer.render.docx import load_layout
 from report_writer.resources import shipped_dir
 
 TEMPLATE = "draft.html.j2"
@@ -19,4 +21,8 @@ def render_html(doc: Document) -> str:
         undefined=jinja2.StrictUndefined,
     )
     env.globals["kind"] = lambda block: type(block).__name__
-    return env.get_template(TEMPLATE).render(doc=doc)
+    widths = {
+        key: [round(100 * mm / sum(mms), 2) for mm in mms]
+        for key, mms in load_layout()["tables"].items()
+    }
+    return env.get_template(TEMPLATE).render(doc=doc, widths=widths)
