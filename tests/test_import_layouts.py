@@ -515,3 +515,23 @@ def test_run_together_figures_are_split_where_decided_and_never_guessed(
             assert row.display in logged or FMT.tables[key[0]].name in logged, key
     for key, value in oracle(truth).items():
         assert result.cells[key] == value, key  # decided by the row's own figures and sums
+
+
+# ---------------------------------------------------------------- this tool's own drafts
+
+
+@pytest.mark.parametrize("name", ["draft.md", "draft.html", "draft.docx"])
+def test_the_drafts_this_tool_builds_read_back(name: str, example_ws: Path) -> None:
+    from typer.testing import CliRunner
+
+    from report_writer.cli import app
+    from report_writer.model import parse_report
+    from report_writer.workspace import load_report, open_workspace
+
+    CliRunner().invoke(app, ["build", str(example_ws)])
+    result = import_report(example_ws / name)
+    expected = load_report(open_workspace(example_ws))
+    assert parse_report(result.report_data()).figures.values == expected.figures.values
+    assert result.log == []
+    assert "report-writer" not in result.narrative["other"]  # draft markers are not text
+    assert result.narrative["overview"] and result.narrative["problems"]

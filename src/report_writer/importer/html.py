@@ -16,8 +16,9 @@ _SKIP = {"script", "style", "head"}
 
 
 class _Parser(HTMLParser):
-    def __init__(self) -> None:
+    def __init__(self, line_breaks: bool) -> None:
         super().__init__(convert_charrefs=True)
+        self.line_breaks = line_breaks  # a newline in the text ends a line (Markdown around tables)
         self.lines: list[Line] = []
         self.text: list[str] = []
         self.row: list[str] | None = None
@@ -67,12 +68,18 @@ class _Parser(HTMLParser):
             return
         elif self.cell is not None:
             self.cell.append(data)
+        elif self.line_breaks and "\n" in data:
+            first, *rest = data.split("\n")
+            self.text.append(first)
+            for piece in rest:
+                self._flush()
+                self.text.append(piece)
         else:
             self.text.append(data)
 
 
-def read(text: str) -> list[Line]:
-    parser = _Parser()
+def read(text: str, line_breaks: bool = False) -> list[Line]:
+    parser = _Parser(line_breaks)
     parser.feed(text)
     parser.close()
     parser._flush()

@@ -84,7 +84,7 @@ def read_narrative(lines: list[Line], fmt: Format, agency: str | None) -> dict[s
             line = lines[i]
             if line.grid:
                 continue
-            text = line.text.strip()
+            text = line.text.strip().lstrip("#").strip()  # a Markdown heading mark is not text
             if key == "other" and any(n in text for n in noise):
                 break
             if text:
