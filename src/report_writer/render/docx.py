@@ -41,8 +41,7 @@ def render_docx(doc: Document) -> bytes:
     layout = load_layout()
     word = docx.Document()
     _page(word, layout)
-    for name, spec in layout["styles"].items():
-        _style(word, name, spec, layout)
+    _styles(word, layout)
     _font_fallbacks(word, layout)
 
     xml = Writer(layout)
@@ -168,46 +167,43 @@ def _page(word: Any, layout: dict[str, Any]) -> None:
     section.footer_distance = Mm(page["footer_mm"])
 
 
-def _style(word: Any, name: str, spec: dict[str, Any], layout: dict[str, Any]) -> None:
-    from docx.enum.style import WD_STYLE_TYPE
-    from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_LINE_SPACING
-    from docx.oxml.ns import qn
-    from docx.shared import Pt
+def _styles(word: Any, layout: dict[str, Any]) -> None:
+    """The paragraph styles of the layout, added to the document's style sheet."""
+    from docx.oxml import parse_xml
 
-    style = word.styles.add_style(spec["word_name"], WD_STYLE_TYPE.PARAGRAPH)
-    style.style_id = style_id(name)
-    style.base_style = word.styles["Normal"]
-    style.quick_style = True
-    style.font.size = Pt(spec["size_pt"])
-    style.font.bold = bool(spec.get("bold"))
-    fonts = style.element.get_or_add_rPr().get_or_add_rFonts()
-    for slot in ("w:ascii", "w:hAnsi", "w:cs"):
-        fonts.set(qn(slot), layout["latin_font"])
-    fonts.set(qn("w:eastAsia"), spec["font"])
-    fmt = style.paragraph_format
-    fmt.space_before, fmt.space_after = Pt(0), Pt(spec.get("space_after_pt", 0))
-    fmt.keep_with_next = bool(spec.get("keep_with_next"))
+    xml = "".join(style_xml(name, spec, layout) for name, spec in layout["styles"].items())
+    sheet = word.styles.element
+    for element in parse_xml(f'<w:styles xmlns:w="{W}">{xml}</w:styles>'):
+        sheet.append(element)
+
+
+def style_xml(name: str, spec: dict[str, Any], layout: dict[str, Any]) -> str:
+    def twips(points: float) -> int:
+        return round(points * 20)
+
+    size = spec["size_pt"]
+    keep = "<w:keepNext/>" if spec.get("keep_with_next") else ""
+    after = twips(spec.get("space_after_pt", 0))
     if "line_spacing_pt" in spec:
-        fmt.line_spacing_rule = WD_LINE_SPACING.EXACTLY
-        fmt.line_spacing = Pt(spec["line_spacing_pt"])
+        line = f'w:line="{twips(spec["line_spacing_pt"])}" w:lineRule="exact"'
     else:
-        fmt.line_spacing_rule = WD_LINE_SPACING.SINGLE
+        line = 'w:line="240" w:lineRule="auto"'
     chars = spec.get("first_line_indent_chars", 0)
-    fmt.first_line_indent = Pt(chars * spec["size_pt"])
-    if chars:
-        style.element.get_or_add_pPr().get_or_add_ind().set(
-            qn("w:firstLineChars"), str(chars * 100)
-        )
-    align = spec.get("align", "justify")
-    fmt.alignment = {
-        "center": WD_ALIGN_PARAGRAPH.CENTER,
-        "left": WD_ALIGN_PARAGRAPH.LEFT,
-        "right": WD_ALIGN_PARAGRAPH.RIGHT,
-        "justify": WD_ALIGN_PARAGRAPH.JUSTIFY,
-    }[align]
+    indent = f'w:firstLineChars="{chars * 100}" w:firstLine="{twips(chars * size)}"'
+    outline = ""
     if name in HEADING_STYLES.values():  # listed in Word's navigation pane
-        level = style.element.get_or_add_pPr().get_or_add_outlineLvl()
-        level.set(qn("w:val"), str(int(name[-1]) - 1))
+        outline = f'<w:outlineLvl w:val="{int(name[-1]) - 1}"/>'
+    latin = quoteattr(layout["latin_font"])
+    bold = "<w:b/><w:bCs/>" if spec.get("bold") else '<w:b w:val="0"/><w:bCs w:val="0"/>'
+    return (
+        f'<w:style w:type="paragraph" w:customStyle="1" w:styleId="{style_id(name)}">'
+        f'<w:name w:val={quoteattr(spec["word_name"])}/><w:basedOn w:val="Normal"/><w:qFormat/>'
+        f'<w:pPr>{keep}<w:spacing w:before="0" w:after="{after}" {line}/><w:ind {indent}/>'
+        f'<w:jc w:val="{ALIGN[spec.get("align", "justify")]}"/>{outline}</w:pPr>'
+        f"<w:rPr><w:rFonts w:ascii={latin} w:hAnsi={latin} w:cs={latin} "
+        f"w:eastAsia={quoteattr(spec['font'])}/>{bold}"
+        f'<w:sz w:val="{round(size * 2)}"/><w:szCs w:val="{round(size * 2)}"/></w:rPr></w:style>'
+    )
 
 
 def _page_numbers(word: Any, layout: dict[str, Any]) -> None:
