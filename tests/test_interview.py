@@ -395,3 +395,17 @@ def test_the_year_in_the_folder_name_is_offered(tmp_path: Path) -> None:
     assert result.status == "quit" and result.workspace is None  # nothing created yet
     assert officer.prompts[1].default == "2024"
     assert not (tmp_path / "2024-年报").exists()
+
+
+def test_outcomes_are_balanced_per_applicant_type(example_ws: Path) -> None:
+    # 9 requests by natural persons become 8 by persons and 1 by a business: the outcomes,
+    # all under natural persons, now miss one in one column and have one too many in the other
+    new = [("自然人", "8"), ("商业企业", "1"), *(("", "") for _ in range(4))]
+    carried = [("", "") for _ in range(6)]
+    forward = [("自然人", ""), ("商业企业", "")]
+    officer = Officer([*new, *carried, *forward, ("下一类办理结果", "/quit")])
+    interview(example_ws, officer, revisit="三")
+    assert (
+        "办理结果总数与申请数一致，但各类申请人之间不一致。其中自然人多了1件，商业企业还差1件。"
+        in (officer.text)
+    )

@@ -534,14 +534,30 @@ class Session:
         over = v[("applications", "carried_over", "total")] or 0
         forward = v[("applications", "carried_forward", "total")] or 0
         assigned = v[("applications", "handled_total", "total")] or 0
-        left = sum(self.left_to_assign().values())
+        by_column = self.left_to_assign()
+        left = sum(by_column.values())
         sums = f"新收{new}＋上年结转{over}"
         if forward:
             sums += f"－结转下年度{forward}"
         sums += f"＝{new + over - forward}，已归类{assigned}"
         if left > 0:
-            return f"  还有 {left} 件申请未归入办理结果（{sums}）。"
-        return f"  办理结果比申请多 {-left} 件（{sums}），请修改多填的办理结果。"
+            text = f"  还有 {left} 件申请未归入办理结果（{sums}）。"
+        elif left < 0:
+            text = f"  办理结果比申请多 {-left} 件（{sums}），请修改多填的办理结果。"
+        else:
+            text = "  办理结果总数与申请数一致，但各类申请人之间不一致。"
+        off = {c: n for c, n in by_column.items() if n}
+        if len(off) > 1 or left == 0:
+            spec = self.report.fmt.tables["applications"]
+            text += (
+                "其中"
+                + "，".join(
+                    f"{spec.column(c).label}{'还差' if n > 0 else '多了'}{abs(n)}件"
+                    for c, n in off.items()
+                )
+                + "。"
+            )
+        return text
 
     def ask_outcomes(self, q: Question) -> None:
         """The outcomes that occurred, picked by name, each with its count; what is left to assign
