@@ -193,8 +193,9 @@ def _row_segment(
     # A 2019-format row: its printed figures go to 2021 columns, a legacy row, or are dropped.
     path = f"{spec.key}.{old['legacy']}" if "legacy" in old else None
     columns = [c.key for c in spec.columns] if spec.key == "applications" else old["columns"]
+    printed = old.get("printed", "")
+    names = [c.label for c in spec.columns] if spec.key == "applications" else printed.split("、")
     cells: list[CellId] = []
-    names: list[str] = []
     for i, col in enumerate(columns):
         if path is not None:
             cells.append(("legacy", path, col))
@@ -202,8 +203,6 @@ def _row_segment(
             cells.append(("legacy", f"dropped.{row_key}", str(i)))
         else:
             cells.append((spec.key, row_key, col))
-        names.append(col or f"第{i + 1}栏")
-    printed = old.get("printed", "")
     title = old.get("label") or spec.row(row_key).label
     shape = f"一行按2019年试行格式印有{printed}" if printed else "是2019年试行格式的栏目"
     log.add(
