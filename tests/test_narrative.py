@@ -10,6 +10,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from report_writer.answers import load_schema
 from report_writer.document import Heading, Paragraph, Sentence
@@ -406,3 +408,83 @@ def test_every_fixture_report_builds() -> None:
         narrative = build_narrative(report_from(data), bank)
         assert sum(1 for b in narrative["overview"] if isinstance(b, Heading)) == 5
         assert narrative["other"]
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    counts=st.fixed_dictionaries(
+        {
+            "staff": st.integers(0, 5),
+            "meetings": st.integers(0, 5),
+            "interpretations": st.integers(0, 9),
+            "documents_reviewed": st.integers(0, 9),
+            "trainings": st.integers(0, 3),
+            "trainees": st.integers(0, 99),
+            "social_supervisors": st.integers(0, 50),
+            "accountability_cases": st.integers(0, 2),
+            "notices": st.integers(0, 3),
+            "new": st.integers(0, 30),
+            "carried": st.integers(0, 3),
+            "post": st.integers(0, 500),
+        }
+    ),
+    flags=st.fixed_dictionaries(
+        {
+            "secrecy_review": st.booleans(),
+            "guide_updated": st.booleans(),
+            "assessment": st.booleans(),
+        }
+    ),
+    level=st.sampled_from(["department", "government", "township"]),
+    selected=st.lists(
+        st.sampled_from([c.key for c in load_schema().field("problems.selected").choices]),
+        max_size=4,
+        unique=True,
+    ),
+)
+def test_any_answers_give_a_clean_narrative(
+    counts: dict[str, int], flags: dict[str, bool], level: str, selected: list[str]
+) -> None:
+    data = example_data()
+    data["meta"]["level"] = level
+    answers = data["answers"]
+    answers["leadership"].update(staff=counts["staff"], meetings=counts["meetings"])
+    answers["management"] = {
+        "secrecy_review": flags["secrecy_review"],
+        "guide_updated": flags["guide_updated"],
+        "interpretations": counts["interpretations"],
+        "documents_reviewed": counts["documents_reviewed"],
+    }
+    answers["supervision"].update(
+        {
+            k: counts[k]
+            for k in ("trainings", "trainees", "social_supervisors", "accountability_cases")
+        },
+        assessment=flags["assessment"],
+    )
+    answers["platforms"]["channels"][0]["count"] = counts["post"]
+    answers["problems"] = {"selected": selected}
+    answers["fees"] = {
+        "notices": counts["notices"],
+        "amount": 10 * counts["notices"],
+        "collected": 0,
+    }
+    apps = data["tables"]["applications"]
+    apps["new"] = {"natural_person": counts["new"]}
+    apps["carried_over"] = {"natural_person": counts["carried"]}
+    apps["unavailable_not_held"] = {"natural_person": counts["new"] + counts["carried"]}
+    for row in ("handled_total", "carried_forward", "rejected_complaint"):
+        apps.pop(row, None)
+    narrative = build_narrative(report_from(data), load_phrasebank())
+    body = texts(narrative)
+    assert all(t and "{" not in t and "None" not in t for t in body)
+    assert not ZERO_COUNT.search("".join(body))
+    ids = [s.phrase_id for blocks in narrative.values() for s in sentences(blocks) if s.phrase_id]
+    assert len(ids) == len(set(ids))
+    assert sum(1 for b in narrative["overview"] if isinstance(b, Heading)) == 5
+    named = [
+        s.phrase_id.split(".")[1]
+        for s in sentences(narrative["problems"])
+        if s.phrase_id and s.phrase_id.startswith("problems.")
+    ]
+    assert [n for n in named if n not in ("intro", "last_year")] == selected
