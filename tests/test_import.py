@@ -353,3 +353,23 @@ def test_a_heading_run_into_its_first_paragraph(tmp_path: Path) -> None:
     source.write_text("\n".join(lines), encoding="utf-8")
     narrative = import_report(source).narrative
     assert narrative == import_report(REFERENCE).narrative
+
+
+def test_label_data_covers_the_format() -> None:
+    from report_writer.formats.spec import load_format
+    from report_writer.importer.sections import labels
+
+    data = labels()
+    fmt = load_format("gov2021")
+    for table in ("proactive", "applications"):
+        anchored = {e["row"] for e in data["rows"][table]}
+        assert {r.key for r in fmt.tables[table].rows} <= anchored, table
+    legacy_paths = {x.path for x in fmt.legacy}
+    for table, rows in data["legacy2019"].items():
+        if table.endswith("markers"):
+            continue
+        for row, entry in rows.items():
+            if "legacy" in entry:
+                assert f"{table}.{entry['legacy']}" in legacy_paths, row  # H6 knows the key
+            if "printed" in entry:
+                assert len(entry["printed"].split("、")) == len(entry["columns"]), row
