@@ -41,6 +41,7 @@ MAX_OUTPUT_CHARS = 2_000  # length of one rendered phrase
 MAX_LOOP_DEPTH = 2  # nesting of {% for %}; loops may only run over list answers
 MAX_FILE_DEPTH = 6  # nesting in a phrase file: phrases → phrase → tags → tag
 CACHE_MIN_CHARS = 64 * 1024  # phrase files at least this long are cached once parsed
+CACHE_VERSION = 1  # bump when load_yaml changes what it returns
 MAX_REPEAT = 2_000  # `*` on a string or list may make it at most this long
 
 # What a phrase template may contain: anything else (Call, Include, Import, Extends, Macro,
@@ -324,7 +325,7 @@ def _parsed(path: Path) -> Any:
     if len(text) < CACHE_MIN_CHARS:
         return load_yaml(text)[0]
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    cached = cache_dir() / f"phrases-{digest}.json"
+    cached = cache_dir() / f"phrases-{CACHE_VERSION}-{digest}.json"
     with suppress(OSError, ValueError):
         return json.loads(cached.read_text(encoding="utf-8"))
     data, size = load_yaml(text)
