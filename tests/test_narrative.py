@@ -488,3 +488,15 @@ def test_any_answers_give_a_clean_narrative(
         if s.phrase_id and s.phrase_id.startswith("problems.")
     ]
     assert [n for n in named if n not in ("intro", "last_year")] == selected
+
+
+def test_a_report_without_answers_still_covers_the_five_aspects() -> None:
+    report = parse_report({"meta": {"agency": "测试市测试局", "year": 2024, "level": "department"}})
+    narrative = build_narrative(report, load_phrasebank())
+    blocks = narrative["overview"]
+    headings = [i for i, b in enumerate(blocks) if isinstance(b, Heading)]
+    assert len(headings) == 5
+    assert all(isinstance(blocks[i + 1], Paragraph) for i in headings)
+    assert "未收到" in "".join(texts(narrative))
+    assert narrative["problems"] == []
+    assert texts({"other": narrative["other"]}) == ["无。"]  # no fee answers: nothing to state

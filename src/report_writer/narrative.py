@@ -90,6 +90,7 @@ class Aspect:
     heading: str | None = None
     levels: tuple[str, ...] = ()
     fallback: bool = False
+    required: bool = False  # its heading is printed even when no phrase applies
 
 
 @dataclass(frozen=True)
@@ -115,6 +116,7 @@ def plan() -> Plan:
                 a.get("heading"),
                 tuple(a.get("levels", ())),
                 bool(a.get("fallback", False)),
+                bool(a.get("required", False)),
             )
             for a in section["aspects"]
         )
@@ -533,7 +535,7 @@ def build_narrative(report: Report, bank: Phrasebank) -> dict[str, list[Heading 
             if aspect.fallback and wrote_after_first:
                 continue
             paragraphs = writer.aspect(aspect)
-            if not paragraphs and not (aspect.heading and section == "overview"):
+            if not paragraphs and not aspect.required:
                 continue
             if index > 0 and paragraphs:
                 wrote_after_first = True
@@ -548,8 +550,8 @@ def build_narrative(report: Report, bank: Phrasebank) -> dict[str, list[Heading 
 def suggestions(
     report: Report, bank: Phrasebank, slot: str, limit: int = 3
 ) -> list[tuple[Phrase, str]]:
-    """Up to `limit` rendered candidates for `slot`, the one the draft would use first (the
-    recorded choice, when there is one)."""
+    """Up to `limit` rendered candidates for `slot`, best first (the recorded choice, when there
+    is one, then the order the draft picks from)."""
     scope = scope_for(report)
     seed = f"{report.meta.agency}\x1f{report.meta.year}\x1f{slot}"
     phrases = ranked(bank, slot, scope, seed)
