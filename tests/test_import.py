@@ -373,3 +373,25 @@ def test_label_data_covers_the_format() -> None:
                 assert f"{table}.{entry['legacy']}" in legacy_paths, row  # H6 knows the key
             if "printed" in entry:
                 assert len(entry["printed"].split("、")) == len(entry["columns"]), row
+
+
+def test_a_row_a_line_between_pipes(tmp_path: Path) -> None:
+    # The same page scraped a row a line: "一、本年新收政府信息公开申请数量 | 9 | 0 | … | 9 |".
+    lines = reference_lines()
+    reviews = lines.index("四、政府信息公开行政复议、行政诉讼情况")
+    merged: list[str] = []
+    for n, line in enumerate(lines):
+        cell = line.split("|", 1)[0].strip()
+        is_value = "|" in line and cell.isdigit()
+        if is_value and (n < reviews or merged[-1][:1].isdigit()) and merged[-1].endswith("|"):
+            merged[-1] += f" {cell} |"
+        else:
+            merged.append(line)
+    assert "规章 | 0 | 0 | 0 |" in merged
+    assert "0 | 0 | 0 | 1 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 | 0 |" in merged
+    source = tmp_path / "rows.txt"
+    source.write_text("\n".join(merged), encoding="utf-8")
+    result = import_report(source)
+    assert result.layout == "cells"
+    assert result.cells == import_report(REFERENCE).cells
+    assert result.log == []

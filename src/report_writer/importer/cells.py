@@ -1,4 +1,6 @@
-"""A page scraped one table cell a line, each ending " |", padded with "|||" (the reference)."""
+"""A page scraped one table cell a line, each ending " |", padded with "|||" (the reference); also
+a row a line with its cells between pipes ("规章 | 0 | 0 | 0 |"). Empty pieces after the last
+cell are padding; a line of nothing but pipes is one blank cell."""
 
 from __future__ import annotations
 
@@ -17,7 +19,10 @@ def read(text: str) -> list[Line]:
     lines = []
     for number, raw in enumerate(text.splitlines(), 1):
         if "|" in raw:
-            lines.append(Line((raw.split("|", 1)[0],), number, grid=True))
+            cells = [c.strip() for c in raw.split("|")]
+            while cells and not cells[-1]:
+                cells.pop()
+            lines.append(Line(tuple(cells) or ("",), number, grid=True))
         else:
             lines.append(Line((raw,), number))
     return lines
