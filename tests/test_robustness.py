@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import os
 import random
+import re
 import signal
 import stat
 import time
@@ -390,3 +391,19 @@ def test_build_over_a_folder_named_like_the_draft_is_refused(example_ws: Path) -
     assert isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code == 2
     assert f"无法写入 {example_ws / 'draft.md'}：这是一个文件夹" in result.stderr
+
+
+def test_every_file_the_tool_writes_goes_through_write_atomic() -> None:
+    """Only workspace.write_atomic (and the lock, created exclusively) open files for writing."""
+    source = Path(__file__).resolve().parent.parent / "src" / "report_writer"
+    writes = re.compile(
+        r"\.write_text\(|\.write_bytes\(|open\([^)]*[\"'][wax]b?\+?[\"']|os\.fdopen"
+    )
+    found = [
+        f"{path.relative_to(source)}:{number}: {line.strip()}"
+        for path in sorted(source.rglob("*.py"))
+        if path.name not in ("workspace.py", "lock.py")
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if writes.search(line)
+    ]
+    assert found == []
