@@ -190,3 +190,16 @@ def test_own_lock_is_recognised_under_another_spelling_of_the_path(
     monkeypatch.chdir(example_ws.parent)
     with locked(Workspace(Path(example_ws.name)), "interview"), pytest.raises(WorkspaceError):
         acquire(Workspace(example_ws), "build")  # same folder, absolute: held, not stale
+
+
+def test_taking_the_lock_clears_temporary_files_of_killed_saves(example_ws: Path) -> None:
+    dead, alive = dead_pid(), os.getppid()
+    leftovers = [
+        example_ws / f".report.yaml.{dead}.1a2b3c4d.tmp",
+        example_ws / f".draft.md.{dead}.ffff0000.tmp",
+    ]
+    kept = [example_ws / f".report.yaml.{alive}.1a2b3c4d.tmp", example_ws / ".notes.tmp"]
+    for path in leftovers + kept:
+        path.write_text("半截", encoding="utf-8")
+    with locked(open_workspace(example_ws), "build"):
+        assert [p.exists() for p in leftovers + kept] == [False, False, True, True]

@@ -96,6 +96,7 @@ def acquire(ws: Workspace, command: str) -> Lock:
             path.unlink(missing_ok=True)
             raise WorkspaceError(f"无法在 {ws.path} 中建立工作区锁：{os_reason(exc)}") from None
         _held.add(path.resolve())
+        _remove_leftover_temporaries(ws.path)
         return Lock(path, taken_over)
     raise WorkspaceError(f"工作区 {ws.path} 的锁正被多个进程争用，请稍后再试")
 
@@ -158,6 +159,15 @@ def _remove_stale(path: Path, holder: Holder | None) -> bool:
         return False
     aside.unlink(missing_ok=True)
     return True
+
+
+def _remove_leftover_temporaries(folder: Path) -> None:
+    """Delete the temporary files of saves whose process was killed mid-write: write_atomic names
+    them `.<file>.<pid>.<random>.tmp`."""
+    for tmp in folder.glob(".*.tmp"):
+        pid = tmp.name.rsplit(".", 3)[-3]
+        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+            tmp.unlink(missing_ok=True)
 
 
 def _alive(pid: int) -> bool:
