@@ -60,7 +60,7 @@ def test_contact_closes_the_opening(write_ws: Callable[..., Path]) -> None:
     data["meta"]["contact"] = "本局办公室（电话：022-12345678）"
     doc = doc_of(write_ws(data))
     last = doc.opening[0].sentences[-1]
-    assert last.text == "如对本报告有疑问，请与本局办公室（电话：022-12345678）联系。"
+    assert last.text == "对本报告如有疑问，可联系本局办公室（电话：022-12345678）。"
     assert "meta.contact" in last.uses
 
 

@@ -103,11 +103,6 @@ class Document:
 
 
 # The opening paragraph: the legal basis, the six parts, the statistical period, the contact.
-OPENING = (
-    "按照《中华人民共和国政府信息公开条例》（以下简称《条例》）规定，现公布《{title}》。",
-    "本报告由{parts}等六部分组成，内容涵盖{year}年1月1日至12月31日期间的政府信息公开工作情况。",
-    "如对本报告有疑问，请与{contact}联系。",
-)
 FIXED = "fixed"  # the layer of fixed text the tool writes itself (title, opening, tables)
 UNKNOWN = "/"  # how a cell of unknown value (None) is printed
 
@@ -133,18 +128,21 @@ def opening(report: Report) -> Paragraph:
     meta = report.meta
     values = {
         "title": meta.title,
+        "agency": meta.agency,
         "parts": "、".join(s.title.replace("、", "和") for s in report.fmt.sections),
         "year": meta.year,
         "contact": meta.contact,
     }
-    texts = OPENING if meta.contact else OPENING[:-1]
+    texts = report.fmt.opening if meta.contact else report.fmt.opening[:-1]
     uses = ("meta.agency", "meta.year")
     return Paragraph(
         tuple(
             Sentence(
-                t.format(**values), layer=FIXED, uses=uses + (("meta.contact",) if i == 2 else ())
+                t.format(**values),
+                layer=FIXED,
+                uses=uses + (("meta.contact",) if "{contact}" in t else ()),
             )
-            for i, t in enumerate(texts)
+            for t in texts
         )
     )
 

@@ -132,6 +132,7 @@ class Format:
     tables: dict[str, TableSpec]
     legacy: tuple[Legacy, ...]
     rules: tuple[Rule, ...]
+    opening: tuple[str, ...] = ()  # sentences before 一; the last one names meta.contact
 
     def section(self, key_or_number: str) -> Section:
         for s in self.sections:
@@ -213,6 +214,7 @@ def load_format(format_id: str) -> Format:
             tables={k: _table(k, v) for k, v in raw["tables"].items()},
             legacy=tuple(Legacy(**x) for x in raw.get("legacy", ())),
             rules=tuple(_rule(r) for r in raw["checks"]),
+            opening=tuple(raw.get("opening", ())),
         )
     except (KeyError, TypeError) as exc:
         raise InputError(f"格式文件 {path} 不完整或有误：{exc}") from exc
