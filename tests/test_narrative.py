@@ -500,3 +500,14 @@ def test_a_report_without_answers_still_covers_the_five_aspects() -> None:
     assert "未收到" in "".join(texts(narrative))
     assert narrative["problems"] == []
     assert texts({"other": narrative["other"]}) == ["无。"]  # no fee answers: nothing to state
+
+
+@pytest.mark.parametrize("year", range(2021, 2029))
+def test_a_single_channel_is_not_broken_down(year: int) -> None:
+    data = example_data()
+    data["meta"]["year"] = year
+    data["answers"]["platforms"]["channels"] = [{"name": "微信公众号", "count": 120}]
+    narrative = build_narrative(report_from(data), load_phrasebank())
+    (sentence,) = [s for s in sentences(narrative["overview"]) if "platforms.channels" in s.uses]
+    assert "120条" in sentence.text
+    assert "其中" not in sentence.text and "分渠道" not in sentence.text
