@@ -104,10 +104,10 @@ def _decode(source: Path) -> str:
     from report_writer.limits import check_file_size
 
     try:
+        check_file_size(source.stat().st_size, source)  # before reading: refuse a huge file fast
         raw = source.read_bytes()
     except OSError as exc:
         raise InputError(f"无法读取 {source}：{exc.strerror}") from None
-    check_file_size(len(raw), source)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16")
     if b"\x00" in raw:

@@ -22,6 +22,9 @@ def read(path: Path) -> list[Line]:
             "读取 PDF 需要安装 pypdf：请运行 pip install 'report-writer[pdf]'（或 pip install pypdf），"
             "也可先把 PDF 的文字复制到 .txt 文件再导入"
         ) from None
+    import logging
+
+    logging.getLogger("pypdf").setLevel(logging.ERROR)  # its warnings would reach the terminal
     try:
         reader = PdfReader(str(path))
         pages = [page.extract_text() or "" for page in reader.pages]
