@@ -203,3 +203,12 @@ def test_taking_the_lock_clears_temporary_files_of_killed_saves(example_ws: Path
         path.write_text("半截", encoding="utf-8")
     with locked(open_workspace(example_ws), "build"):
         assert [p.exists() for p in leftovers + kept] == [False, False, True, True]
+
+
+def test_build_says_it_took_over_a_stale_lock(example_ws: Path) -> None:
+    pid = dead_pid()
+    write_lock(open_workspace(example_ws), pid)
+    result = CliRunner().invoke(app, ["build", str(example_ws), "--format", "md"])
+    assert result.exit_code == 0, result.output
+    assert f"进程 {pid}" in result.output and "已接管" in result.output
+    assert not (example_ws / LOCK_FILE).exists()  # released after the build

@@ -125,7 +125,9 @@ def build(
     target = Path(out) if out is not None else ws.path
     if target.exists() and not target.is_dir():
         raise WorkspaceError(f"无法输出到 {target}：这不是文件夹")
-    with locked(ws, "build"):
+    with locked(ws, "build") as lock:
+        if lock.notice:
+            result.notes.append(lock.notice)
         doc = generate(report, ws, phrasebanks)
         fresh = region_texts(doc)
         draft = _read_draft(ws, report)

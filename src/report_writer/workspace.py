@@ -202,7 +202,8 @@ def write_atomic(path: Path, data: str | bytes) -> None:
                 os.close(dir_fd)
 
 
-def _roundtrip() -> Any:
+def roundtrip_yaml() -> Any:
+    """A ruamel.yaml loader/dumper that keeps comments, key order and quotes of report.yaml."""
     from ruamel.yaml import YAML
 
     rt = YAML(typ="rt")
@@ -221,7 +222,7 @@ def edit_report(ws: Workspace) -> Iterator[Any]:
     """
     import io
 
-    rt = _roundtrip()
+    rt = roundtrip_yaml()
     text = read_text(ws.report_path)
     parse_yaml(text, ws.report_path)  # a syntax error is reported with its line, as on load
     doc = rt.load(text)

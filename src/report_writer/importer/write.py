@@ -17,9 +17,9 @@ from report_writer.model import Meta, parse_report
 from report_writer.workspace import (
     REPORT_FILE,
     Workspace,
-    _roundtrip,
     create_workspace,
     parse_yaml,
+    roundtrip_yaml,
     write_atomic,
 )
 
@@ -39,7 +39,7 @@ def report_text(
 
     from report_writer.skeleton import report_yaml
 
-    rt = _roundtrip()
+    rt = roundtrip_yaml()
     doc = rt.load(report_yaml(meta, fmt))
     if meta.tier:
         doc["meta"].insert(list(doc["meta"]).index("level") + 1, "tier", meta.tier)

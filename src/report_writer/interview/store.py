@@ -179,9 +179,9 @@ class ReportEditor:
     def edit(self) -> Iterator[Any]:
         import io
 
-        from report_writer.workspace import _roundtrip
+        from report_writer.workspace import roundtrip_yaml
 
-        rt = _roundtrip()
+        rt = roundtrip_yaml()
         text = read_text(self.ws.report_path)
         if text != self.text:
             parse_yaml(text, self.ws.report_path)  # a syntax error is reported with its line
