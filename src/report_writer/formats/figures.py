@@ -29,36 +29,22 @@ class Equation:
 
 
 def equations(fmt: Format, rule: Rule) -> list[Equation]:
+    """Every instance of a sum rule: one per row (across columns) or per column (across rows)."""
     p = rule.params
     spec = fmt.tables[p["table"]]
-    result = []
-    if p["across"] == "columns":
-        for row in spec.rows:
-            if p.get("only") and row.key not in p["only"]:
-                continue
-            result.append(
-                Equation(
-                    rule,
-                    spec.key,
-                    row.key,
-                    tuple((spec.key, row.key, c) for c in p["terms"]),
-                    tuple((spec.key, row.key, c) for c in p["total"]),
-                )
-            )
-    else:
-        for col in spec.columns:
-            if p.get("only") and col.key not in p["only"]:
-                continue
-            result.append(
-                Equation(
-                    rule,
-                    spec.key,
-                    col.key,
-                    tuple((spec.key, r, col.key) for r in p["terms"]),
-                    tuple((spec.key, r, col.key) for r in p["total"]),
-                )
-            )
-    return result
+    across_columns = p["across"] == "columns"
+    lines = [r.key for r in spec.rows] if across_columns else [c.key for c in spec.columns]
+
+    def cells(line: str, keys: list[str]) -> tuple[CellKey, ...]:
+        if across_columns:
+            return tuple((spec.key, line, k) for k in keys)
+        return tuple((spec.key, k, line) for k in keys)
+
+    return [
+        Equation(rule, spec.key, line, cells(line, p["terms"]), cells(line, p["total"]))
+        for line in lines
+        if not p.get("only") or line in p["only"]
+    ]
 
 
 @dataclass
