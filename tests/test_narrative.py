@@ -385,7 +385,9 @@ def fixture_reports() -> list[dict[str, Any]]:
     }
     silent = copy.deepcopy(zeros)
     del silent["answers"]["fees"]
-    return [base, full, zeros, unpaid, silent]
+    single = copy.deepcopy(base)
+    single["answers"]["platforms"]["channels"] = [{"name": "政务微博", "count": 35}]
+    return [base, full, zeros, unpaid, silent, single]
 
 
 def test_every_builtin_phrase_applies_somewhere_and_renders_cleanly() -> None:
