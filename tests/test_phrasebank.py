@@ -429,6 +429,19 @@ def test_alias_bomb_is_read_without_expanding(
     assert not list((tmp_path / "cache").glob("*.json"))
 
 
+def test_aliases_to_one_phrase_are_refused_as_a_whole_file(tmp_path: Path) -> None:
+    anchor = '  - &p {id: t.p, slot: other.none, text: "' + "无其他需要报告的事项。" * 100 + '"}'
+    aliases = [anchor] + ["  - *p"] * 30_000
+    (tmp_path / "team").mkdir()
+    (tmp_path / "team" / "many.yaml").write_text(
+        "phrases:\n" + "\n".join(aliases), encoding="utf-8"
+    )
+    with pytest.raises(InputError) as err:
+        load_phrasebank([tmp_path / "team"])
+    assert len(err.value.details) == 1  # refused as a file, not 30,000 duplicate ids
+    assert "many.yaml" in err.value.details[0] and "别名" in err.value.details[0]
+
+
 def test_phrase_file_header_documents_every_derived_value_and_filter() -> None:
     from report_writer.chinese import FILTERS
 
@@ -456,7 +469,6 @@ def test_fast_analysis_agrees_with_the_full_parse() -> None:
         if fast is None:
             continue
         simple += 1
-        phrasebank.analyse.cache_clear()
         tree = phrasebank._parse(text, expression=False)
         scan = phrasebank._Scan()
         scan.visit(tree, {}, 0)

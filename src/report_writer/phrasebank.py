@@ -12,6 +12,7 @@ This module knows slots only as names; which slot goes where is narrative.py's b
 from __future__ import annotations
 
 import hashlib
+import operator
 import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any
 
 from report_writer import chinese, resources
 from report_writer.errors import InputError, ReportWriterError
+from report_writer.limits import check_yaml_structure
 
 if TYPE_CHECKING:
     from jinja2 import nodes
@@ -104,11 +106,12 @@ SAFE_JINJA_FILTERS = (
 )
 _FILTER_NAMES = frozenset([*SAFE_JINJA_FILTERS, *chinese.FILTERS])
 # Punctuation that must be full-width in Chinese text: half-width , ; : ? ! ( ) " and a . next
-# to a Chinese character.
-_HALF_WIDTH = re.compile(r'[,;:?!()"]|(?<=[\u4e00-\u9fff])\.|\.(?=[\u4e00-\u9fff])')
-_CJK = re.compile(r"[\u4e00-\u9fff]")
+# to a Chinese character. Patterns only lint uses stay strings, compiled on first use by re's own
+# cache: compiling a range of Chinese characters takes milliseconds that a build need not pay.
+_HALF_WIDTH = r'[,;:?!()"]|(?<=[\u4e00-\u9fff])\.|\.(?=[\u4e00-\u9fff])'
+_CJK = r"[\u4e00-\u9fff]"
 _TAGS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
-_PAIR_CHARS = re.compile("[“”‘’（）《》【】「」〔〕]")
+_PAIR_CHARS = "[“”‘’（）《》【】「」〔〕]"
 _PAIRS = {"“": "”", "‘": "’", "（": "）", "《": "》", "【": "】", "「": "」", "〔": "〕"}
 
 
@@ -269,13 +272,14 @@ def _read_file(path: Path, layer: str, issues: list[Issue]) -> Iterator[Phrase]:
             yield phrase
 
 
-def load_yaml(text: str) -> tuple[Any, int]:
+def load_yaml(text: str, path: Path) -> tuple[Any, int]:
     """A phrase file as plain data (mappings, lists and strings only: no type guessing; `draft`
     is read by _phrase) and its size once aliases are expanded (strings count their length).
 
     libyaml parses it (nesting is capped there); an alias (`*name`) gives the very object its
     anchor built, never a copy, so a small file cannot become a large one in memory. About twice
-    as fast as yaml.load with CSafeLoader; InputError (with the line) on a syntax error.
+    as fast as yaml.load with CSafeLoader; InputError (with the line) on a syntax error, and,
+    as for report.yaml, on data that aliases would expand beyond the limits of limits.py.
     """
     import yaml
 
@@ -311,7 +315,11 @@ def load_yaml(text: str) -> tuple[Any, int]:
         built[id(node)] = done
         return done
 
-    return (None, 0) if root is None else build(root, 1)
+    if root is None:
+        return None, 0
+    data, size = build(root, 1)
+    check_yaml_structure(data, path.name)  # the issue names the file's full path already
+    return data, size
 
 
 def _parsed(path: Path) -> Any:
@@ -323,12 +331,12 @@ def _parsed(path: Path) -> Any:
 
     text = read_text(path)
     if len(text) < CACHE_MIN_CHARS:
-        return load_yaml(text)[0]
+        return load_yaml(text, path)[0]
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     cached = cache_dir() / f"phrases-{CACHE_VERSION}-{digest}.json"
     with suppress(OSError, ValueError):
         return json.loads(cached.read_text(encoding="utf-8"))
-    data, size = load_yaml(text)
+    data, size = load_yaml(text, path)
     if size <= 2 * len(text):  # aliases that multiply the data are never written out expanded
         with suppress(OSError, ReportWriterError):
             cached.parent.mkdir(parents=True, exist_ok=True)
@@ -422,8 +430,6 @@ class Node(dict[str, Any]):
 @cache
 def environment() -> ImmutableSandboxedEnvironment:
     """The one jinja environment phrases render in (immutable sandbox, StrictUndefined)."""
-    import operator
-
     from jinja2 import StrictUndefined
     from jinja2.exceptions import SecurityError
     from jinja2.runtime import LoopContext
@@ -491,15 +497,22 @@ class Analysis:
     problems: tuple[str, ...]  # syntax errors and forbidden constructs, in Chinese
 
 
-@lru_cache(maxsize=65_536)
 def analyse(source: str, expression: bool = False) -> Analysis:
     """Parse a phrase text (or a `when` expression) and check it against ALLOWED_NODES."""
+    return _analyse(source, expression)  # one cache key however the caller passes `expression`
+
+
+@lru_cache(maxsize=65_536)
+def _analyse(source: str, expression: bool) -> Analysis:
     if len(source) > MAX_TEMPLATE_CHARS:
         return Analysis((), (), (), (f"长度超过{MAX_TEMPLATE_CHARS}个字符",))
-    if not expression:
+    if expression:
+        simple = _plain_condition(source)
+    else:
         simple = _simple(source)
-        if simple is not None:
-            return simple
+        simple = _structured(source) if simple is None else simple
+    if simple is not None:
+        return simple
     try:
         tree = _parse(source, expression)
     except Exception as exc:  # jinja's TemplateSyntaxError and whatever a hostile text provokes
@@ -558,6 +571,380 @@ def _simple(source: str) -> Analysis | None:
             return None
         paths.append(path)
     return Analysis(tuple(dict.fromkeys(paths)), (), (), ())
+
+
+# ---------------------------------------------------------------------------------------------
+# Fast paths: the plain shapes nearly every phrase has, analysed, evaluated and rendered without
+# jinja (parsing and compiling a template costs a millisecond or two; a build renders hundreds).
+# Each gives exactly what the sandboxed jinja path gives (a test runs both over the whole bank);
+# anything else, and any failure on the way (a missing value, an exception in a filter), takes
+# the jinja path, which then gives the same result or the same error as it always did.
+
+_CONDITION_TOKEN = re.compile(
+    r"""\s*(?:(?P<path>[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)*)"""
+    r"""|(?P<float>[0-9]+\.[0-9]+)|(?P<int>0|[1-9][0-9]*)"""
+    r"""|(?P<str>'[^'\\\r\n]*'|"[^"\\\r\n]*")|(?P<op>==|!=|<=|>=|<|>|\(|\)))"""
+)
+_COMPARE: dict[str, Callable[[Any, Any], Any]] = {
+    "==": operator.eq,
+    "!=": operator.ne,
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "in": lambda a, b: a in b,
+    "not in": lambda a, b: a not in b,
+}
+# A parsed condition: ("path", "a.b") | ("const", value) | ("not", c) | ("and"|"or", c, c)
+# | ("compare", c, ((op, c), ...)).
+Condition = tuple[Any, ...]
+
+
+class _Fallback(Exception):
+    """The fast path cannot give jinja's answer here: take the jinja path."""
+
+
+@lru_cache(maxsize=65_536)
+def _condition(source: str) -> Condition | None:
+    """A `when` of the plain shape (paths and number or string literals compared with == != <
+    <= > >= in, not in; joined by and, or, not; parentheses), parsed; None for anything else."""
+    tokens: list[tuple[str, Any]] = []
+    position = 0
+    end = len(source.rstrip())
+    while position < end:
+        match = _CONDITION_TOKEN.match(source, position)
+        if match is None:
+            return None
+        position = match.end()
+        kind = match.lastgroup
+        value = match.group(kind or "")
+        if kind == "path":
+            if value in ("and", "or", "not", "in"):
+                kind = value
+            elif any(part in _KEYWORDS for part in value.split(".")):
+                return None
+        elif kind == "float":
+            kind, value = "const", float(value)
+        elif kind == "int":
+            kind, value = "const", int(value)
+        elif kind == "str":
+            kind, value = "const", value[1:-1]
+        tokens.append((str(kind), value))
+    parser = _ConditionParser(tokens)
+    try:
+        tree = parser.disjunction()
+    except _Fallback:
+        return None
+    return tree if parser.at == len(tokens) else None
+
+
+class _ConditionParser:
+    """Recursive descent with jinja's precedence: or < and < not < comparison."""
+
+    def __init__(self, tokens: list[tuple[str, Any]]) -> None:
+        self.tokens = tokens
+        self.at = 0
+
+    def peek(self, offset: int = 0) -> tuple[str, Any]:
+        index = self.at + offset
+        return self.tokens[index] if index < len(self.tokens) else ("end", None)
+
+    def take(self) -> tuple[str, Any]:
+        token = self.peek()
+        if token[0] == "end":
+            raise _Fallback
+        self.at += 1
+        return token
+
+    def disjunction(self) -> Condition:
+        left = self.conjunction()
+        while self.peek()[0] == "or":
+            self.take()
+            left = ("or", left, self.conjunction())
+        return left
+
+    def conjunction(self) -> Condition:
+        left = self.negation()
+        while self.peek()[0] == "and":
+            self.take()
+            left = ("and", left, self.negation())
+        return left
+
+    def negation(self) -> Condition:
+        if self.peek()[0] == "not":
+            self.take()
+            return ("not", self.negation())
+        return self.comparison()
+
+    def comparison(self) -> Condition:
+        first = self.operand()
+        ops: list[tuple[str, Condition]] = []
+        while True:
+            kind, value = self.peek()
+            if kind == "op" and value in _COMPARE:
+                op = value
+            elif kind == "in":
+                op = "in"
+            elif kind == "not" and self.peek(1)[0] == "in":
+                self.take()
+                op = "not in"
+            else:
+                break
+            self.take()
+            ops.append((op, self.operand()))
+        return ("compare", first, tuple(ops)) if ops else first
+
+    def operand(self) -> Condition:
+        kind, value = self.take()
+        if kind == "path":
+            return ("path", value)
+        if kind == "const":
+            return ("const", value)
+        if (kind, value) == ("op", "("):
+            inner = self.disjunction()
+            if self.take() != ("op", ")"):
+                raise _Fallback
+            return inner
+        raise _Fallback
+
+
+def _plain_condition(source: str) -> Analysis | None:
+    """The analysis of a plain `when` (see _condition), or None when it needs the full parse."""
+    tree = _condition(source)
+    if tree is None:
+        return None
+    paths: list[str] = []
+
+    def walk(node: Condition) -> None:
+        if node[0] == "path":
+            paths.append(node[1])
+        elif node[0] == "not":
+            walk(node[1])
+        elif node[0] in ("and", "or"):
+            walk(node[1])
+            walk(node[2])
+        elif node[0] == "compare":
+            walk(node[1])
+            for _, operand in node[2]:
+                walk(operand)
+
+    walk(tree)
+    return Analysis(tuple(dict.fromkeys(paths)), (), (), ())
+
+
+def _run_condition(node: Condition, context: Mapping[str, Any]) -> Any:
+    """A parsed condition's value, as jinja's compiled expression computes it (Python's own
+    short-circuit `and`/`or`, `not`, chained comparisons), reading values as the sandbox does."""
+    kind = node[0]
+    if kind == "path":
+        return _lookup(context, node[1])
+    if kind == "const":
+        return node[1]
+    if kind == "not":
+        return not _run_condition(node[1], context)
+    if kind == "and":
+        return _run_condition(node[1], context) and _run_condition(node[2], context)
+    if kind == "or":
+        return _run_condition(node[1], context) or _run_condition(node[2], context)
+    left = _run_condition(node[1], context)
+    result: Any = True
+    for op, operand in node[2]:
+        right = _run_condition(operand, context)
+        result = _COMPARE[op](left, right)
+        if not result:
+            return result
+        left = right
+    return result
+
+
+def _lookup(context: Mapping[str, Any], path: str) -> Any:
+    """`a.b.c` read from the tracked context as the sandbox's getattr reads it (a Node records
+    the read); _Fallback where jinja would give an undefined value."""
+    first, *rest = path.split(".")
+    if first not in context:
+        raise _Fallback
+    value = context[first]
+    for attribute in rest:
+        if isinstance(value, Node):
+            if attribute not in value:
+                raise _Fallback
+            value = value.read(attribute)
+        elif isinstance(value, dict) and attribute in value:
+            value = value[attribute]
+        else:
+            raise _Fallback
+    return value
+
+
+# A text split into literal strings and outputs (path, filter functions).
+Part = str | tuple[str, tuple[Callable[..., Any], ...]]
+
+
+@lru_cache(maxsize=65_536)
+def _plain_text(source: str) -> tuple[Part, ...] | None:
+    """A text whose only template parts are `{{ a.b }}` or `{{ a.b|filter }}` with the Chinese
+    filters (see _simple), split into parts; None when it needs jinja."""
+    if len(source) > MAX_TEMPLATE_CHARS or _simple(source) is None:
+        return None
+    parts: list[Part] = []
+    position = 0
+    for match in _OUTPUT.finditer(source):
+        path, filters = match.groups()
+        functions: list[Any] = []  # chinese.FILTERS: one-argument functions
+        for name in (f.strip() for f in filters.split("|")[1:]):
+            function = chinese.FILTERS.get(name)
+            if function is None or getattr(function, "jinja_pass_arg", None) is not None:
+                return None
+            functions.append(function)
+        if match.start() > position:
+            parts.append(source[position : match.start()])
+        parts.append((path, tuple(functions)))
+        position = match.end()
+    if position < len(source):
+        parts.append(source[position:])
+    return tuple(parts)
+
+
+def _render_plain(parts: tuple[Part, ...], context: Mapping[str, Any]) -> list[str]:
+    """The chunks jinja's template would yield for a plain text; _Fallback on any failure."""
+    chunks = []
+    try:
+        for part in parts:
+            if isinstance(part, str):
+                chunks.append(part)
+                continue
+            path, functions = part
+            value = _lookup(context, path)
+            for function in functions:
+                value = function(value)
+            chunks.append(str(value))
+    except Exception:  # jinja gives the error, worded as it always was
+        raise _Fallback from None
+    return chunks
+
+
+_TAG = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}", re.S)
+_EXPRESSION_TOKEN = re.compile(
+    r"""\s*(?:(?P<path>[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)*)|(?P<int>0|[1-9][0-9]*)"""
+    r"""|(?P<str>'[^'\\\r\n{}%]*'|"[^"\\\r\n{}%]*")|(?P<op>[-+|(),=]))"""
+)
+
+
+def _structured(source: str) -> Analysis | None:
+    """The analysis of a text of a few more shapes, found without jinja's parser: outputs
+    `{{ x }}` where x is paths, integers and strings joined by + or -, each with filters (a filter
+    may take one keyword argument, `map(attribute='kind')`); `{% for v in a.b %}` (not nested) and
+    `{% if x.y %}`, `{% else %}`, `{% endif %}`, `{% endfor %}`. None for anything else, so that
+    jinja parses it. Gives what the full parse gives (a test compares them on the whole bank)."""
+    if "{#" in source:
+        return None
+    scan = _Scan()
+    blocks: list[tuple[str, str | None]] = []  # ("for", loop variable) or ("if", None)
+    loop_vars: dict[str, str] = {}
+    position = 0
+    for match in _TAG.finditer(source):
+        if "{" in source[position : match.start()]:
+            return None
+        position = match.end()
+        output, statement = match.groups()
+        if output is not None:
+            if not _scan_expression(_expression_tokens(output), scan, loop_vars):
+                return None
+            continue
+        words = statement.split()
+        if len(words) == 4 and words[0] == "for" and words[2] == "in":
+            name, path = words[1], words[3]
+            if loop_vars or not re.fullmatch(r"[A-Za-z][A-Za-z0-9_]*", name):
+                return None  # nested loops, or a target jinja may read otherwise
+            tokens = _expression_tokens(path)
+            if name in _KEYWORDS or tokens is None or len(tokens) != 1:
+                return None
+            kind, value = tokens[0]
+            if kind != "path" or any(part in _KEYWORDS for part in value.split(".")):
+                return None
+            scan.paths.append(value)
+            scan.loops.append(value)
+            loop_vars[name] = value
+            blocks.append(("for", name))
+        elif len(words) == 2 and words[0] == "if":
+            if not _scan_expression(_expression_tokens(words[1]), scan, loop_vars, filters=False):
+                return None
+            blocks.append(("if", None))
+        elif words == ["else"] and blocks and blocks[-1] == ("if", None):
+            blocks[-1] = ("else", None)
+        elif words == ["endif"] and blocks and blocks[-1][0] in ("if", "else"):
+            blocks.pop()
+        elif words == ["endfor"] and blocks and blocks[-1][0] == "for":
+            del loop_vars[str(blocks.pop()[1])]
+        else:
+            return None
+    if blocks or "{" in source[position:]:
+        return None
+    return Analysis(
+        tuple(dict.fromkeys(scan.paths)),
+        tuple(dict.fromkeys(scan.loops)),
+        tuple(dict.fromkeys(scan.attributes)),
+        (),
+    )
+
+
+def _expression_tokens(source: str) -> list[tuple[str, str]] | None:
+    tokens: list[tuple[str, str]] = []
+    position = 0
+    end = len(source.rstrip())
+    while position < end:
+        match = _EXPRESSION_TOKEN.match(source, position)
+        if match is None:
+            return None
+        position = match.end()
+        tokens.append((str(match.lastgroup), match.group(match.lastgroup or "")))
+    return tokens
+
+
+def _scan_expression(
+    tokens: list[tuple[str, str]] | None,
+    scan: _Scan,
+    loop_vars: dict[str, str],
+    filters: bool = True,
+) -> bool:
+    """Record what an expression of the _structured shape reads, as _Scan would; False when it
+    has another shape. Shape: operand (filter)* ((+|-) operand (filter)*)*, where an operand is
+    a path, an integer or a string, and a filter `|name` or `|name(key='string')`."""
+    if not tokens:
+        return False
+    at = 0
+    while True:
+        kind, value = tokens[at] if at < len(tokens) else ("end", "")
+        if kind == "path":
+            first, *parts = value.split(".")
+            if any(part in _KEYWORDS for part in parts) or (first in _KEYWORDS and first != "loop"):
+                return False
+            if first in loop_vars:
+                if parts:
+                    scan.attributes.append((loop_vars[first], parts[0]))
+            elif first != "loop":
+                scan.paths.append(value)
+        elif kind not in ("int", "str"):
+            return False
+        at += 1
+        while filters and tokens[at : at + 1] == [("op", "|")]:
+            name = tokens[at + 1] if at + 1 < len(tokens) else ("end", "")
+            if name[0] != "path" or name[1] not in _FILTER_NAMES:
+                return False
+            at += 2
+            if tokens[at : at + 1] == [("op", "(")]:
+                call = [kind for kind, _ in tokens[at : at + 5]]
+                closed = tokens[at + 2 : at + 3] == [("op", "=")]
+                if call != ["op", "path", "op", "str", "op"] or tokens[at + 4] != ("op", ")"):
+                    return False
+                if not closed or tokens[at + 1][1] in _KEYWORDS or "." in tokens[at + 1][1]:
+                    return False
+                at += 5
+        if at == len(tokens):
+            return True
+        if tokens[at] not in (("op", "+"), ("op", "-")):
+            return False
+        at += 1
 
 
 def _parse(source: str, expression: bool) -> nodes.Node:
@@ -789,7 +1176,7 @@ def applicable(phrase: Phrase, scope: Scope) -> bool:
         paths += analyse(phrase.when, expression=True).paths
     if not all(scope.answered(p) for p in paths):
         return False
-    return phrase.when is None or bool(_evaluate(phrase, scope))
+    return phrase.when is None or _evaluate(phrase, scope)
 
 
 def rank(phrases: Iterable[Phrase], seed: str) -> list[Phrase]:
@@ -810,22 +1197,36 @@ def render(phrase: Phrase, scope: Scope) -> Rendered:
     scope.recorder.paths.clear()
     if phrase.when:
         _evaluate(phrase, scope)
-    chunks: list[str] = []
+    text = "".join(line.strip() for line in _output(phrase, scope).splitlines())  # no breaks
+    return Rendered(phrase, text, scope.uses(scope.recorder.paths))
+
+
+def _output(phrase: Phrase, scope: Scope) -> str:
+    """The text the phrase's template yields, at most MAX_OUTPUT_CHARS long."""
+    parts = _plain_text(phrase.text)
+    mark = len(scope.recorder.paths)
+    chunks: Iterable[str] | None = None
+    if parts is not None:
+        with suppress(_Fallback):
+            chunks = _render_plain(parts, scope.tracked)
+    kept: list[str] = []
     size = 0
     try:
-        for chunk in _compile(phrase.text).generate(scope.tracked):
+        if chunks is None:
+            del scope.recorder.paths[mark:]
+            chunks = _compile(phrase.text).generate(scope.tracked)
+        for chunk in chunks:
             size += len(chunk)
             if size > MAX_OUTPUT_CHARS:
                 raise ReportWriterError(
                     f"{phrase.where}生成的文字超过{MAX_OUTPUT_CHARS}个字符，已停止"
                 )
-            chunks.append(chunk)
+            kept.append(chunk)
     except ReportWriterError:
         raise
     except Exception as exc:  # untrusted text: any failure is the phrase's, named with its file
         raise ReportWriterError(f"{phrase.where}无法生成文字：{_reason(exc)}") from None
-    text = "".join(line.strip() for line in "".join(chunks).splitlines())  # no breaks in Chinese
-    return Rendered(phrase, text, scope.uses(scope.recorder.paths))
+    return "".join(kept)
 
 
 def _reason(exc: Exception) -> str:
@@ -844,10 +1245,19 @@ def _compile(source: str) -> Template:
     return environment().from_string(source)
 
 
-def _evaluate(phrase: Phrase, scope: Scope) -> Any:
+def _evaluate(phrase: Phrase, scope: Scope) -> bool:
+    """Whether the phrase's `when` holds; ReportWriterError (phrase id and file) when it cannot
+    be computed, an undefined value taken as true or false included."""
     assert phrase.when is not None
+    tree = _condition(phrase.when)
+    if tree is not None:
+        mark = len(scope.recorder.paths)
+        try:
+            return bool(_run_condition(tree, scope.tracked))
+        except Exception:  # an undefined value or a failed comparison: jinja says which
+            del scope.recorder.paths[mark:]
     try:
-        return _compile_expression(phrase.when)(scope.tracked)
+        return bool(_compile_expression(phrase.when)(scope.tracked))
     except Exception as exc:
         raise ReportWriterError(f"{phrase.where}的条件 when 无法计算：{_reason(exc)}") from None
 
@@ -928,8 +1338,8 @@ def _problems(slot: str, text: str, when: str | None, vocab: Vocabulary) -> tupl
         found.extend(f"{label}{p}" for p in result.problems)
         found.extend(f"{label}{p}" for p in _names(result, vocab))
     literal = _TAGS.sub("", text) if "{" in text else text
-    if _CJK.search(literal):
-        half = sorted(set(_HALF_WIDTH.findall(literal)))
+    if re.search(_CJK, literal):
+        half = sorted(set(re.findall(_HALF_WIDTH, literal)))
         if half:
             found.append(
                 f"中文里用了半角标点 {' '.join(half)}，应使用全角标点（，；：？！（）“”。）"
@@ -962,7 +1372,7 @@ def _names(result: Analysis, vocab: Vocabulary) -> list[str]:
 def _balance(literal: str) -> list[str]:
     stack: list[str] = []
     closers = {v: k for k, v in _PAIRS.items()}
-    for ch in _PAIR_CHARS.findall(literal):
+    for ch in re.findall(_PAIR_CHARS, literal):
         if ch in _PAIRS:
             stack.append(ch)
         elif ch in closers:
