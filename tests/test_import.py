@@ -10,7 +10,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from conftest import EXAMPLE, REFERENCE
+from conftest import EXAMPLE, REFERENCE, needs_reference
 from report_writer.cli import app
 from report_writer.importer import import_report
 from report_writer.importer.split import LocalSum, TooManySplits, candidates
@@ -31,6 +31,7 @@ def figures_of(data: dict[str, object]) -> dict[tuple[str, str, str], object]:
     return dict(parse_report(data).figures.values)
 
 
+@needs_reference
 def test_reference_reproduces_the_example_figures_exactly() -> None:
     result = import_report(REFERENCE)
     example = load_report(open_workspace(EXAMPLE))
@@ -40,6 +41,7 @@ def test_reference_reproduces_the_example_figures_exactly() -> None:
     assert result.log == []  # every cell read, nothing ambiguous
 
 
+@needs_reference
 def test_reference_narrative_without_page_footer() -> None:
     narrative = import_report(REFERENCE).narrative
     assert narrative["overview"].startswith("2023年,我局在区委、区政府的坚强领导下")
@@ -48,6 +50,7 @@ def test_reference_narrative_without_page_footer() -> None:
     assert narrative["other"] == "无"  # the portal's 主办/网站标识码 lines are not the report's
 
 
+@needs_reference
 def test_import_check_flags_the_review_error(tmp_path: Path) -> None:
     code, out, _ = run("import", REFERENCE, "--check")
     assert code == 1
@@ -56,6 +59,7 @@ def test_import_check_flags_the_review_error(tmp_path: Path) -> None:
     assert not Path(REFERENCE.stem).exists()  # --check alone writes nothing
 
 
+@needs_reference
 def test_import_writes_an_ordinary_workspace(tmp_path: Path) -> None:
     target = tmp_path / "dongli"
     code, out, _ = run("import", REFERENCE, "-o", target)
@@ -80,6 +84,7 @@ def reference_lines() -> list[str]:
     return REFERENCE.read_text(encoding="utf-8").splitlines()
 
 
+@needs_reference
 def test_slash_and_blank_cells_stay_null(tmp_path: Path) -> None:
     lines = reference_lines()
     penalty = lines.index("行政处罚 |") + 1
@@ -125,6 +130,7 @@ def run_together(tmp_path: Path, rows: dict[str, str], reviews: str) -> Path:
     return path
 
 
+@needs_reference
 def test_run_together_figures_split_where_the_sums_decide(tmp_path: Path) -> None:
     source = run_together(
         tmp_path,
@@ -144,6 +150,7 @@ def test_run_together_figures_split_where_the_sums_decide(tmp_path: Path) -> Non
     assert not [e for e in result.log if e.kind in ("ambiguous", "unread")]
 
 
+@needs_reference
 def test_run_together_ambiguity_is_left_null_and_logged(tmp_path: Path) -> None:
     # 规章 1200: 1|20|0 or 12|0|0 — no sum decides, so 本年制发 and 本年废止 stay unknown.
     source = run_together(tmp_path, {"regulations": "1200"}, reviews="000000000000000")
@@ -155,6 +162,7 @@ def test_run_together_ambiguity_is_left_null_and_logged(tmp_path: Path) -> None:
     assert "1、20、0" in entry.message and "12、0、0" in entry.message
 
 
+@needs_reference
 def test_rows_decide_each_other_through_the_column_sums(tmp_path: Path) -> None:
     # 予以公开 "110000011" reads 1|10|0|0|0|0|11 or 11|0|0|0|0|0|11 within its row (C1); only the
     # column sums (C3: 予以公开 + 信访举报投诉 = 总计) with the other rows tell which.
@@ -193,6 +201,7 @@ def test_split_search_lists_every_reading() -> None:
     assert candidates([num("11111111")], [False] * 7, c1) == ([], True)
 
 
+@needs_reference
 def test_a_long_run_together_row_is_bounded(tmp_path: Path) -> None:
     # Thirty digits with no zero: the search gives up instead of taking forever...
     source = [Token("num", "1234567891" * 3, 1)]
@@ -205,6 +214,7 @@ def test_a_long_run_together_row_is_bounded(tmp_path: Path) -> None:
     assert any(e.kind == "unread" and "可能的拆分过多" in e.message for e in result.log)
 
 
+@needs_reference
 def test_init_from_last_years_workspace(tmp_path: Path) -> None:
     last = tmp_path / "2023"
     code, _, _ = run("import", REFERENCE, "-o", last)
@@ -261,6 +271,7 @@ def test_init_from_last_years_workspace(tmp_path: Path) -> None:
     assert "H2" in out and "上年现行有效12＋本年制发2" in out
 
 
+@needs_reference
 def test_init_from_a_published_file_and_check_previous_file(tmp_path: Path) -> None:
     this = tmp_path / "2024"
     code, _, err = run("init", this, "--from", REFERENCE)
@@ -279,6 +290,7 @@ def test_init_from_a_published_file_and_check_previous_file(tmp_path: Path) -> N
     assert "H1" in out and "上年报告“四、结转下年度继续办理”为0" in out
 
 
+@needs_reference
 def test_init_needs_agency_and_year_or_from(tmp_path: Path) -> None:
     code, _, err = run("init", tmp_path / "x")
     assert code == 2 and "--from" in err
@@ -301,6 +313,7 @@ def test_unusable_sources_give_a_message_not_a_traceback(tmp_path: Path) -> None
     assert code == 2 and ".docx" in err
 
 
+@needs_reference
 def test_fees_decimal_is_read_as_decimal(tmp_path: Path) -> None:
     lines = reference_lines()
     fees = lines.index("行政事业性收费 |") + 1
@@ -310,6 +323,7 @@ def test_fees_decimal_is_read_as_decimal(tmp_path: Path) -> None:
     assert import_report(source).cells[("proactive", "fees", "amount")] == Decimal("1.25")
 
 
+@needs_reference
 def test_figures_with_thousands_separators(tmp_path: Path) -> None:
     lines = reference_lines()
     penalty = lines.index("行政处罚 |") + 1
@@ -319,6 +333,7 @@ def test_figures_with_thousands_separators(tmp_path: Path) -> None:
     assert import_report(source).cells[("proactive", "penalty", "decisions")] == 1260
 
 
+@needs_reference
 def test_pages_saved_as_gbk_or_utf16_are_read(tmp_path: Path) -> None:
     expected = import_report(REFERENCE).cells
     text = REFERENCE.read_text(encoding="utf-8").replace("©", "")  # GBK has no ©
@@ -332,6 +347,7 @@ def test_pages_saved_as_gbk_or_utf16_are_read(tmp_path: Path) -> None:
     assert code == 2 and "不是文本文件" in err
 
 
+@needs_reference
 def test_a_note_under_a_table_is_not_read_as_figures(tmp_path: Path) -> None:
     lines = reference_lines()
     heading = lines.index("五、存在的主要问题及改进情况")
@@ -343,6 +359,7 @@ def test_a_note_under_a_table_is_not_read_as_figures(tmp_path: Path) -> None:
     assert result.log == []
 
 
+@needs_reference
 def test_a_heading_run_into_its_first_paragraph(tmp_path: Path) -> None:
     lines = reference_lines()
     first = lines.index("一、总体情况")
@@ -375,6 +392,7 @@ def test_label_data_covers_the_format() -> None:
                 assert len(entry["printed"].split("、")) == len(entry["columns"]), row
 
 
+@needs_reference
 def test_a_row_a_line_between_pipes(tmp_path: Path) -> None:
     # The same page scraped a row a line: "一、本年新收政府信息公开申请数量 | 9 | 0 | … | 9 |".
     lines = reference_lines()

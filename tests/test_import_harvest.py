@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 from typer.testing import CliRunner
 
-from conftest import REFERENCE
+from conftest import REFERENCE, needs_reference
 from report_writer.check import check_report
 from report_writer.cli import app
 from report_writer.importer import import_report
@@ -36,6 +36,7 @@ def harvested(tmp_path: Path) -> list[dict[str, object]]:
     return phrases
 
 
+@needs_reference
 def test_harvest_writes_draft_phrases_with_placeholders(tmp_path: Path) -> None:
     phrases = harvested(tmp_path)
     assert len(phrases) > 10
@@ -56,6 +57,7 @@ def test_harvest_writes_draft_phrases_with_placeholders(tmp_path: Path) -> None:
     assert any(s == "measures.intro" for s in slots.values())
 
 
+@needs_reference
 def test_harvested_phrases_pass_lint_and_are_never_selected(tmp_path: Path) -> None:
     harvested(tmp_path)
     team = tmp_path / "team"
@@ -68,6 +70,7 @@ def test_harvested_phrases_pass_lint_and_are_never_selected(tmp_path: Path) -> N
     assert code == 2 and "已存在" in err  # harvested once
 
 
+@needs_reference
 def test_harvest_from_an_imported_workspace(tmp_path: Path) -> None:
     run("import", REFERENCE, "-o", tmp_path / "ws")
     code, out, _ = run("phrasebank", "harvest", tmp_path / "ws", "--to", tmp_path / "team")
