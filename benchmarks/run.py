@@ -27,6 +27,9 @@ EXAMPLE = ROOT / "examples" / "dongli-2023"
 PHRASEBANK = ROOT / "phrasebank"
 REFERENCE = ROOT.parent / "shared" / "reference" / "000_cb66867b0d9d4dcd.txt"
 NOT_YET = "未测（功能尚未完成）"
+# Commands run as after `pip install`, with compiled .pyc files: a PYTHONDONTWRITEBYTECODE set in
+# the calling shell would make every run compile the project's modules again.
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 
 
 def cli() -> list[str]:
@@ -65,7 +68,7 @@ def measure(case: Case, scratch: Path, runs: int) -> Outcome:
         case.prepare(scratch, run)
         argv = case.argv(scratch, run)
         started = time.perf_counter()
-        proc = subprocess.run(argv, capture_output=True, text=True)
+        proc = subprocess.run(argv, capture_output=True, text=True, env=ENV)
         elapsed = time.perf_counter() - started
         if proc.returncode not in case.ok_codes:
             first = (proc.stderr.strip() or proc.stdout.strip()).splitlines()[:1]
