@@ -39,16 +39,31 @@ def city(tmp_path: Path, write_ws: Callable[..., Path]) -> Path:
     return tmp_path
 
 
+def table_lines(out: str) -> list[str]:
+    """The summary table, header first: it follows the findings of each workspace."""
+    lines = out.splitlines()
+    start = next(i for i, line in enumerate(lines) if line.split()[:2] == ["工作区", "机关"])
+    return lines[start:]
+
+
 def rows(out: str) -> dict[str, list[str]]:
     """Table rows by workspace folder name, split on runs of spaces."""
-    return {line.split()[0]: line.split()[1:] for line in out.splitlines()[1:] if "  " in line}
+    return {line.split()[0]: line.split()[1:] for line in table_lines(out)[1:] if "  " in line}
 
 
 def test_folder_of_workspaces_gives_one_summary_table(city: Path) -> None:
     code, out, err = run("check", city)
     assert code == 1  # the example has an error
     lines = out.splitlines()
-    assert lines[0].split() == ["工作区", "机关", "年度", "错误", "提示"]
+    # every finding first, under the report it belongs to
+    assert lines[0] == f"东丽区应急管理局2023年报告（{city / 'a-dongli'}）"
+    assert (
+        lines[1]
+        == "  错误 C4  表四 行政复议：结果维持0＋结果纠正0＋其他结果0＋尚未审结1＝1，但总计为0"
+    )
+    assert lines[2] == f"乙区民政局{rows(out)['c-warned'][1]}年报告（{city / 'c-warned'}）"
+    assert lines[3].startswith("  提示 ")
+    assert table_lines(out)[0].split() == ["工作区", "机关", "年度", "错误", "提示"]
     table = rows(out)
     assert table["a-dongli"] == ["东丽区应急管理局", "2023", "1", "0"]
     assert table["b-clean"] == ["甲区教育局", "2024", "0", "0"]
@@ -60,7 +75,7 @@ def test_folder_of_workspaces_gives_one_summary_table(city: Path) -> None:
 
 def test_columns_line_up_with_chinese_names(city: Path) -> None:
     _, out, _ = run("check", city)
-    table = out.splitlines()[:4]
+    table = table_lines(out)[:4]
     # the error column ends at the same display width on every line
     widths = {text_table_width(line) for line in table}
     assert len(widths) == 1
@@ -100,6 +115,9 @@ def test_json_lists_every_workspace(city: Path) -> None:
         ("乙区民政局", 0, 1, None),
     ]
     assert data[0]["path"] == str(city / "a-dongli")
+    (finding,) = data[0]["findings"]
+    assert (finding["code"], finding["row"], finding["column"]) == ("C4", "review", "total")
+    assert data[1]["findings"] == []
 
 
 def test_previous_is_only_for_one_workspace(city: Path) -> None:

@@ -6,8 +6,9 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from report_writer.errors import ReportWriterError
 from report_writer.formats.checks import Context, Finding, run_rules
@@ -58,17 +59,35 @@ def check_workspace_report(
 
 @dataclass(frozen=True)
 class WorkspaceCheck:
-    """The outcome for one of many workspaces: counts of findings, or why it could not be read."""
+    """The outcome for one of many workspaces: its findings, or why it could not be read."""
 
     path: Path
     agency: str | None = None
     year: int | None = None
-    errors: int = 0
-    warnings: int = 0
+    findings: list[Finding] = field(default_factory=list)
     problem: str | None = None  # the message when the workspace could not be used
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "error")
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for f in self.findings if f.severity == "warning")
 
     def failed(self, strict: bool = False) -> bool:
         return bool(self.problem or self.errors or (strict and self.warnings))
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "path": str(self.path),
+            "agency": self.agency,
+            "year": self.year,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "problem": self.problem,
+            "findings": [f.to_json() for f in self.findings],
+        }
 
 
 def find_workspaces(paths: list[Path]) -> list[Path]:
@@ -101,9 +120,7 @@ def check_workspace(path: Path) -> WorkspaceCheck:
         )
     except ReportWriterError as exc:
         return WorkspaceCheck(path, problem=str(exc))
-    return WorkspaceCheck(
-        path, report.meta.agency, report.meta.year, len(result.errors), len(result.warnings)
-    )
+    return WorkspaceCheck(path, report.meta.agency, report.meta.year, result.findings)
 
 
 def check_workspaces(paths: list[Path]) -> Iterator[WorkspaceCheck]:

@@ -148,9 +148,10 @@ def check(
 
 
 def print_findings(result: CheckResult) -> None:
+    from report_writer.formats.checks import SEVERITY_LABEL as SEVERITY
+
     for f in result.findings:
-        label = "错误" if f.severity == "error" else "提示"
-        typer.echo(f"  {label} {f.code}  {f.message}")
+        typer.echo(f"  {SEVERITY[f.severity]} {f.code}  {f.message}")
     if not result.findings:
         typer.echo("  ✓ 各项勾稽关系核对无误")
     typer.echo(f"共 {len(result.errors)} 处错误，{len(result.warnings)} 处提示。")
@@ -213,11 +214,17 @@ def check_many(paths: list[Path], strict: bool, as_json: bool) -> None:
     """`check` over many workspaces: a progress bar, then one summary table."""
     from report_writer.check import check_workspaces
 
+    from report_writer.formats.checks import SEVERITY_LABEL as SEVERITY
+
     results = list(with_progress(check_workspaces(paths), len(paths), "核对中"))
     if as_json:
-        rows = [{**r.__dict__, "path": str(r.path)} for r in results]
-        typer.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        typer.echo(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2))
     else:
+        for r in results:
+            if r.findings:
+                typer.echo(f"{r.agency}{r.year}年报告（{r.path}）")
+                for f in r.findings:
+                    typer.echo(f"  {SEVERITY[f.severity]} {f.code}  {f.message}")
         header = ["工作区", "机关", "年度", "错误", "提示"]
         body = [
             [r.path.name, r.agency or "", str(r.year), str(r.errors), str(r.warnings)]
