@@ -213,7 +213,6 @@ def import_(
 def check_many(paths: list[Path], strict: bool, as_json: bool) -> None:
     """`check` over many workspaces: a progress bar, then one summary table."""
     from report_writer.check import check_workspaces
-
     from report_writer.formats.checks import SEVERITY_LABEL as SEVERITY
 
     results = list(with_progress(check_workspaces(paths), len(paths), "核对中"))
