@@ -111,6 +111,20 @@ def test_yaml_syntax_error_names_file_and_line(write_ws) -> None:  # type: ignor
     assert "Traceback" not in out + err
 
 
+def test_unclosed_quote_is_named_where_it_opens(write_ws) -> None:  # type: ignore[no-untyped-def]
+    ws = write_ws('meta:\n  agency: "甲局\n  year: 2024\ntables: {}\n')
+    code, _, err = run("check", ws)
+    assert code == 2
+    assert f"{ws / 'report.yaml'} 第2行第11列有 YAML 语法错误：引号没有闭合" in err
+
+
+def test_missing_year_is_named(write_ws) -> None:  # type: ignore[no-untyped-def]
+    code, _, err = run("check", write_ws({"meta": {"agency": "甲局"}}))
+    assert code == 2
+    assert "meta.year：缺少报告年度（四位年份，如 2024）" in err
+    assert "None" not in err
+
+
 def test_unknown_key_is_named_with_a_suggestion(write_ws) -> None:  # type: ignore[no-untyped-def]
     data = base_report(applications={"new": {"natral_person": 3}, "grnted": {"business": 1}})
     ws = write_ws(data)

@@ -94,7 +94,10 @@ def _meta(raw: Any, problems: Problems) -> Meta:
         problems.add("meta.agency", "缺少机关全称")
         agency = ""
     year = raw.get("year")
-    if isinstance(year, bool) or not isinstance(year, int) or not 2008 <= year <= 2100:
+    if year is None:
+        problems.add("meta.year", "缺少报告年度（四位年份，如 2024）")
+        year = 0
+    elif isinstance(year, bool) or not isinstance(year, int) or not 2008 <= year <= 2100:
         problems.add("meta.year", f"报告年度应为四位年份，现为“{year}”")
         year = 0
     level = raw.get("level", "department")

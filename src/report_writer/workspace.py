@@ -103,10 +103,7 @@ def parse_yaml(text: str, path: Path) -> Any:
     try:
         data = yaml.load(text, Loader=yaml.CSafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"第{mark.line + 1}行第{mark.column + 1}列" if mark else ""
-        reason = exc.problem or "格式错误"
-        raise InputError(f"{path} {where}有 YAML 语法错误：{reason}") from None
+        raise InputError(f"{path} {_yaml_problem(exc)}") from None
     except yaml.reader.ReaderError as exc:
         line = text[: exc.position].count("\n") + 1
         char = exc.character if isinstance(exc.character, int) else ord(exc.character)
@@ -119,6 +116,39 @@ def parse_yaml(text: str, path: Path) -> Any:
         raise InputError(f"{path} 有无法识别的数值或日期：{exc}") from None
     check_yaml_structure(data, path)
     return data
+
+
+# What the YAML parser's (English) problem means, for an officer: (context or problem, words).
+_YAML_PROBLEMS = (
+    ("quoted scalar", "引号没有闭合"),
+    ("flow mapping", "花括号 { } 没有闭合，或其中的项之间缺少逗号"),
+    ("flow sequence", "方括号 [ ] 没有闭合，或其中的项之间缺少逗号"),
+    (
+        "mapping values are not allowed",
+        "缩进或冒号有误：同一级的键要左对齐，键后要有冒号，值中含冒号时请加引号（也请看看上一行）",
+    ),
+    ("could not find expected ':'", "缺少冒号：键和值之间要有“: ”"),
+    ("expected key", "缩进不一致：同一级的键要左对齐"),
+    ("block end", "缩进不一致：同一级的键要左对齐"),
+    ("cannot start any token", "含有不能出现在这里的字符（例如制表符 Tab，请改用空格）"),
+    ("undefined alias", "引用了未定义的别名（*名称）"),
+    ("end of stream", "文件在内容完整之前就结束了"),
+)
+
+
+def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
+    """「第2行第9列有 YAML 语法错误：引号没有闭合（…）」: where it starts, what it means."""
+    context, problem = exc.context or "", exc.problem or ""
+    words = next(
+        (w for key, w in _YAML_PROBLEMS if key in context or key in problem),
+        "格式有误",
+    )
+    # An unclosed quote or bracket is found only at the end; where it was opened helps more.
+    opened = context.startswith(("while scanning a quoted", "while parsing a flow"))
+    mark = (exc.context_mark if opened else None) or exc.problem_mark or exc.context_mark
+    where = f"第{mark.line + 1}行第{mark.column + 1}列" if mark else ""
+    original = "; ".join(x for x in (context, problem) if x)
+    return f"{where}有 YAML 语法错误：{words}（{original}）"
 
 
 def line_of(text: str, path: str) -> int | None:
