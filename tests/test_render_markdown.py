@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import lxml.html
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from conftest import EXAMPLE
-from report_writer.document import Heading, Paragraph, Sentence, build_document
-from report_writer.render.markdown import render_markdown
+from report_writer.document import Heading, Paragraph, Section, Sentence, build_document
+from report_writer.draft import parse_blocks
+from report_writer.render.markdown import render_markdown, render_section, text, unescape
 from report_writer.workspace import load_report, open_workspace
 
 
@@ -28,3 +31,19 @@ def test_headings_paragraphs_and_html_tables() -> None:
     assert block.xpath('.//td[@rowspan="22"]')[0].text_content() == "三、本年度办理结果"
     assert len(block.xpath(".//tr")) == 28
     assert end - start - 1 == 28  # one line per table row: a reviewer can find a row
+
+
+@settings(max_examples=80)
+@given(st.text(alphabet="&<>;amplgt#甲。 ", max_size=40))
+def test_escaped_text_reads_back_exactly(value: str) -> None:
+    assert "<" not in text(value) and ">" not in text(value)
+    assert unescape(text(value)) == value
+
+
+def test_a_paragraph_with_html_reads_back_from_the_section() -> None:
+    hostile = '<img src=x onerror="alert(2)">与&lt;已转义&gt;的文字。'
+    section = Section("other", "六", "其他需要报告的事项", [Paragraph((Sentence(hostile),))])
+    rendered = render_section(section)
+    assert "<img" not in rendered
+    _, blocks = parse_blocks(rendered)
+    assert blocks == [Paragraph((Sentence(hostile),))]

@@ -4,6 +4,10 @@ build: check, generate, refresh every region of draft.md that nobody edited (edi
 and named), write draft.md / draft.html / draft.docx. HTML and Word carry the reviewer's text of
 edited regions. regenerate: one region from the current answers, merged 3-way with the
 reviewer's edits; every other byte of draft.md stays. explain: where each sentence came from.
+
+The folder the drafts are written to (the workspace, or `--out`) is the home of its draft.md:
+the hand edits are read from there, and its `.report-writer/generated.json` keeps the text last
+generated for it.
 """
 
 from __future__ import annotations
@@ -39,6 +43,7 @@ from report_writer.draft import (
 )
 from report_writer.errors import InputError, WorkspaceError
 from report_writer.model import Report
+from report_writer.render.markdown import unescape
 from report_writer.workspace import Workspace, load_report, open_workspace, read_text, write_atomic
 
 FORMATS = ("md", "html", "docx")
@@ -78,11 +83,42 @@ def _table_keys(report: Report) -> set[str]:
     return {s.key for s in report.fmt.sections if s.kind == "table"}
 
 
-def _read_draft(ws: Workspace, report: Report) -> Draft | None:
-    path = ws.path / DRAFT_FILE
+def _read_draft(folder: Path, report: Report) -> Draft | None:
+    path = folder / DRAFT_FILE
     if not path.is_file():
         return None
     return parse_draft(path, read_text(path), list(_region_names(report)))
+
+
+def draft_home(ws: Workspace, out: Path | None) -> Path:
+    """The folder whose draft.md a command works on: `out` when given, else the workspace."""
+    if out is None:
+        return ws.path
+    target = Path(out)
+    if target.exists() and not target.is_dir():
+        raise WorkspaceError(f"无法输出到 {target}：这不是文件夹")
+    return target
+
+
+def _out_option(ws: Workspace, home: Path) -> str:
+    """The `--out` a command needs to work on the draft in `home` ("" for the workspace)."""
+    return "" if home.resolve() == ws.path.resolve() else f" --out {home}"
+
+
+def _need_draft(ws: Workspace, home: Path, report: Report) -> Draft:
+    """The draft.md of `home`; its absence is an error that says which build writes it and
+    where else a draft may be."""
+    draft = _read_draft(home, report)
+    if draft is not None:
+        return draft
+    message = f"{home / DRAFT_FILE} 还不存在：请先运行 report-writer build {ws.path}"
+    if _out_option(ws, home):
+        message += _out_option(ws, home)
+        if (ws.path / DRAFT_FILE).is_file():
+            message += f"；工作区中的草稿 {ws.path / DRAFT_FILE} 不用 --out"
+    else:
+        message += "；如果草稿是用 build --out 写到别的文件夹的，请给出同样的 --out 文件夹"
+    raise WorkspaceError(message)
 
 
 def _export(doc: Document, fmt: str) -> str | bytes:
@@ -118,30 +154,28 @@ def build(
     formats = parse_formats(formats)
     ws = open_workspace(path)
     report = load_report(ws)
-    result = BuildResult(check_workspace_report(report, ws.path))
+    target = draft_home(ws, out)
+    result = BuildResult(check_workspace_report(report, target))
     if strict and result.check.failed(strict=True):
         result.stopped = True
         return result
-    target = Path(out) if out is not None else ws.path
-    if target.exists() and not target.is_dir():
-        raise WorkspaceError(f"无法输出到 {target}：这不是文件夹")
     with locked(ws, "build") as lock:
         if lock.notice:
             result.notes.append(lock.notice)
         doc = generate(report, ws, phrasebanks)
         fresh = region_texts(doc)
-        draft = _read_draft(ws, report)
+        draft = _read_draft(target, report)
         names = _region_names(report)
         if draft is None:
             state: State = {n: [g] for n, g in fresh.items()}
             text = compose({n: (g.hash, g.text) for n, g in fresh.items()})
         else:
-            state = load_state(ws.path)
+            state = load_state(target)
             refreshed = {}
             for number, generated in fresh.items():
                 region = draft.regions[number]
                 if region.edited:
-                    result.notes.append(_kept_note(names[number], number, region.line, ws))
+                    result.notes.append(_kept_note(names[number], number, region.line, ws, target))
                     if number != OPENING and report.fmt.section(number).kind == "table":
                         result.notes.append(
                             f"“{names[number]}”的表格在 HTML 和 Word 中按 report.yaml 的数字生成"
@@ -155,8 +189,8 @@ def build(
             target.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise WorkspaceError(f"无法新建文件夹 {target}：{exc.strerror}") from exc
-        if "md" in formats and target.resolve() == ws.path.resolve():
-            _save_state(ws, state)  # before draft.md: see draft.remember
+        if "md" in formats:
+            _save_state(target, state)  # before draft.md: see draft.remember
         for fmt in formats:
             file = target / OUTPUT_NAMES[fmt]
             write_atomic(file, text if fmt == "md" else _export(doc, fmt))
@@ -164,20 +198,21 @@ def build(
     return result
 
 
-def _kept_note(name: str, number: str, line: int, ws: Workspace) -> str:
+def _kept_note(name: str, number: str, line: int, ws: Workspace, home: Path) -> str:
     return (
-        f"“{name}”（{DRAFT_FILE} 第{line}行起）有人工修改，已保留未覆盖；如需按最新答案重写这一部分，"
-        f"运行 report-writer regenerate {ws.path} --section {number}"
+        f"“{name}”（{home / DRAFT_FILE} 第{line}行起）有人工修改，已保留未覆盖；"
+        "如需按最新答案重写这一部分，"
+        f"运行 report-writer regenerate {ws.path}{_out_option(ws, home)} --section {number}"
     )
 
 
-def _save_state(ws: Workspace, state: State) -> None:
-    folder = ws.path / STATE_FILE.parent
+def _save_state(home: Path, state: State) -> None:
+    folder = home / STATE_FILE.parent
     try:
         folder.mkdir(exist_ok=True)
     except OSError as exc:
         raise WorkspaceError(f"无法新建文件夹 {folder}：{exc.strerror}") from exc
-    write_atomic(ws.path / STATE_FILE, dump_state(state))
+    write_atomic(home / STATE_FILE, dump_state(state))
 
 
 @dataclass
@@ -196,27 +231,26 @@ def regenerate(
     force: bool = False,
     dry_run: bool = False,
     phrasebanks: Sequence[Path] = (),
+    out: Path | None = None,
 ) -> RegenerateResult:
-    """Re-render one region of draft.md from the current answers and phrasebank; leave every
-    other byte as it was; merge the reviewer's edits of that region 3-way (base = the text last
-    generated); `force` drops the edits; `dry_run` only computes the diff. Rebuilds HTML, Word."""
+    """Re-render one region of draft.md (the workspace's, or the one in `out`) from the current
+    answers and phrasebank; leave every other byte as it was; merge the reviewer's edits of that
+    region 3-way (base = the text last generated); `force` drops the edits; `dry_run` only
+    computes the diff. Rebuilds HTML and Word beside draft.md."""
     from report_writer.lock import locked
 
     ws = open_workspace(path)
     report = load_report(ws)
     names = _region_names(report)
     number = _region_number(report, section, names)
+    home = draft_home(ws, out)
     with locked(ws, "regenerate"):
-        draft = _read_draft(ws, report)
-        if draft is None:
-            raise WorkspaceError(
-                f"{ws.path / DRAFT_FILE} 还不存在：请先运行 report-writer build {ws.path}"
-            )
+        draft = _need_draft(ws, home, report)
         doc = generate(report, ws, phrasebanks)
         fresh = region_texts(doc)
         new = fresh[number]
         region = draft.regions[number]
-        state = load_state(ws.path)
+        state = load_state(home)
         result = RegenerateResult(names[number], "", False)
         body = new.text
         if region.edited and not force:
@@ -228,7 +262,7 @@ def regenerate(
             for at in lines:
                 line = region.line + at
                 result.conflicts.append(
-                    f"“{names[number]}”（{DRAFT_FILE} 第{line}行）：审阅人修改的文字与重新生成的文字"
+                    f"“{names[number]}”（{draft.path} 第{line}行）：审阅人修改的文字与重新生成的文字"
                     "冲突，请保留其一，删去另一段和标记行后运行 report-writer build"
                 )
         text = replace_regions(draft, {number: (new.hash, body)})
@@ -244,14 +278,14 @@ def regenerate(
         if dry_run:
             return result
         remember(state, number, new, region.hash)
-        _save_state(ws, state)  # before draft.md: see draft.remember
+        _save_state(home, state)  # before draft.md: see draft.remember
         write_atomic(draft.path, text)
         result.written.append(draft.path)
         if result.conflicts:
             return result  # HTML and Word wait until the conflicts are resolved
         doc = apply_edits(doc, parse_draft(draft.path, text, list(names)), _table_keys(report))
         for fmt in ("html", "docx"):
-            file = ws.path / OUTPUT_NAMES[fmt]
+            file = home / OUTPUT_NAMES[fmt]
             write_atomic(file, _export(doc, fmt))
             result.written.append(file)
     return result
@@ -287,16 +321,21 @@ class ExplainedRegion:
 
 
 def explain(
-    path: Path, section: str | None = None, phrasebanks: Sequence[Path] = ()
+    path: Path,
+    section: str | None = None,
+    phrasebanks: Sequence[Path] = (),
+    out: Path | None = None,
 ) -> list[ExplainedRegion]:
-    """For every sentence of the draft (draft.md when it exists, else a fresh generation): the
-    phrase id, its layer and the answers or cells it used; none for hand-written sentences."""
+    """For every sentence of the draft (the workspace's draft.md when it exists, else a fresh
+    generation; with `out`, the draft.md there, which must exist): the phrase id, its layer and
+    the answers or cells it used; none for hand-written sentences."""
     ws = open_workspace(path)
     report = load_report(ws)
     names = _region_names(report)
     wanted = _region_number(report, section, names) if section else None
-    draft = _read_draft(ws, report)
-    state = load_state(ws.path) if draft else {}
+    home = draft_home(ws, out)
+    draft = _read_draft(home, report) if out is None else _need_draft(ws, home, report)
+    state = load_state(home) if draft else {}
     fresh = region_texts(generate(report, ws, phrasebanks)) if draft is None else {}
     regions = []
     for number, name in names.items():
@@ -327,9 +366,9 @@ def _explained(text: str, generated: Generated) -> list[Explained]:
         if not stripped or stripped.startswith("<!--"):
             continue
         if stripped.startswith("#"):
-            items.append(Explained(stripped.lstrip("#").strip(), (), "heading"))
+            items.append(Explained(unescape(stripped.lstrip("#").strip()), (), "heading"))
             continue
-        for unit in units(stripped):
+        for unit in units(unescape(stripped)):
             if unit.strip():
                 items.append(Explained(unit, generated.sources.get(unit, ())))
     return items

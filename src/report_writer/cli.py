@@ -342,6 +342,14 @@ PhrasebankOption = Annotated[
         "--phrasebank", help="团队表述库文件夹（叠加在内置表述库之上），可给多个", metavar="文件夹"
     ),
 ]
+DraftFolderOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        help="草稿的文件夹（默认为工作区）：build 写入这里，人工修改在这里的 draft.md 中",
+        metavar="文件夹",
+    ),
+]
 
 
 @app.command()
@@ -350,9 +358,7 @@ def build(
     formats: Annotated[
         str, typer.Option("--format", help="输出格式，以逗号分隔：md、html、docx", metavar="格式")
     ] = "md,html,docx",
-    out: Annotated[
-        Path | None, typer.Option("--out", help="输出文件夹（默认为工作区）", metavar="文件夹")
-    ] = None,
+    out: DraftFolderOption = None,
     strict: Annotated[
         bool, typer.Option("--strict", help="核对发现错误或提示时不生成文件，退出码为1")
     ] = False,
@@ -360,7 +366,7 @@ def build(
 ) -> None:
     """生成报告草稿 draft.md（可直接修改）、draft.html、draft.docx。
 
-    先核对统计表，有错误时列出并照常生成（--strict 时不生成）。draft.md 中有人工修改的部分保留不动，HTML 和 Word 采用修改后的文字。
+    先核对统计表，有错误时列出并照常生成（--strict 时不生成）。输出文件夹中 draft.md 有人工修改的部分保留不动，HTML 和 Word 采用修改后的文字。
     """
     from report_writer.build import build as build_drafts
 
@@ -395,6 +401,7 @@ def regenerate(
     dry_run: Annotated[
         bool, typer.Option("--dry-run", help="只显示 draft.md 将如何变化（统一差异格式），不写文件")
     ] = False,
+    out: DraftFolderOption = None,
     phrasebank: PhrasebankOption = None,
 ) -> None:
     """按最新的答案和表述库重新生成 draft.md 的一个部分，其他部分一字不动，并重新生成 HTML 和 Word。
@@ -404,7 +411,7 @@ def regenerate(
     from report_writer.build import regenerate as regenerate_region
 
     try:
-        result = regenerate_region(directory, section, force, dry_run, phrasebank or [])
+        result = regenerate_region(directory, section, force, dry_run, phrasebank or [], out)
     except ReportWriterError as exc:
         fail(exc)
     if dry_run:
@@ -436,6 +443,7 @@ def explain(
         str | None,
         typer.Option("--section", help="只看这一部分：一 至 六 或 开头", metavar="部分"),
     ] = None,
+    out: DraftFolderOption = None,
     phrasebank: PhrasebankOption = None,
 ) -> None:
     """逐句说明草稿的来源：表述编号、所在表述库，以及用到的答案和表格数字；人工写的句子标为“人工编辑”。"""
@@ -443,7 +451,7 @@ def explain(
     from report_writer.document import FIXED
 
     try:
-        regions = explain_draft(directory, section, phrasebank or [])
+        regions = explain_draft(directory, section, phrasebank or [], out)
     except ReportWriterError as exc:
         fail(exc)
     for region in regions:

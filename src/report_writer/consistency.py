@@ -23,6 +23,7 @@ from report_writer.draft import DRAFT_FILE, OPENING, Draft, parse_blocks, parse_
 from report_writer.errors import ReportWriterError
 from report_writer.formats.checks import Finding, fmt_number
 from report_writer.model import Report
+from report_writer.render.markdown import text as markdown_text
 
 RULES_FILE = Path(__file__).resolve().parent / "consistency.yaml"
 
@@ -64,7 +65,7 @@ def sentences(report: Report, draft: Draft) -> list[Said]:
             for s in block.sentences:
                 if not s.text.strip():
                     continue
-                found = draft.text.find(s.text, at, region.end)
+                found = draft.text.find(markdown_text(s.text), at, region.end)
                 if found >= 0:
                     at = found
                 result.append(Said(spec.heading, spec.key, s.text, draft.line_of(at)))

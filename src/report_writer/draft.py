@@ -19,7 +19,7 @@ from typing import Any
 
 from report_writer.document import Document, Heading, Paragraph, Section, Sentence
 from report_writer.errors import InputError
-from report_writer.render.markdown import render_opening, render_section
+from report_writer.render.markdown import render_opening, render_section, unescape
 
 DRAFT_FILE = "draft.md"
 STATE_FILE = Path(".report-writer") / "generated.json"
@@ -366,15 +366,16 @@ HEADING_LEVELS = {"##": 1, "###": 2, "####": 3}
 
 
 def parse_blocks(text: str) -> tuple[str | None, list[Heading | Paragraph]]:
-    """A region's Markdown as (its `#` title if any, headings and paragraphs). The section's own
-    `##` heading is left out: the format names the sections."""
+    """A region's Markdown as (its `#` title if any, headings and paragraphs), its text unescaped
+    as draft.md escapes it. The section's own `##` heading is left out: the format names the
+    sections."""
     title = None
     blocks: list[Heading | Paragraph] = []
     lines: list[str] = []
 
     def flush() -> None:
         if lines:
-            blocks.append(Paragraph(tuple(Sentence(u) for u in units("".join(lines)))))
+            blocks.append(Paragraph(tuple(Sentence(u) for u in units(unescape("".join(lines))))))
             lines.clear()
 
     for raw in text.replace("\r\n", "\n").split("\n"):
@@ -384,11 +385,11 @@ def parse_blocks(text: str) -> tuple[str | None, list[Heading | Paragraph]]:
             flush()
         elif mark == "#":
             flush()
-            title = rest.strip()
+            title = unescape(rest.strip())
         elif mark in HEADING_LEVELS:
             flush()
             if HEADING_LEVELS[mark] > 1:
-                blocks.append(Heading(HEADING_LEVELS[mark], rest.strip()))
+                blocks.append(Heading(HEADING_LEVELS[mark], unescape(rest.strip())))
         else:
             lines.append(line)
     flush()

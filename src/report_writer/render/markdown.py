@@ -1,33 +1,48 @@
 """Markdown: plain text a reviewer can read and edit; tables with spans as embedded HTML blocks.
 
 Each part of the document renders on its own (the opening, each section), so that draft.md can
-keep every part between its markers; `render_markdown` joins them without markers.
+keep every part between its markers; `render_markdown` joins them without markers. Every text is
+escaped (`&`, `<`, `>`): an answer holding HTML reads the same but a Markdown viewer shows it as
+text, and it cannot pass for a marker line; `unescape` reads it back.
 """
 
 from __future__ import annotations
 
+import re
 from html import escape
 
 from report_writer.document import Block, Document, Heading, Paragraph, Section, Table
 
 HEADING_MARKS = {1: "##", 2: "###", 3: "####"}
+ENTITIES = {"&amp;": "&", "&lt;": "<", "&gt;": ">"}
+ENTITY_RE = re.compile("|".join(ENTITIES))
+
+
+def text(value: str) -> str:
+    """Text as it stands in draft.md: `&`, `<` and `>` escaped."""
+    return escape(value, quote=False)
+
+
+def unescape(value: str) -> str:
+    """The inverse of `text`, exactly: only the three entities it writes are read back."""
+    return ENTITY_RE.sub(lambda m: ENTITIES[m.group()], value)
 
 
 def render_opening(doc: Document) -> str:
-    return "\n\n".join([f"# {doc.title}", *(p.text for p in doc.opening)])
+    return "\n\n".join([f"# {text(doc.title)}", *(text(p.text) for p in doc.opening)])
 
 
 def render_section(section: Section) -> str:
-    parts = [f"{HEADING_MARKS[1]} {section.heading}"]
+    parts = [f"{HEADING_MARKS[1]} {text(section.heading)}"]
     parts.extend(render_block(b) for b in section.blocks)
     return "\n\n".join(parts)
 
 
 def render_block(block: Block) -> str:
     if isinstance(block, Heading):
-        return f"{HEADING_MARKS[block.level]} {block.text}"
+        return f"{HEADING_MARKS[block.level]} {text(block.text)}"
     if isinstance(block, Paragraph):
-        return block.text
+        return text(block.text)
     return render_table(block)
 
 
@@ -42,7 +57,7 @@ def render_table(table: Table) -> str:
                 attrs += f' rowspan="{cell.rowspan}"'
             if cell.colspan > 1:
                 attrs += f' colspan="{cell.colspan}"'
-            cells.append(f"<{tag}{attrs}>{escape(cell.text)}</{tag}>")
+            cells.append(f"<{tag}{attrs}>{text(cell.text)}</{tag}>")
         lines.append(f"<tr>{''.join(cells)}</tr>")
     lines.append("</table>")
     return "\n".join(lines)
