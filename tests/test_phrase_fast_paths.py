@@ -123,6 +123,19 @@ TRICKY_TEXTS = [
     "{% if '%}' %}x{% endif %}",
     "{% if loop.last %}x{% endif %}{{ r.progress|clause }}",
     "{% set x = 1 %}{{ x }}",
+    "{% for r in problems.last_year %}{% if problems.last_year|length > 1 %}{{ loop.index }}"
+    "{% endif %}{% endfor %}",
+    "{% if not not meta.we or meta.year in meta.agency and 'x' not in meta.we %}x{% endif %}",
+    "{{ meta.year > 1 and not meta.we }}{{ meta.year < 2 < 3 }}{{ meta.year|abs >= 2 }}",
+    "{{ meta.year == not meta.we }}",
+    "{{ meta.year + not 1 }}",
+    "{{ not }}",
+    "{{ meta.year > }}",
+    "{{ meta.year = 1 }}",
+    "{{ meta.year not meta.we }}",
+    "{{ (meta.year) }}",
+    "{% if meta.year is defined %}x{% endif %}",
+    "{% if %}x{% endif %}",
 ]
 
 

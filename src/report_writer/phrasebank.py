@@ -826,16 +826,15 @@ def _render_plain(parts: tuple[Part, ...], context: Mapping[str, Any]) -> list[s
 _TAG = re.compile(r"\{\{(.*?)\}\}|\{%(.*?)%\}", re.S)
 _EXPRESSION_TOKEN = re.compile(
     r"""\s*(?:(?P<path>[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)*)|(?P<int>0|[1-9][0-9]*)"""
-    r"""|(?P<str>'[^'\\\r\n{}%]*'|"[^"\\\r\n{}%]*")|(?P<op>[-+|(),=]))"""
+    r"""|(?P<str>'[^'\\\r\n{}%]*'|"[^"\\\r\n{}%]*")|(?P<op>==|!=|<=|>=|[-+|(),=<>]))"""
 )
 
 
 def _structured(source: str) -> Analysis | None:
-    """The analysis of a text of a few more shapes, found without jinja's parser: outputs
-    `{{ x }}` where x is paths, integers and strings joined by + or -, each with filters (a filter
-    may take one keyword argument, `map(attribute='kind')`); `{% for v in a.b %}` (not nested) and
-    `{% if x.y %}`, `{% else %}`, `{% endif %}`, `{% endfor %}`. None for anything else, so that
-    jinja parses it. Gives what the full parse gives (a test compares them on the whole bank)."""
+    """The analysis of a text of a few more shapes, found without jinja's parser: outputs and
+    `{% if %}` tests as _scan_expression describes; `{% for v in a.b %}` (not nested),
+    `{% else %}`, `{% endif %}`, `{% endfor %}`. None for anything else, so that jinja parses it.
+    Gives what the full parse gives (a test compares them on the whole bank)."""
     if "{#" in source:
         return None
     scan = _Scan()
@@ -866,8 +865,9 @@ def _structured(source: str) -> Analysis | None:
             scan.loops.append(value)
             loop_vars[name] = value
             blocks.append(("for", name))
-        elif len(words) == 2 and words[0] == "if":
-            if not _scan_expression(_expression_tokens(words[1]), scan, loop_vars, filters=False):
+        elif len(words) > 1 and words[0] == "if":
+            test = _expression_tokens(statement.split(None, 1)[1])
+            if not _scan_expression(test, scan, loop_vars):
                 return None
             blocks.append(("if", None))
         elif words == ["else"] and blocks and blocks[-1] == ("if", None):
@@ -901,20 +901,30 @@ def _expression_tokens(source: str) -> list[tuple[str, str]] | None:
     return tokens
 
 
+# What may join two operands in a _structured expression.
+_JOINS = frozenset(
+    [("op", op) for op in ("+", "-", "==", "!=", "<", "<=", ">", ">=")]
+    + [("path", word) for word in ("in", "and", "or")]
+)
+
+
 def _scan_expression(
-    tokens: list[tuple[str, str]] | None,
-    scan: _Scan,
-    loop_vars: dict[str, str],
-    filters: bool = True,
+    tokens: list[tuple[str, str]] | None, scan: _Scan, loop_vars: dict[str, str]
 ) -> bool:
     """Record what an expression of the _structured shape reads, as _Scan would; False when it
-    has another shape. Shape: operand (filter)* ((+|-) operand (filter)*)*, where an operand is
-    a path, an integer or a string, and a filter `|name` or `|name(key='string')`."""
+    has another shape. Shape: operands joined by + - == != < <= > >= in, not in, and, or; an
+    operand is a path, an integer or a string, with filters `|name` or `|name(key='string')`,
+    and `not` before it only at the start or after and, or, not (all of it valid jinja, whose
+    syntax tree lists the paths in the order they are written)."""
     if not tokens:
         return False
     at = 0
+    negatable = True
     while True:
         kind, value = tokens[at] if at < len(tokens) else ("end", "")
+        if (kind, value) == ("path", "not") and negatable:
+            at += 1
+            continue
         if kind == "path":
             first, *parts = value.split(".")
             if any(part in _KEYWORDS for part in parts) or (first in _KEYWORDS and first != "loop"):
@@ -927,7 +937,7 @@ def _scan_expression(
         elif kind not in ("int", "str"):
             return False
         at += 1
-        while filters and tokens[at : at + 1] == [("op", "|")]:
+        while tokens[at : at + 1] == [("op", "|")]:
             name = tokens[at + 1] if at + 1 < len(tokens) else ("end", "")
             if name[0] != "path" or name[1] not in _FILTER_NAMES:
                 return False
@@ -942,8 +952,13 @@ def _scan_expression(
                 at += 5
         if at == len(tokens):
             return True
-        if tokens[at] not in (("op", "+"), ("op", "-")):
+        if tokens[at : at + 2] == [("path", "not"), ("path", "in")]:
+            at += 2
+            negatable = False
+            continue
+        if tokens[at] not in _JOINS:
             return False
+        negatable = tokens[at][1] in ("and", "or")
         at += 1
 
 
