@@ -383,3 +383,37 @@ def test_html_in_an_answer_is_inert_in_every_draft(example_ws: Path) -> None:
     for said in shown(example_ws):
         assert any(f"{HOSTILE}安全生产&<b>工作" in t for t in said)
         assert not any("&lt;" in t or "&amp;" in t for t in said)
+
+
+def test_missing_fee_and_problems_are_named_until_filled_in(tmp_path: Path) -> None:
+    ws = tmp_path / "new"
+    assert run("init", ws, "--agency", "某某区测试局", "--year", "2024")[0] == 0
+    code, out, _ = run("check", ws)  # no draft yet: the answers that generate 五 and 六
+    assert code == 0
+    assert "提示 H8  “六、其他需要报告的事项”没有提到信息处理费（答案中未填写）" in out
+    assert "请填写 answers.fees（或运行 report-writer interview 目录 --revisit 六）" in out
+    assert "提示 H9  “五、存在的主要问题及改进情况”没有写本年度存在的主要问题" in out
+    assert "请填写 answers.problems.selected 或 answers.problems.other" in out
+    code, out, _ = run("build", ws, "--format", "md")  # the build says so too
+    assert code == 0 and "提示 H8  draft.md 的“六、其他需要报告的事项”没有提到信息处理费" in out
+    assert "提示 H9  draft.md 的“五、存在的主要问题及改进情况”" in out
+    code, out, _ = run("check", ws, "--json")
+    assert code == 0 and [f["code"] for f in json.loads(out)] == ["H8", "H9"]
+    assert run("check", ws, "--strict")[0] == 1
+    assert run("build", ws, "--strict")[0] == 1
+    edit_answers(ws, "answers: {}", "answers: {problems: {selected: [depth]}, fees: {notices: 0}}")
+    code, out, _ = run("build", ws, "--format", "md")
+    assert code == 0 and "提示" not in out
+    assert "信息处理费" in region(ws, "六") and run("check", ws, "--strict")[0] == 0
+    # a reviewer who replaces 五 with 「无。」 is told what the format requires
+    edit_draft(ws, sentence_with(draft_of(ws), "薄弱环节"), "无。")
+    code, out, _ = run("check", ws)
+    assert "提示 H9  draft.md 的“五、存在的主要问题及改进情况”没有写本年度存在的主要问题" in out
+    assert "或直接在 draft.md 中补写" in out
+
+
+def test_the_example_builds_without_warnings(example_ws: Path) -> None:
+    code, out, _ = run("build", example_ws, "--format", "md")
+    assert code == 0 and "错误 C4" in out and "提示" not in out
+    code, out, _ = run("check", example_ws)
+    assert "共 1 处错误，0 处提示。" in out

@@ -17,8 +17,11 @@ from report_writer import check
 from report_writer.cli import app, text_table, with_progress
 
 runner = CliRunner()
+# Answers for 五 and 六 as FORMAT.md requires them (else H9, H8 warn)
+COMPLETE = {"answers": {"problems": {"selected": ["depth"]}, "fees": {"notices": 0}}}
 CLEAN = base_report(applications={"new": {"natural_person": 1}, "granted": {"natural_person": 1}})
-WARNED = base_report(proactive={"fees": {"amount": 5000}})  # H7: fees are in 万元
+CLEAN |= COMPLETE
+WARNED = base_report(proactive={"fees": {"amount": 5000}}) | COMPLETE  # H7: fees are in 万元
 
 
 def run(*args: str | Path) -> tuple[int, str, str]:

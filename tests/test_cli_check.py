@@ -171,9 +171,11 @@ def test_previous_and_strict(write_ws) -> None:  # type: ignore[no-untyped-def]
             applications={"new": {"natural_person": 2}, "carried_forward": {"natural_person": 2}}
         )
     )
-    this = write_ws(
-        base_report(applications={"new": {"natural_person": 1}, "granted": {"natural_person": 1}})
+    data = base_report(
+        applications={"new": {"natural_person": 1}, "granted": {"natural_person": 1}}
     )
+    data["answers"] = {"problems": {"selected": ["depth"]}, "fees": {"notices": 0}}  # no H8, H9
+    this = write_ws(data)
     code, out, _ = run("check", this, "--previous", last)
     assert code == 0
     assert "提示 H1" in out

@@ -146,22 +146,21 @@ def build(
     strict: bool = False,
     phrasebanks: Sequence[Path] = (),
 ) -> BuildResult:
-    """Check the report, then write the drafts. A region of draft.md edited by hand is kept as
-    it is (HTML and Word carry the edited text); the others are refreshed from the answers."""
-    from report_writer.check import check_workspace_report
+    """Compose the drafts, check the tables and the draft as it will be written, then write
+    them. A region of draft.md edited by hand is kept as it is (HTML and Word carry the edited
+    text); the others are refreshed from the answers."""
+    from report_writer.check import CheckResult, check_report
+    from report_writer.consistency import check_draft
     from report_writer.lock import locked
 
     formats = parse_formats(formats)
     ws = open_workspace(path)
     report = load_report(ws)
     target = draft_home(ws, out)
-    result = BuildResult(check_workspace_report(report, target))
-    if strict and result.check.failed(strict=True):
-        result.stopped = True
-        return result
+    notes: list[str] = []
     with locked(ws, "build") as lock:
         if lock.notice:
-            result.notes.append(lock.notice)
+            notes.append(lock.notice)
         doc = generate(report, ws, phrasebanks)
         fresh = region_texts(doc)
         draft = _read_draft(target, report)
@@ -175,16 +174,23 @@ def build(
             for number, generated in fresh.items():
                 region = draft.regions[number]
                 if region.edited:
-                    result.notes.append(_kept_note(names[number], number, region.line, ws, target))
+                    notes.append(_kept_note(names[number], number, region.line, ws, target))
                     if number != OPENING and report.fmt.section(number).kind == "table":
-                        result.notes.append(
+                        notes.append(
                             f"“{names[number]}”的表格在 HTML 和 Word 中按 report.yaml 的数字生成"
                         )
                 else:
                     remember(state, number, generated, region.hash)
                     refreshed[number] = (generated.hash, generated.text)
             text = replace_regions(draft, refreshed)
-            doc = apply_edits(doc, parse_draft(draft.path, text, list(names)), _table_keys(report))
+        written = parse_draft(target / DRAFT_FILE, text, list(names))
+        if draft is not None:
+            doc = apply_edits(doc, written, _table_keys(report))
+        check = CheckResult(check_report(report).findings + check_draft(report, written))
+        result = BuildResult(check, notes=notes)
+        if strict and check.failed(strict=True):
+            result.stopped = True
+            return result
         try:
             target.mkdir(parents=True, exist_ok=True)
         except OSError as exc:

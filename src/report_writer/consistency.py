@@ -1,9 +1,12 @@
-"""The draft against the tables and last year's draft (FORMAT.md H4, H5, H8).
+"""The draft against the tables and last year's draft (FORMAT.md H4, H5, H8), and its
+completeness (H8, H9).
 
-Run by `check` when the workspace has a draft.md: a reviewer may have changed a figure in the
-narrative (“9件” to “10件”), written that no 行政复议 happened while 表四 counts some, left
-last year's sentences in place, or dropped the 信息处理费 from section 六. The patterns are data
-(consistency.yaml).
+Run by `check` (and `build`, on the draft it writes): a reviewer may have changed a figure in the
+narrative (“9件” to “10件”), written that no 行政复议 happened while 表四 counts some, or left
+last year's sentences in place. And FORMAT.md requires content the answers may lack: section 六
+always states the 信息处理费, even when none was charged (H8); section 五 states this year's
+problems (H9: completeness of 五). Without a draft.md, those two are judged on the answers that
+generate them. The patterns are data (consistency.yaml).
 """
 
 from __future__ import annotations
@@ -168,34 +171,78 @@ def repeats(report: Report, said: list[Said], last_year: list[Said]) -> Iterator
             )
 
 
-def fee_reported(report: Report, said: list[Said]) -> Iterator[Finding]:
-    """H8: a 信息处理费 was charged (answers), but section 六 does not say so."""
+def _answer(report: Report, name: str) -> Any:
+    group, _, key = name.partition(".")
+    return (report.answers.get(group) or {}).get(key)
+
+
+def _answered(report: Report, names: list[str]) -> bool:
+    return any(_answer(report, n) not in (None, "", []) for n in names)
+
+
+def fee_reported(report: Report, said: list[Said] | None) -> Iterator[Finding]:
+    """H8: section 六 does not state the 信息处理费 (FORMAT.md: always, even when none was
+    charged), or says none was charged while the answers record a fee. `said` None: there is
+    no draft.md yet, and the answers that generate the statement are judged."""
     spec = load_rules()["fees"]
-    charged = {}
-    for name in spec["charged"]:
-        group, _, key = name.partition(".")
-        value = report.answers.get(group, {}).get(key)
-        if value:
-            charged[name] = value
-    if not charged:
+    charged = {n: _answer(report, n) for n in spec["charged"] if _answer(report, n)}
+    shown = "、".join(f"{k}={fmt_number(v)}" for k, v in charged.items())
+    values: dict[str, Any] = {"section": spec["section"], "answers": charged}
+    heading = report.fmt.section(spec["section"]).heading
+    if said is None:
+        if not _answered(report, spec["answers"]):
+            yield Finding("H8", "warning", _incomplete(spec, heading, None), values=values)
         return
     six = [s for s in said if s.key == spec["section"]]
-    heading = report.fmt.section(spec["section"]).heading
     mentions = [s for s in six if spec["mention"] in s.text]
     denials = [s for s in mentions if _compiled(spec["denial"]).search(s.text)]
-    if mentions and not denials:
-        return
-    if denials:
+    if not mentions:
+        message = _incomplete(spec, heading, DRAFT_FILE)
+        if charged:
+            message += f"；答案中记有收费（{shown}）"
+        yield Finding("H8", "warning", message, values=values)
+    elif denials and charged:
         message = (
             f"{DRAFT_FILE} 第{denials[0].line}行（{heading}）“{denials[0].text}”说未收取信息处理费，"
-            "但答案中记有收费"
+            f"但答案中记有收费（{shown}）"
         )
+        yield Finding("H8", "warning", message, values=values)
+
+
+def problems_stated(report: Report, said: list[Said] | None) -> Iterator[Finding]:
+    """H9, completeness of 五: the section states no problem of this year. `said` None: there is
+    no draft.md yet, and the answers that generate the problems are judged."""
+    spec = load_rules()["problems"]
+    heading = report.fmt.section(spec["section"]).heading
+    if said is None:
+        stated = _answered(report, spec["answers"])
     else:
-        message = f"答案中记有收取信息处理费，但 {DRAFT_FILE} 的“{heading}”没有提到信息处理费"
-    shown = "、".join(f"{k}={fmt_number(v)}" for k, v in charged.items())
-    yield Finding(
-        code="H8", severity="warning", message=f"{message}（{shown}）", values={"answers": charged}
-    )
+        five = [s for s in said if s.key == spec["section"]]
+        stated = any(_compiled(spec["mention"]).search(s.text) for s in five)
+    if not stated:
+        where = None if said is None else DRAFT_FILE
+        yield Finding(
+            "H9", "warning", _incomplete(spec, heading, where), values={"section": spec["section"]}
+        )
+
+
+def _incomplete(spec: dict[str, Any], heading: str, draft: str | None) -> str:
+    """What a section lacks and what to fill in; `draft` names the draft.md read, if any."""
+    if draft is None:
+        said = f"“{heading}”{spec['missing']}（答案中未填写）"
+        then = "，再运行 report-writer build"
+    else:
+        said = f"{draft} 的“{heading}”{spec['missing']}"
+        then = (
+            f"，再运行 report-writer regenerate 目录 --section {spec['number']}，"
+            f"或直接在 {draft} 中补写"
+        )
+    return f"{said}：{spec['required']}。请填写 {spec['fill']}{then}"
+
+
+def completeness(report: Report, said: list[Said] | None) -> list[Finding]:
+    """H8 and H9: content FORMAT.md requires in sections 六 and 五."""
+    return [*fee_reported(report, said), *problems_stated(report, said)]
 
 
 def check_draft(report: Report, draft: Draft, previous: Draft | None = None) -> list[Finding]:
@@ -203,7 +250,7 @@ def check_draft(report: Report, draft: Draft, previous: Draft | None = None) -> 
     findings = [*figures_agree(report, said), *none_happened(report, said)]
     if previous is not None:
         findings.extend(repeats(report, said, sentences(report, previous)))
-    findings.extend(fee_reported(report, said))
+    findings.extend(completeness(report, said))
     return findings
 
 
@@ -218,12 +265,13 @@ def _draft_of(report: Report, folder: Path) -> Draft | None:
 
 
 def draft_findings(report: Report, folder: Path, previous: Path | None = None) -> list[Finding]:
-    """The draft checks of a workspace; none when it has no draft.md. A draft.md that cannot be
-    read is itself a finding (the table checks still run)."""
+    """The draft checks of the draft.md in `folder`; without one, the completeness of the
+    answers that will generate it. A draft.md that cannot be read is itself a finding (the table
+    checks still run)."""
     try:
         draft = _draft_of(report, folder)
         if draft is None:
-            return []
+            return completeness(report, None)
         last = _draft_of(report, previous) if previous else None
     except ReportWriterError as exc:
         return [Finding("H4", "warning", f"无法核对草稿与统计表是否一致：{exc.message}")]
