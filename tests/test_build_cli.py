@@ -336,6 +336,11 @@ def test_the_out_folder_is_the_home_of_its_draft(example_ws: Path, tmp_path: Pat
     code, stdout, _ = run("explain", example_ws, "--out", out, "--section", "一")
     lines = stdout.splitlines()
     assert lines[lines.index("  “审阅人改写的句子。”") + 1].strip() == "人工编辑"
+    # check reads the draft there too (H4: a figure changed by hand)
+    edit_draft(out, "审阅人改写的句子。", "本年度新收政府信息公开申请10件。")
+    code, stdout, _ = run("check", example_ws, "--out", out, "--json")
+    assert "H4" in {f["code"] for f in json.loads(stdout)}
+    assert "H4" not in {f["code"] for f in json.loads(run("check", example_ws, "--json")[1])}
 
 
 def test_commands_say_where_the_draft_is(example_ws: Path, tmp_path: Path) -> None:
@@ -347,6 +352,8 @@ def test_commands_say_where_the_draft_is(example_ws: Path, tmp_path: Path) -> No
     for command in ("regenerate", "explain"):
         code, _, err = run(command, example_ws, "--out", elsewhere, "--section", "五")
         assert code == 2 and f"请先运行 report-writer build {example_ws} --out {elsewhere}" in err
+    code, _, err = run("check", example_ws, "--out", elsewhere)
+    assert code == 2 and "请给出 build --out 写入草稿的文件夹" in err
     assert not elsewhere.exists()
     built(example_ws)
     code, _, err = run("regenerate", example_ws, "--out", elsewhere, "--section", "五")

@@ -112,6 +112,7 @@ def check(
         bool, typer.Option("--strict", help="有提示（警告）时也以非零状态退出")
     ] = False,
     as_json: Annotated[bool, typer.Option("--json", help="以 JSON 列表输出核对结果")] = False,
+    out: DraftFolderOption = None,
 ) -> None:
     """核对统计表的勾稽关系：有错误时退出码为1，文件无法使用时为2。
 
@@ -123,18 +124,23 @@ def check(
 
     paths = find_workspaces(directories)
     if len(paths) > 1:
-        if previous is not None:
-            fail(ReportWriterError("--previous 只能在核对单个工作区时使用"))
+        for name, given in (("--previous", previous), ("--out", out)):
+            if given is not None:
+                fail(ReportWriterError(f"{name} 只能在核对单个工作区时使用"))
         check_many(paths, strict, as_json)
         return
     try:
+        if out is not None and not (out / "draft.md").is_file():
+            raise ReportWriterError(
+                f"{out / 'draft.md'} 不存在：请给出 build --out 写入草稿的文件夹"
+            )
         report = load_report(open_workspace(paths[0]))
         last_path = previous or default_previous(paths[0])
         last = load_previous(last_path) if last_path else None
     except ReportWriterError as exc:
         fail(exc)
     result = check_workspace_report(
-        report, paths[0], last.report if last else None, last.folder if last else None
+        report, out or paths[0], last.report if last else None, last.folder if last else None
     )
     if as_json:
         typer.echo(json.dumps([f.to_json() for f in result.findings], ensure_ascii=False, indent=2))
