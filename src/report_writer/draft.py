@@ -1,8 +1,9 @@
 """draft.md: the editable draft, each part between markers carrying the hash of its generated text.
 
 A part ("region") is the opening (title and opening paragraph, number 开头) or one section 一 to
-六. The start marker holds the hash of the text as the tool last generated it; the workspace keeps
-that text in `.report-writer/generated.json`, with the provenance of each sentence. A region
+六. The start marker holds the hash of the text as the tool last generated it; the folder of
+draft.md (the workspace, or build's `--out`) keeps that text in `.report-writer/generated.json`,
+with the provenance of each sentence. Answer text is escaped (`&`, `<`, `>`). A region
 whose text no longer has its marker's hash was edited by hand. Regenerating an edited region
 merges 3-way by sentence: base = the last generated text, ours = the reviewer's, theirs = new.
 """
@@ -244,7 +245,7 @@ def replace_regions(draft: Draft, new: dict[str, tuple[str, str]]) -> str:
     return "".join(pieces)
 
 
-# --- the workspace's record of generated text ------------------------------------------------
+# --- the draft folder's record of generated text ---------------------------------------------
 
 
 State = dict[str, list[Generated]]  # per region, the texts generated for it, newest first
