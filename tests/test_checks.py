@@ -132,7 +132,7 @@ def test_c3_outcomes_add_up_to_handled_total() -> None:
     found = check(base_report(applications=apps))
     c3 = [f for f in found if f.code == "C3"]
     assert c3[0].message == (
-        "表三 科研机构列：（一）予以公开2＋（三）不予公开8.属于行政查询事项3（其余各项为0）＝5，"
+        "表三 科研机构列：（一）予以公开2＋（三）不予公开 8.属于行政查询事项3（其余各项为0）＝5，"
         "但办理结果总计为4"
     )
     assert (c3[0].row, c3[0].column) == ("handled_total", "research")

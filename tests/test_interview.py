@@ -100,6 +100,7 @@ def test_dongli_from_scratch(tmp_path: Path) -> None:
     assert answers == example
     screen = officer.text
     assert "已记录 4 类，共 52 条。" in screen
+    assert "已记录 2 个渠道，共 474 条。" in screen
     assert "还有 9 件申请未归入办理结果（新收9＋上年结转0＝9，已归类0）。" in screen
     assert "还有 1 件申请未归入办理结果（新收9＋上年结转0＝9，已归类8）。" in screen
     assert "✓ 办理结果与申请数一致。" in screen
@@ -120,11 +121,32 @@ def test_ctrl_c_keeps_every_answer_and_resumes_there(tmp_path: Path) -> None:
     assert interview(ws, first).status == "interrupted"
     report = load_report(open_workspace(ws))
     assert report.answers["leadership"] == {"lead": "分管领导", "office": "办公室", "staff": 1}
-    assert "items" not in report.answers["proactive"]  # the list being typed is lost, no more
+    # the line typed before Ctrl-C is saved, and the list is asked again after it
+    assert report.answers["proactive"]["items"] == [{"kind": "行政处罚信息", "count": 20}]
     items = DONGLI.index(("主动公开了哪些信息", "行政处罚信息 20"))
-    second = Officer(DONGLI[items:])  # asked again from the list's first line
+    second = Officer([("主动公开了哪些信息", DONGLI[items + 1][1]), *DONGLI[items + 2 :]])
     assert interview(ws, second).status == "finished", second.text
+    assert "上次已填写并保存：行政处罚信息 20。请接着填写" in second.text
+    assert second.prompts[0].marker == "2> "  # numbering goes on after the saved line
     assert leaf_figures(ws) == leaf_figures(EXAMPLE)
+    example = load_report(open_workspace(EXAMPLE)).answers["proactive"]["items"]
+    assert load_report(open_workspace(ws)).answers["proactive"]["items"] == example
+
+
+def test_quit_in_a_list_keeps_its_lines(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    start = DONGLI.index(("政务新媒体", "微信公众号 366"))
+    officer = Officer([*DONGLI[: start + 2], ("", "/quit")])
+    assert interview(ws, officer).status == "quit"
+    channels = load_report(open_workspace(ws)).answers["platforms"]["channels"]
+    assert channels == [{"name": "微信公众号", "count": 366}, {"name": "今日头条", "count": 108}]
+    progress = yaml.safe_load((ws / ".interview.yaml").read_text(encoding="utf-8"))
+    assert progress["partial"] == ["platforms.channels"]
+    # an empty line now ends the list with both channels, counted in the question's unit
+    officer = Officer([("政务新媒体", ""), ("业务培训", "/quit")])
+    interview(ws, officer)
+    assert "已记录 2 个渠道，共 474 条。" in officer.text
+    assert "partial" not in yaml.safe_load((ws / ".interview.yaml").read_text(encoding="utf-8"))
 
 
 def test_back_skip_and_quit(tmp_path: Path) -> None:
@@ -221,7 +243,7 @@ def test_last_years_carried_forward_is_the_default(tmp_path: Path) -> None:
         [
             ("主要问题", ""),
             ("其他问题", ""),
-            ("具体措施", ""),
+            ("改进措施", ""),
             ("整改情况", "已整改"),
             ("整改情况", "无"),
             ("整改情况", "无"),
@@ -309,8 +331,10 @@ def test_terminal_rejects_bad_input_in_place() -> None:
     from report_writer.interview.session import _checked
 
     prompt = Prompt("? 几人？", "", check=_checked(lambda t: parse_number("integer", t), ""))
-    # "abc" is refused and stays in the line; Ctrl-U clears it and 3 is accepted
-    assert terminal_answers("abc\r\x153\r", prompt) == "3"
+    # "abc" is refused and stays in the line, selected: typing replaces it (not 「abc3」) ...
+    assert terminal_answers("abc\r3\r", prompt) == "3"
+    # ... and an arrow key keeps it for correcting: "12x", ←, Backspace gives 「12」
+    assert terminal_answers("12x\r\x1b[C\x7f\r", prompt) == "12"
 
 
 def test_terminal_completes_choices_anywhere_in_a_label() -> None:
@@ -409,3 +433,221 @@ def test_outcomes_are_balanced_per_applicant_type(example_ws: Path) -> None:
         "办理结果总数与申请数一致，但各类申请人之间不一致。其中自然人多了1件，商业企业还差1件。"
         in (officer.text)
     )
+
+
+# ---- defects found in review -----------------------------------------------------------------
+
+
+def answers_file(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "answers.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_a_bad_value_in_an_answers_file_changes_nothing(example_ws: Path, tmp_path: Path) -> None:
+    before = (example_ws / "report.yaml").read_bytes()
+    text = "tables:\n  proactive:\n    penalty:\n      decisions: abc\n"
+    result = runner.invoke(
+        app, ["interview", str(example_ws), "--answers", str(answers_file(tmp_path, text))]
+    )
+    assert result.exit_code == 2, result.output
+    assert "answers.yaml" in result.output
+    assert "第4行 tables.proactive.penalty.decisions：请输入不小于0的整数，现为“abc”" in (
+        result.output
+    )
+    assert (example_ws / "report.yaml").read_bytes() == before
+    assert not (example_ws / "draft.md").exists()
+
+
+def test_an_unknown_phrase_in_an_answers_file_changes_nothing(
+    example_ws: Path, tmp_path: Path
+) -> None:
+    before = (example_ws / "report.yaml").read_bytes()
+    text = "answers:\n  leadership:\n    staff: 3\nphrases:\n  overview.opening: no.such.phrase\n"
+    result = runner.invoke(
+        app, ["interview", str(example_ws), "--answers", str(answers_file(tmp_path, text))]
+    )
+    assert result.exit_code == 2, result.output
+    assert "第5行 phrases.overview.opening：表述“no.such.phrase”在表述库中不存在" in result.output
+    assert (example_ws / "report.yaml").read_bytes() == before
+
+
+def test_an_answers_file_takes_values_as_they_would_be_typed(tmp_path: Path) -> None:
+    text = (
+        "meta: {agency: 某某街道办事处, year: 2024, level: 乡镇街道}\n"
+        "answers:\n  management: {secrecy_review: 是}\n  requests: {on_time_rate: 98.5%}\n"
+        "  problems: {selected: [1, 公开的深度和广度不够, timeliness]}\n"
+    )
+    ws = tmp_path / "ws"
+    result = runner.invoke(
+        app, ["interview", str(ws), "--answers", str(answers_file(tmp_path, text))]
+    )
+    assert result.exit_code == 0, result.output
+    report = load_report(open_workspace(ws))
+    assert report.meta.level == "township"
+    assert report.answers["management"]["secrecy_review"] is True
+    assert str(report.answers["requests"]["on_time_rate"]) == "98.5"
+    assert report.answers["problems"]["selected"] == ["depth", "timeliness"]
+
+
+def test_an_answers_file_prints_the_check_and_fails_on_errors(
+    example_ws: Path, tmp_path: Path
+) -> None:
+    # one more new request than outcomes: the table no longer adds up
+    text = "tables:\n  applications:\n    new: {natural_person: 10}\n"
+    result = runner.invoke(
+        app, ["interview", str(example_ws), "--answers", str(answers_file(tmp_path, text))]
+    )
+    assert result.exit_code == 1, result.output
+    lines = result.output.splitlines()
+    assert any(re.match(r"  错误 \S+  ", line) for line in lines), result.output
+    assert re.search(r"共 [1-9]\d* 处错误，\d+ 处提示。", result.output)
+    assert "初稿已生成：" in result.output and str(example_ws / "draft.md") in result.output
+    assert "核对发现错误时退出码为1" in runner.invoke(app, ["interview", "--help"]).output
+
+
+def test_an_edited_sentence_keeps_its_figures_as_placeholders(example_ws: Path) -> None:
+    from report_writer.interview.session import Session
+    from report_writer.interview.store import save_answers
+    from report_writer.narrative import scope_for
+    from report_writer.phrasebank import add_phrase, phrasebank_for, render
+
+    team = example_ws / "团队"
+    add_phrase(
+        team,
+        "requests.counts",
+        "本年新收申请{{ tables.applications.new.total }}件，"
+        "办结{{ tables.applications.handled_total.total }}件。",
+        phrase_id="team.counts",
+    )
+    ws = open_workspace(example_ws)
+    q = next(q for q in load_questions("gov2021") if q.key == "phrases.requests.counts")
+
+    def edit(typed: str) -> tuple[str, Officer]:
+        officer = Officer([("修改这句话", typed), ("存入团队表述库", "")])
+        session = Session(ws, officer.ask, officer.say, phrasebanks=[team])
+        phrase = phrasebank_for(session.report, example_ws, [team]).get("team.counts")
+        assert phrase is not None
+        assert render(phrase, scope_for(session.report)).text == "本年新收申请9件，办结9件。"
+        phrase_id = session.edit_phrase(q, phrase, "本年新收申请9件，办结9件。")
+        assert phrase_id is not None
+        saved = phrasebank_for(load_report(ws), example_ws, [team]).get(phrase_id)
+        assert saved is not None
+        return saved.text, officer
+
+    # figures kept from the sentence go back to the placeholders that rendered them, in order;
+    # 8 is no placeholder of the phrase, but exactly one row of 表三 has it
+    kept, officer = edit("全年新收申请9件，已全部办结9件，其中本机关不掌握8件。")
+    assert kept == (
+        "全年新收申请{{ tables.applications.new.total }}件，"
+        "已全部办结{{ tables.applications.handled_total.total }}件，"
+        "其中本机关不掌握{{ tables.applications.unavailable_not_held.total }}件。"
+    )
+    assert "注意" not in officer.text
+    # a figure that matches nothing stays as typed, and the officer is told
+    added, officer = edit("本年新收申请9件，办结9件，另接听12345热线转来的咨询。")
+    assert "{{ tables.applications.new.total }}" in added and "12345热线" in added
+    assert "“12345”（与答案和表格中的数字都不相同）" in officer.text
+    # the saved phrase follows the answers when they change
+    save_answers(
+        ws,
+        load_report(ws).fmt,
+        {
+            "tables.applications.new.natural_person": 10,
+            "tables.applications.unavailable_not_held.natural_person": 9,
+        },
+    )
+    report = load_report(ws)
+    bank = phrasebank_for(report, example_ws, [team])
+    rendered = [render(p, scope_for(report)).text for p in bank.for_slot("requests.counts")]
+    assert "全年新收申请10件，已全部办结10件，其中本机关不掌握9件。" in rendered
+
+
+def test_revisit_can_clear_a_list_and_skip_keeps_it(example_ws: Path) -> None:
+    script = [
+        ("主要问题", ""),
+        ("其他问题", "/skip"),
+        ("改进措施", "/help"),
+        ("改进措施", "无"),
+        ("", "/quit"),
+    ]
+    officer = Officer(script)
+    interview(example_ws, officer, revisit="五")
+    measures = next(p for p in officer.prompts if "改进措施" in p.text)
+    assert "如填写，将代替常见措施写入报告" in measures.text
+    screen = officer.text
+    assert "直接回车保留，输入“无”清空" in screen
+    assert "第一行输入“无”或“-”清空" in screen  # /help says how to answer
+    assert "重新询问第五部分" in screen and "从第一个未回答的问题接着问" not in screen
+    problems = load_report(open_workspace(example_ws)).answers["problems"]
+    assert "measures" not in problems
+    assert problems["selected"] == ["depth", "timeliness", "interpretation"]
+
+
+def test_multichoice_says_how_to_answer(example_ws: Path) -> None:
+    officer = Officer([("主要问题", "/help"), ("主要问题", "/quit")])
+    interview(example_ws, officer, revisit="五")
+    assert "输入编号，用空格分开" in officer.prompts[0].text
+    assert officer.text.count("输入编号，用空格分开") >= 2  # in the question and under /help
+
+
+def test_a_township_is_asked_the_government_items(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    meta = [("机关全称", "某某街道办事处"), ("报告年度", "2024"), ("机关类型", "")]
+    officer = Officer([*meta, ("主责主业", "/quit")])
+    interview(ws, officer)
+    assert officer.prompts[2].default == "乡镇街道"  # guessed from the name
+    report = load_report(open_workspace(ws))
+    assert report.meta.level == "township"
+    from report_writer.interview.session import Session
+
+    session = Session(open_workspace(ws), officer.ask, officer.say)
+    keys = [q.key for q in session.plan()]
+    assert {"government.key_points", "government.proposals", "government.innovation"} <= set(keys)
+    lead = next(q for q in session.plan() if q.key == "leadership.lead")
+    assert "局" not in (session.example(lead) or "")
+
+
+def test_the_agency_type_is_guessed_from_the_name() -> None:
+    from report_writer.interview.run import guess_level
+
+    assert guess_level("某某区某某街道办事处") == "township"
+    assert guess_level("某某县某某镇人民政府") == "township"
+    assert guess_level("某某乡人民政府") == "township"
+    assert guess_level("某某区人民政府") == "government"
+    assert guess_level("某某区应急管理局") == "department"
+    assert guess_level("某某区人民政府办公室") == "department"
+
+
+def test_the_closing_hint_names_the_part_that_fits(example_ws: Path, tmp_path: Path) -> None:
+    from report_writer.interview.run import revisit_hint
+
+    report = load_report(open_workspace(example_ws))
+    assert revisit_hint(report, [], []) == ("", "要修改某一部分的答案")
+    assert revisit_hint(report, [], ["overview.highlights"])[0] == "一"
+    errors = runner.invoke(
+        app,
+        [
+            "interview",
+            str(example_ws),
+            "--answers",
+            str(
+                answers_file(tmp_path, "tables:\n  applications:\n    new: {natural_person: 10}\n")
+            ),
+        ],
+    )
+    assert errors.exit_code == 1
+    from report_writer.check import check_report
+
+    found = check_report(load_report(open_workspace(example_ws))).errors
+    assert revisit_hint(load_report(open_workspace(example_ws)), found, [])[0] == "三"
+
+
+def test_outcome_labels_are_spaced_and_found_either_way(example_ws: Path) -> None:
+    from report_writer.interview.session import Session
+
+    session = Session(open_workspace(example_ws), Officer([]).ask, print)
+    labels = {r.display: r for r in session.outcome_rows()}
+    assert "（四）无法提供 1.本机关不掌握相关政府信息" in labels
+    for typed in ("（四）无法提供1.本机关不掌握相关政府信息", "(四)无法提供 1.本机关不掌握"):
+        assert session.resolve_outcome(typed, labels).key == "unavailable_not_held"

@@ -297,7 +297,10 @@ def interview(
     ] = None,
     answers: Annotated[
         Path | None,
-        typer.Option("--answers", help="不提问，直接套用此文件中的答案（键同 report.yaml）"),
+        typer.Option(
+            "--answers",
+            help="不提问，直接套用此文件中的答案（键同 report.yaml）；有一个值不可用时不做任何改动，退出码为2",
+        ),
     ] = None,
     phrasebank: Annotated[
         list[Path] | None, typer.Option("--phrasebank", help="团队表述库文件夹（可重复）")
@@ -306,7 +309,8 @@ def interview(
     """逐项问答，填写报告的事实和数字，最后核对并生成初稿。
 
     每个答案立即保存到 report.yaml。Ctrl-C 或 Ctrl-D 随时保存并退出（Ctrl-C 的退出码为130），
-    再次运行同一命令即从第一个未回答的问题继续。"""
+    再次运行同一命令即从第一个未回答的问题继续。最后列出核对结果和生成的文件：核对发现错误时退出码为1。
+    """
     from report_writer.interview.run import apply_answers, run_interview
 
     banks = phrasebank or []
@@ -336,10 +340,24 @@ def interview(
         if result.status == "interrupted":
             raise typer.Exit(130)
         return
-    typer.echo("\n初稿已生成：")
+    if answers is None:
+        typer.echo("\n── 核对勾稽关系 ──")
+    assert result.check is not None
+    print_findings(result.check)
+    for note in result.notes:
+        typer.echo(f"注意：{note}")
+    typer.echo("初稿已生成：")
     for path in result.paths:
         typer.echo(f"  {path}")
-    typer.echo(f"要修改某一部分的答案，运行：report-writer interview {directory} --revisit 五")
+    if answers is None:
+        part, why = result.revisit
+        command = f"report-writer interview {directory} --revisit"
+        if part:
+            typer.echo(f"{why}，运行：{command} {part}")
+        else:
+            typer.echo(f"{why}，运行：{command} 部分编号（{'、'.join('一二三四五六')}）")
+    if result.check.failed():
+        raise typer.Exit(ChecksFailed.exit_code)
 
 
 PhrasebankOption = Annotated[

@@ -39,7 +39,7 @@ class Row:
     def display(self) -> str:
         """The label as named in a message: numbered sub-rows carry their group, e.g. （四）无法提供 1.…"""
         if self.groups and self.label[:1].isdigit():
-            return f"{self.groups[-1]}{self.label}"
+            return f"{self.groups[-1]} {self.label}"
         return self.label
 
 

@@ -58,12 +58,18 @@ class Question:
     topic: str | None = None
     why: str | None = None
     example: str | None = None
+    examples: tuple[tuple[str, str], ...] = ()  # per meta.level, where the example differs
+    unit: str | None = None  # what one record of a list is counted as (「个渠道」, 「类」)
     help: str | None = None
     when: str | None = None
     previous: str | None = None
     column: str | None = None  # the column a `cells:` entry was expanded for
     field: Field | None = None  # meta and answers
     cells: tuple[CellKey, ...] = ()  # cell and row
+
+    def example_for(self, level: str) -> str | None:
+        """The example shown for an agency of this level (a 街道 has no 副局长)."""
+        return dict(self.examples).get(level, self.example)
 
     @property
     def slot(self) -> str:
@@ -76,11 +82,21 @@ def _fail(key: str, reason: str) -> InputError:
 
 
 def _question(raw: dict[str, Any], part: Part, topic: str | None, fmt: Format) -> list[Question]:
+    example = raw.get("example")
+    examples: tuple[tuple[str, str], ...] = ()
+    if isinstance(example, dict):
+        unknown = [k for k in example if k not in LEVELS]
+        if unknown:
+            raise _fail(str(raw.get("key")), f"的例子按机关类型给出，“{unknown[0]}”不是机关类型")
+        examples = tuple((str(k), str(v)) for k, v in example.items())
+        example = None
     common: dict[str, Any] = {
         "part": part,
         "topic": topic,
         "why": raw.get("why"),
-        "example": raw.get("example"),
+        "example": example,
+        "examples": examples,
+        "unit": raw.get("unit"),
         "help": raw.get("help"),
         "when": raw.get("when"),
         "previous": raw.get("previous"),

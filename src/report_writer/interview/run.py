@@ -12,9 +12,16 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from report_writer.errors import InputError
-from report_writer.interview.parse import parse_scalar
-from report_writer.interview.questions import PART_NUMBERS, Question, load_questions
+from report_writer.answers import load_schema
+from report_writer.errors import InputError, ReportWriterError
+from report_writer.formats.spec import Format, load_format
+from report_writer.interview.parse import MESSAGES, parse_choice, parse_number, parse_scalar
+from report_writer.interview.questions import (
+    META_FIELDS,
+    PART_NUMBERS,
+    Question,
+    load_questions,
+)
 from report_writer.interview.session import (
     Ask,
     Prompt,
@@ -23,9 +30,9 @@ from report_writer.interview.session import (
     Session,
     validate,
 )
-from report_writer.interview.store import Progress, save_answers, save_progress
+from report_writer.interview.store import Progress, load_progress, save_answers, save_progress
 from report_writer.lock import locked
-from report_writer.model import ReportProblems, parse_report
+from report_writer.model import LEVELS, Report, ReportProblems, parse_report
 from report_writer.workspace import (
     REPORT_FILE,
     Workspace,
@@ -41,6 +48,20 @@ WELCOME = (
     "我会分六部分提问，随时输入 /help 查看命令，Ctrl-C 保存并退出。\n"
     "没有或不便填写的事项直接回车即可，正文不会写到它；表格中的数字直接回车按默认值。"
 )
+# The agency type guessed from the end of its name, as the default offered (first match wins).
+LEVEL_BY_SUFFIX = (
+    ("街道办事处", "township"),
+    ("街道", "township"),
+    ("乡人民政府", "township"),
+    ("镇人民政府", "township"),
+    ("人民政府", "government"),
+)
+
+
+def guess_level(agency: str) -> str:
+    """The agency type a name suggests: 某某街道办事处 and 某某镇人民政府 are township."""
+    name = agency.strip()
+    return next((level for suffix, level in LEVEL_BY_SUFFIX if name.endswith(suffix)), "department")
 
 
 def _ask_meta(directory: Path, ask: Ask, say: Say) -> dict[str, Any] | None:
@@ -61,6 +82,8 @@ def _ask_meta(directory: Path, ask: Ask, say: Say) -> dict[str, Any] | None:
         f = q.field
         assert f is not None
         default = defaults.get(q.key, "")
+        if q.key == "meta.level" and "meta.agency" in values:
+            default = LEVELS[guess_level(values["meta.agency"])]
         text = f"? {q.prompt}"
         if f.choices:
             text += "  " + " / ".join(c.label for c in f.choices)
@@ -103,20 +126,36 @@ def _ask_meta(directory: Path, ask: Ask, say: Say) -> dict[str, Any] | None:
     return values
 
 
-def finish(ws: Workspace, say: Say, phrasebanks: Sequence[Path] = ()) -> Result:
-    """Check the report, say the findings, build the draft (build runs the check)."""
+def finish(ws: Workspace, phrasebanks: Sequence[Path] = ()) -> Result:
+    """Build the draft (build runs the check); the findings, the files and the part to revisit
+    go back in the Result for the caller to show."""
     from report_writer.build import build
 
     built = build(ws.path, phrasebanks=phrasebanks)
-    say("\n── 核对勾稽关系 ──")
-    for f in built.check.findings:
-        label = "错误" if f.severity == "error" else "提示"
-        say(f"  {label} {f.code}  {f.message}")
-    if not built.check.findings:
-        say("  ✓ 各项勾稽关系核对无误")
-    for note in built.notes:
-        say(f"  {note}")
-    return Result("finished", ws, built.check.findings, built.written)
+    report = load_report(ws)
+    return Result(
+        "finished",
+        ws,
+        built.check,
+        built.written,
+        built.notes,
+        revisit_hint(report, built.check.errors, load_progress(ws).skipped),
+    )
+
+
+def revisit_hint(report: Report, errors: Sequence[Any], skipped: Sequence[str]) -> tuple[str, str]:
+    """(part number, why) to name in the closing hint: the table of the first error, else the
+    part of the first question skipped, else no particular part ("")."""
+    for finding in errors:
+        if finding.table in report.fmt.tables:
+            spec = report.fmt.tables[finding.table]
+            return spec.number, f"核对发现{spec.name}有错误"
+    questions = {q.key: q for q in load_questions(report.meta.format)}
+    for key in skipped:
+        q = questions.get(key)
+        if q is not None and q.part.number:
+            return q.part.number, f"补填{q.part.short}跳过的问题"
+    return "", "要修改某一部分的答案"
 
 
 def run_interview(
@@ -134,7 +173,13 @@ def run_interview(
     if (directory / REPORT_FILE).is_file():
         ws = open_workspace(directory)
         say(f"报告起草助手 · 继续填写《{load_report(ws).meta.title}》")
-        say("已填写的答案都已保存，从第一个未回答的问题接着问；随时输入 /help 查看命令。")
+        if revisit is None:
+            say("已填写的答案都已保存，从第一个未回答的问题接着问；随时输入 /help 查看命令。")
+        else:
+            say(
+                f"重新询问第{revisit}部分，方括号中是现有答案，直接回车保留；"
+                "随时输入 /help 查看命令。"
+            )
     else:
         say(f"报告起草助手 · 新建工作区 {directory}")
         say(WELCOME)
@@ -152,14 +197,16 @@ def run_interview(
         status = Session(ws, ask, say, phrasebanks=phrasebanks).run(revisit)
     if status != "finished":
         return Result(status, ws)
-    return finish(ws, say, phrasebanks)
+    return finish(ws, phrasebanks)
 
 
 def apply_answers(
     directory: Path, answers_file: Path, *, phrasebanks: Sequence[Path] = ()
 ) -> Result:
     """Apply a file of answers (keys as in report.yaml: meta, answers, tables, phrases) without
-    prompting, then check and build. A missing workspace is created from the file's meta."""
+    prompting, then check and build. Every value is checked first, with the parsers of the
+    interview's questions (so a value may be written as it would be typed: 乡镇街道, 是, 98.5%);
+    one bad value and nothing is written. A missing workspace is created from the file's meta."""
     text = read_text(answers_file)
     data = parse_yaml(text, answers_file)
     if not isinstance(data, dict):
@@ -169,7 +216,8 @@ def apply_answers(
         raise InputError(
             f"{answers_file} 中的“{unknown[0]}”不是可填写的键（可用：meta、answers、tables、phrases）"
         )
-    if (directory / REPORT_FILE).is_file():
+    exists = (directory / REPORT_FILE).is_file()
+    if exists:
         ws = open_workspace(directory)
         current = parse_yaml(read_text(ws.report_path), ws.report_path)
     else:
@@ -180,23 +228,170 @@ def apply_answers(
                 f"工作区 {directory} 尚不存在：{answers_file} 需要 meta.{missing[0]} 才能新建"
             )
         current = {"meta": {"level": "department", **meta}}
-    merged = _merged(current, data)
+    fmt = load_format(str(current["meta"].get("format") or "")) if exists else None
+    leaves = _leaves(data)
+    values, problems = typed_values(leaves, fmt)
+    merged = _merged(current, _nested(leaves, values))
     try:
-        parse_report(merged)
+        report = parse_report(merged)
     except ReportProblems as exc:
+        problems += exc.problems
+    else:
+        problems += _phrase_problems(report, directory, phrasebanks, values)
+    if problems:
         details = []
-        for path, message in exc.problems:
-            line = line_of(text, path)
+        for path, message in problems:
+            line = _line(text, path)
             details.append(f"{'第' + str(line) + '行 ' if line else ''}{path}：{message}")
-        raise InputError(
-            f"{answers_file} 有{len(exc.problems)}处问题，未做任何改动：", details=details
-        ) from None
-    if not (directory / REPORT_FILE).is_file():
+        raise InputError(f"{answers_file} 有{len(problems)}处问题，未做任何改动：", details=details)
+    if not exists:
         meta = merged["meta"]
         ws = init_workspace(directory, meta["agency"], meta["year"], meta["level"])
     with locked(ws, "interview --answers"):
-        save_answers(ws, load_report(ws).fmt, dict(_leaves(data)))
-    return finish(ws, lambda text: None, phrasebanks)
+        save_answers(ws, load_report(ws).fmt, values)
+    return finish(ws, phrasebanks)
+
+
+def typed_values(
+    leaves: list[tuple[tuple[str, ...], Any]], fmt: Format | None
+) -> tuple[dict[str, Any], list[tuple[str, str]]]:
+    """The values of an answers file by interview key (meta.x, group.field, tables.t.r.c,
+    phrases.s) as the interview would write them, and (path, message) for each value its
+    question would refuse. Keys that name nothing are left to parse_report, which names them."""
+    from report_writer.formats.spec import format_for_year
+
+    fmt = fmt or format_for_year(date.today().year)
+    values: dict[str, Any] = {}
+    problems: list[tuple[str, str]] = []
+    for path, value in leaves:
+        if not _full(path):
+            continue  # no mapping where one belongs: parse_report says so
+        try:
+            values[_key(path)] = _typed(path, value, fmt)
+        except ValueError as exc:
+            problems.append((".".join(path), f"{exc}，现为“{value}”"))
+    return values, problems
+
+
+def _typed(path: tuple[str, ...], value: Any, fmt: Format) -> Any:
+    """One value checked and converted by its question's parser (ValueError: the message)."""
+    head, *rest = path
+    if value is None or head == "phrases":
+        return value  # None removes an answer, or is an unknown ("/") cell
+    if head == "meta":
+        field = META_FIELDS.get(rest[0])
+        if field is None:
+            return value  # tier, format, contact: checked by parse_report
+        if isinstance(value, bool):
+            raise ValueError("请输入四位年份，例如 2024" if rest[0] == "year" else "应为文字")
+        return parse_scalar(field, str(value))
+    if head == "tables":
+        spec = fmt.tables.get(rest[0]) if len(rest) == 3 else None
+        try:
+            column = spec.column(rest[2]) if spec and spec.row(rest[1]) else None
+        except KeyError:
+            column = None
+        if column is None:
+            return value
+        kind = "decimal" if column.type == "decimal" else "integer"
+        if isinstance(value, bool):
+            raise ValueError(MESSAGES[kind])
+        return parse_number(kind, str(value))
+    try:
+        field = load_schema().field(".".join(rest))
+    except KeyError:
+        return value
+    if field.type in ("list", "records"):
+        return value  # items are checked by parse_report, with their index
+    if field.type == "multichoice" and isinstance(value, list):
+        return list(dict.fromkeys(parse_choice(field, str(v)) for v in value))
+    if isinstance(value, str):
+        return parse_scalar(field, value)
+    if field.type == "yes_no":
+        if isinstance(value, bool):
+            return value
+        raise ValueError(MESSAGES["yes_no"])
+    if isinstance(value, bool):
+        raise ValueError(MESSAGES.get(field.type, "应为文字"))
+    return parse_scalar(field, str(value))
+
+
+def _phrase_problems(
+    report: Report, directory: Path, phrasebanks: Sequence[Path], values: dict[str, Any]
+) -> list[tuple[str, str]]:
+    """The phrases the file records must exist, belong to their slot and apply to the report."""
+    slots = [k.removeprefix("phrases.") for k, v in values.items() if k.startswith("phrases.")]
+    slots = [s for s in slots if values[f"phrases.{s}"] is not None]
+    if not slots:
+        return []
+    from report_writer.narrative import recorded_choice, scope_for
+    from report_writer.phrasebank import phrasebank_for
+
+    bank = phrasebank_for(report, directory, phrasebanks)
+    scope = scope_for(report)
+    problems = []
+    for slot in slots:
+        try:
+            recorded_choice(report, bank, slot, scope)
+        except ReportWriterError as exc:
+            reason = exc.message.split("”", 1)[-1]  # after 「…记录的表述“id”」
+            problems.append((f"phrases.{slot}", f"表述“{report.phrases[slot]}”{reason}"))
+    return problems
+
+
+def _line(text: str, path: str) -> int | None:
+    """The line of a key path in the answers file; a phrase slot has dots in its own key."""
+    if path.startswith("phrases."):
+        slot = path.removeprefix("phrases.")
+        for number, line in enumerate(text.splitlines(), 1):
+            if line.strip().startswith((f"{slot}:", f'"{slot}":', f"'{slot}':")):
+                return number
+    return line_of(text, path)
+
+
+def _nested(leaves: list[tuple[tuple[str, ...], Any]], values: dict[str, Any]) -> dict[str, Any]:
+    """The file's shape again, with the converted values (a leaf refused is left out)."""
+    out: dict[str, Any] = {}
+    for path, raw in leaves:
+        key = _key(path)
+        if _full(path) and key not in values:
+            continue
+        node = out
+        for part in path[:-1]:
+            node = node.setdefault(part, {})
+        node[path[-1]] = values.get(key, raw) if _full(path) else raw
+    return out
+
+
+def _leaves(data: dict[str, Any]) -> list[tuple[tuple[str, ...], Any]]:
+    """(path, value) for each value of the file: (meta, x), (answers, group, field),
+    (tables, t, r, c), (phrases, slot). A mapping that is no mapping ends the path there
+    (parse_report then says what it should be)."""
+    out: list[tuple[tuple[str, ...], Any]] = []
+
+    def walk(path: tuple[str, ...], node: Any, depth: int) -> None:
+        if depth == 0 or not isinstance(node, dict):
+            out.append((path, node))
+            return
+        for k, v in node.items():
+            walk((*path, str(k)), v, depth - 1)
+
+    for head, depth in DEPTHS.items():
+        if head in data:
+            walk((head,), data[head], depth)
+    return out
+
+
+DEPTHS = {"meta": 1, "answers": 2, "tables": 3, "phrases": 1}  # keys below each top-level key
+
+
+def _full(path: tuple[str, ...]) -> bool:
+    return len(path) == DEPTHS[path[0]] + 1
+
+
+def _key(path: tuple[str, ...]) -> str:
+    """The interview's key of a value: meta.x, group.field, tables.t.r.c, phrases.slot."""
+    return ".".join(path[1:] if path[0] == "answers" else path)
 
 
 def _merged(base: Any, extra: Any) -> Any:
@@ -206,20 +401,3 @@ def _merged(base: Any, extra: Any) -> Any:
             out[k] = _merged(base.get(k), v)
         return out
     return extra
-
-
-def _leaves(data: dict[str, Any]) -> list[tuple[str, Any]]:
-    """(key, value) in the interview's key scheme: meta.x, group.field, tables.t.r.c, phrases.s."""
-    out: list[tuple[str, Any]] = []
-    for k, v in (data.get("meta") or {}).items():
-        out.append((f"meta.{k}", v))
-    for group, fields in (data.get("answers") or {}).items():
-        for name, value in (fields or {}).items():
-            out.append((f"{group}.{name}", value))
-    for table, rows in (data.get("tables") or {}).items():
-        for row, cells in (rows or {}).items():
-            for column, value in (cells or {}).items():
-                out.append((f"tables.{table}.{row}.{column}", value))
-    for slot, phrase in (data.get("phrases") or {}).items():
-        out.append((f"phrases.{slot}", phrase))
-    return out

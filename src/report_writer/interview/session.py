@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from report_writer.answers import Field, load_schema
 from report_writer.errors import InputError, ReportWriterError
-from report_writer.formats.checks import Finding, fmt_number
+from report_writer.formats.checks import fmt_number
 from report_writer.formats.spec import Row
 from report_writer.interview.parse import (
     is_count_records,
@@ -39,7 +39,8 @@ from report_writer.model import Report
 from report_writer.workspace import Workspace, load_report, open_workspace
 
 if TYPE_CHECKING:
-    from report_writer.phrasebank import Phrasebank
+    from report_writer.check import CheckResult
+    from report_writer.phrasebank import Phrase, Phrasebank
 
 COMMANDS = {
     "/back": "回到上一题",
@@ -50,6 +51,15 @@ COMMANDS = {
     "/quit": "保存并退出（Ctrl-C、Ctrl-D 也会保存并退出）",
 }
 TOOLBAR_HINT = "/back 上一题 · /preview 预览 · /quit 保存退出"
+CLEAR_WORDS = ("无", "-", "－")  # typed as the first line of a list: no items (clears it)
+MULTICHOICE_HOW = "输入编号，用空格分开，如 1 3；都没有请输入 无"
+HOW_TO_ANSWER = {  # for /help, by the question's type
+    "multichoice": MULTICHOICE_HOW,
+    "list": "每行一项，空行结束；已有内容时直接回车保留，第一行输入“无”或“-”清空",
+    "records": "每行一条，空行结束；已有内容时直接回车保留，第一行输入“无”或“-”清空",
+    "choice": "输入选项的名称或编号，按 Tab 可补全",
+    "yes_no": "输入“是”或“否”",
+}
 PICK_PROMPT = "选用第几句"
 TEAM_FOLDER = "表述库"  # the workspace's own phrasebank folder for edited phrases
 PREVIOUS_DIR = "previous"  # <workspace>/previous/report.yaml: last year's workspace
@@ -99,12 +109,16 @@ class _Quit(Exception):
 @dataclass
 class Result:
     """How the interview ended: finished (checked and built), quit (/quit, Ctrl-D) or
-    interrupted (Ctrl-C); the workspace is None when it was never created."""
+    interrupted (Ctrl-C); the workspace is None when it was never created. When finished: the
+    check, the files written, the build's notes, and the part to name in the closing hint
+    ("" for none in particular) with the reason."""
 
     status: str
     workspace: Workspace | None
-    findings: list[Finding] = field(default_factory=list)
+    check: CheckResult | None = None
     paths: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    revisit: tuple[str, str] = ("", "")
 
 
 def _checked(
@@ -143,14 +157,6 @@ def _evaluate(expression: str, context: dict[str, Any], column: str | None, key:
         return bool(_condition(expression, key)(**context, column=column))
     except TypeError:  # an unknown ("/") figure in the condition
         return False
-
-
-def _between(parts: list[str], placeholder: str) -> list[str]:
-    """Text pieces with the placeholder between them; empty pieces dropped."""
-    out = [parts[0]]
-    for part in parts[1:]:
-        out += [placeholder, part]
-    return [p for p in out if p]
 
 
 def _lookup(report: Report, key: str) -> Any:
@@ -215,6 +221,8 @@ class Session:
         return self._plan
 
     def answered(self, q: Question) -> bool:
+        if q.key in self.progress.partial:
+            return False
         if q.key in self.progress.done or q.key in self.progress.skipped:
             return True
         if q.kind in ("meta", "answer"):
@@ -225,11 +233,13 @@ class Session:
         self.report = load_report(self.ws)
         self._plan = None
 
-    def save(self, q: Question, values: dict[str, Any], skipped: bool = False) -> None:
+    def save(
+        self, q: Question, values: dict[str, Any], skipped: bool = False, partial: bool = False
+    ) -> None:
         """Write the answer and the progress, then reload the report (totals, conditions)."""
         if values:
             save_answers(self.ws, self.report.fmt, values, self.editor)
-        self.progress.mark(q.key, skipped)
+        self.progress.mark(q.key, skipped, partial)
         save_progress(self.ws, self.progress)
         self.reload()
 
@@ -293,6 +303,9 @@ class Session:
             self.say(f"\n── {heading} ──")
         self.shown = where
 
+    def example(self, q: Question) -> str | None:
+        return q.example_for(self.report.meta.level)
+
     def intro(self, q: Question) -> None:
         if q.why:
             self.say(f"  {q.why}")
@@ -329,6 +342,8 @@ class Session:
         text = f"? {q.prompt}"
         if f.type == "choice":
             text += "  " + " / ".join(c.label for c in f.choices)
+        elif f.type == "multichoice":
+            text += f"（{MULTICHOICE_HOW}）"
         elif f.type == "yes_no":
             text += "（是/否）"
         return text
@@ -358,8 +373,8 @@ class Session:
             cells = [clip(f"{i:>2} {c.label}", 36) for i, c in enumerate(f.choices, 1)]
             for i in range(0, len(cells), 2):
                 self.say("  " + "".join(cells[i : i + 2]).rstrip())
-        elif q.example:
-            self.say(f"  例：{q.example}")
+        elif self.example(q):
+            self.say(f"  例：{self.example(q)}")
         default = show(f, self.default_of(q))
         choices = tuple(c.label for c in f.choices) or (("是", "否") if f.type == "yes_no" else ())
         answer = self.ask(
@@ -378,32 +393,54 @@ class Session:
             self.say(f"  已选：{chosen}。")
 
     def ask_lines(
-        self, q: Question, parse: Callable[[str], Any], existing: list[str]
+        self, q: Question, parse: Callable[[str], Any], current: list[Any], shown: list[str]
     ) -> list[Any] | None:
-        """Items typed one a line, an empty line ends. With existing items, an empty first line
-        keeps them (None is returned) and a typed line starts the list afresh."""
-        if q.example:
-            self.say(f"  例：{q.example}")
-        if existing:
-            self.say(f"  现有：{'；'.join(existing)}。直接回车保留，或逐行重新填写。")
+        """Items typed one a line, an empty line ends. With current items (`shown` as typed), an
+        empty first line keeps them (None is returned), 无 clears them and a typed line starts
+        the list afresh; a list left mid-way last time is continued after its saved lines. The
+        lines typed so far are saved when the officer leaves (Ctrl-C, /quit) mid-list."""
+        if self.example(q):
+            self.say(f"  例：{self.example(q)}")
         items: list[Any] = []
+        if q.key in self.progress.partial:
+            items = list(current)
+            self.say(f"  上次已填写并保存：{'；'.join(shown)}。请接着填写，空行结束。")
+        elif current:
+            self.say(f"  现有：{'；'.join(shown)}。直接回车保留，输入“无”清空，或逐行重新填写。")
         text = f"? {q.prompt}"
+        typed = False
         while True:
             marker = f"{len(items) + 1}> "  # the line number: how many were typed so far
-            answer = self.ask(text, "", _checked(parse, "", optional=True), marker=marker)
+
+            def check(t: str, first: bool = not typed) -> str | None:
+                if first and normalize(t) in CLEAR_WORDS:
+                    return None
+                return _checked(parse, "", optional=True)(t)
+
+            try:
+                answer = self.ask(text, "", check, marker=marker)
+            except (KeyboardInterrupt, _Quit):
+                if typed:
+                    self.save(q, {q.key: items}, partial=True)
+                raise
             text = ""
+            if not typed and normalize(answer) in CLEAR_WORDS:
+                return []
             if not answer:
-                return None if existing and not items else items
+                return None if current and not typed else items
+            typed = True
             items.append(parse(answer))
 
     def ask_list(self, q: Question) -> None:
         self.intro(q)
         current = self.default_of(q) or []
-        items = self.ask_lines(q, lambda t: parse_scalar(Field(q.key, "text", ""), t), current)
+        items = self.ask_lines(
+            q, lambda t: parse_scalar(Field(q.key, "text", ""), t), current, current
+        )
         if items is None:
             items = current
         self.save(q, {q.key: items})
-        self.say(f"  已记录 {len(items)} 项。" if items else "  未填写。")
+        self.say(f"  已记录 {len(items)} {q.unit or '项'}。" if items else "  未填写。")
 
     def ask_records(self, q: Question) -> None:
         f = q.field
@@ -415,20 +452,43 @@ class Session:
             return
         name, count = (s.key for s in f.fields)
         shown = [f"{r.get(name)} {r.get(count)}" for r in current]
-        records = self.ask_lines(q, lambda t: parse_record(f, t), shown)
+        records = self.ask_lines(q, lambda t: parse_record(f, t), current, shown)
         if records is None:
             records = current
         self.save(q, {q.key: records})
         total = sum(r.get(count) or 0 for r in records)
-        self.say(f"  已记录 {len(records)} 类，共 {total} 条。" if records else "  未填写。")
+        unit = q.unit or "项"
+        self.say(f"  已记录 {len(records)} {unit}，共 {total} 条。" if records else "  未填写。")
 
     def ask_text_records(self, q: Question, f: Field, current: list[dict[str, Any]]) -> None:
         """Records of text fields (last year's problem and its progress): the known ones are gone
         through one by one, then new ones are typed until an empty line."""
         first, *rest = f.fields
         known = current or self.last_year_problems(first.key)
+        if q.key in self.progress.partial:  # left mid-way: what was saved, then the rest
+            given = {r.get(first.key) for r in current}
+            known = current + [
+                r for r in self.last_year_problems(first.key) if r[first.key] not in given
+            ]
         self.say(f"  {q.prompt}")
         records: list[dict[str, Any]] = []
+        try:
+            self._text_records(first, rest, known, records)
+        except (KeyboardInterrupt, _Quit):
+            if records:
+                self.save(q, {q.key: records}, partial=True)
+            raise
+        self.save(q, {q.key: records})
+        self.say(f"  已记录 {len(records)} 条。" if records else "  未填写。")
+
+    def _text_records(
+        self,
+        first: Field,
+        rest: list[Field],
+        known: list[dict[str, Any]],
+        records: list[dict[str, Any]],
+    ) -> None:
+        """Go through the known records, then take new ones, appending to `records`."""
         for record in known:
             self.say(f"  {first.label}：{record.get(first.key)}")
             entry = {first.key: record.get(first.key)}
@@ -454,8 +514,6 @@ class Session:
             for sub in rest:
                 entry[sub.key] = self.ask(f"? {sub.label}？", "", _checked(lambda t: t, ""))
             records.append(entry)
-        self.save(q, {q.key: records})
-        self.say(f"  已记录 {len(records)} 条。" if records else "  未填写。")
 
     def last_year_problems(self, key: str) -> list[dict[str, Any]]:
         """Last year's problems, as records to report progress on."""
@@ -635,12 +693,16 @@ class Session:
 
     def resolve_outcome(self, text: str, labels: dict[str, Row]) -> Row:
         """An outcome row by its official label, part of it, or its key (full-width and
-        half-width brackets alike)."""
-        typed = normalize(text)
+        half-width brackets alike, spaces ignored)."""
+
+        def plain(t: str) -> str:
+            return "".join(normalize(t).split())
+
+        typed = plain(text)
         for display, row in labels.items():
-            if typed in (normalize(display), normalize(row.label), row.key):
+            if typed in (plain(display), plain(row.label), row.key):
                 return row
-        found = [row for display, row in labels.items() if typed in normalize(display)]
+        found = [row for display, row in labels.items() if typed in plain(display)]
         if len(found) == 1:
             return found[0]
         if found:
@@ -729,21 +791,24 @@ class Session:
             return
         phrase, text = options[int(answer.lstrip("e")) - 1]
         if answer.startswith("e"):
-            phrase_id = self.edit_phrase(q, text)
+            phrase_id = self.edit_phrase(q, phrase, text)
             if phrase_id is not None:
                 self.save(q, {q.key: phrase_id})
                 return
         self.save(q, {q.key: phrase.id})
 
-    def edit_phrase(self, q: Question, text: str) -> str | None:
-        """The edited sentence saved into a team phrasebank folder; its id, or None when the
-        officer keeps it out of the phrasebank (the pick then stands)."""
+    def edit_phrase(self, q: Question, phrase: Phrase, text: str) -> str | None:
+        """The edited sentence saved into a team phrasebank folder, its figures and names turned
+        back into placeholders (reusable.py); its id, or None when the officer keeps it out of
+        the phrasebank (the pick then stands)."""
+        from report_writer.interview.reusable import reusable
         from report_writer.phrasebank import add_phrase
 
         edited = self.ask("? 修改这句话，回车确认：", "", _checked(lambda t: t, ""), prefill=text)
         folder = self.team_folder()
         keep = self.ask(
-            f"? 把修改后的表述存入团队表述库 {folder}？（是/否）",
+            f"? 把改好的这句话存入团队表述库（文件夹 {self.ws.path / folder}），"
+            "以后的报告也可选用吗？（是/否）",
             "是",
             _checked(lambda t: parse_scalar(Field("", "yes_no", ""), t), "是"),
             ("是", "否"),
@@ -751,8 +816,9 @@ class Session:
         if not parse_scalar(Field("", "yes_no", ""), keep):
             self.say("  未存入表述库：初稿生成后，可在 draft.md 中直接修改这句话。")
             return None
+        template = reusable(edited, self.report, phrase)
         try:
-            phrase = add_phrase(self.ws.path / folder, q.slot, self.reusable(edited))
+            added = add_phrase(self.ws.path / folder, q.slot, template.text)
         except ReportWriterError as exc:
             self.say(
                 f"  未能存入表述库：{exc}\n  本报告仍选用原句，初稿生成后可在 draft.md 中修改。"
@@ -761,38 +827,14 @@ class Session:
         if folder not in self.report.phrasebanks and Path(folder) not in self.phrasebanks:
             add_phrasebank(self.ws, folder)
         self._bank = None
-        self.say(f"  已存入 {phrase.file}（编号 {phrase.id}），本报告选用这句话。")
-        return phrase.id
-
-    def reusable(self, text: str) -> str:
-        """The edited sentence as a template: the year, the agency and the answers typed as text
-        become placeholders again, so that the phrase serves next year and other agencies.
-        Figures stay as typed (a number alone cannot tell which answer it came from)."""
-        from report_writer.narrative import template_context
-
-        context = template_context(self.report)
-        meta = context["meta"]
-        names = {
-            f"{meta['year']}年": "{{ meta.year }}年",
-            f"{meta['last_year']}年": "{{ meta.last_year }}年",
-            meta["agency"]: "{{ meta.agency }}",
-            meta["we"]: "{{ meta.we }}",
-        }
-        for group in load_schema().groups:
-            for f in group.fields:
-                value = _lookup(self.report, f.key)
-                if f.type == "text" and isinstance(value, str) and len(value) >= 2:
-                    names.setdefault(value, "{{ " + f.key + " }}")
-        pieces = [text]
-        for name in sorted(names, key=len, reverse=True):  # the longest first: 某局 in 某局长
-            pieces = [
-                part
-                for piece in pieces
-                for part in (
-                    [piece] if piece.startswith("{{") else _between(piece.split(name), names[name])
-                )
-            ]
-        return "".join(pieces)
+        self.say(f"  已存入 {added.file}（编号 {added.id}），本报告选用这句话。")
+        if template.literal:
+            figures = "、".join(f"“{figure}”（{why}）" for figure, why in template.literal)
+            self.say(
+                f"  注意：以下数字未能对应到答案，按原样存入，答案改变时不会随之更新：{figures}。"
+                f"如需改为随答案变化，请修改 {added.file} 中的这句话。"
+            )
+        return added.id
 
     def team_folder(self) -> str:
         """Where edited phrases go: the first team folder in use, else 表述库 in the workspace."""
@@ -809,6 +851,9 @@ class Session:
         lines += [f"    {name:<9}{text}" for name, text in COMMANDS.items()]
         q = self.current
         if q is not None:
+            how = HOW_TO_ANSWER.get(q.type)
+            if how:
+                lines.insert(0, f"  填写方法：{how}。")
             if q.help:
                 lines.insert(0, f"  {q.help}")
             if q.field is not None and q.kind == "answer":

@@ -22,26 +22,25 @@ from report_writer.workspace import Workspace, edit_report, parse_yaml, read_tex
 
 PROGRESS_FILE = ".interview.yaml"
 PROGRESS_HEADER = (
-    "# 报告起草助手 interview 的进度：已回答（done）和跳过（skipped）的问题。\n"
+    "# 报告起草助手 interview 的进度：已回答（done）、跳过（skipped）和填写到一半（partial）的问题。\n"
     "# 删除本文件后，interview 会重新从头询问，以 report.yaml 中已有的答案为默认值。\n"
 )
 
 
 @dataclass
 class Progress:
+    """Questions answered, skipped, and partial: a list left mid-way (Ctrl-C, /quit) whose lines
+    typed so far are saved; it is asked again, continuing after them."""
+
     done: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    partial: list[str] = field(default_factory=list)
 
-    def mark(self, key: str, skipped: bool = False) -> None:
-        for seen in (self.done, self.skipped):
+    def mark(self, key: str, skipped: bool = False, partial: bool = False) -> None:
+        for seen in (self.done, self.skipped, self.partial):
             if key in seen:
                 seen.remove(key)
-        (self.skipped if skipped else self.done).append(key)
-
-    def forget(self, key: str) -> None:
-        for seen in (self.done, self.skipped):
-            if key in seen:
-                seen.remove(key)
+        (self.partial if partial else self.skipped if skipped else self.done).append(key)
 
 
 def progress_path(ws: Workspace) -> Path:
@@ -58,13 +57,15 @@ def load_progress(ws: Workspace) -> Progress:
     return Progress(
         done=[str(k) for k in raw.get("done") or []],
         skipped=[str(k) for k in raw.get("skipped") or []],
+        partial=[str(k) for k in raw.get("partial") or []],
     )
 
 
 def save_progress(ws: Workspace, progress: Progress) -> None:
-    body = yaml.safe_dump(
-        {"done": progress.done, "skipped": progress.skipped}, allow_unicode=True, sort_keys=False
-    )
+    state = {"done": progress.done, "skipped": progress.skipped}
+    if progress.partial:
+        state["partial"] = progress.partial
+    body = yaml.safe_dump(state, allow_unicode=True, sort_keys=False)
     write_atomic(progress_path(ws), PROGRESS_HEADER + body)
 
 

@@ -1,8 +1,9 @@
 """The interview in a terminal: prompt_toolkit implements the session's `ask` and `say`.
 
 The question stands above the input line with its default in brackets; Tab completes choices;
-input is checked in place (the message appears under the line and the officer types again);
-the bottom toolbar shows the part and the progress.
+input is checked in place (the message appears under the line, the rejected text is selected so
+that what is typed next replaces it, and arrow keys keep it for correcting); the bottom toolbar
+shows the part and the progress.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ class Terminal:
         from prompt_toolkit import PromptSession
 
         self.output = output
-        self.session: Any = PromptSession(input=input, output=output)
+        self.session: Any = PromptSession(input=input, output=output, key_bindings=_bindings())
 
     def ask(self, prompt: Prompt) -> str:
         from prompt_toolkit.validation import ValidationError, Validator
@@ -54,6 +55,26 @@ class Terminal:
             print_formatted_text(text)
         else:
             print_formatted_text(text, output=self.output)
+
+
+def _bindings() -> Any:
+    """Enter validates; rejected text is selected, so typing replaces it (shift-selection)."""
+    from prompt_toolkit.buffer import ValidationState
+    from prompt_toolkit.key_binding import KeyBindings
+
+    bindings = KeyBindings()
+
+    @bindings.add("enter")
+    def _accept(event: Any) -> None:
+        buffer = event.current_buffer
+        buffer.validate_and_handle()
+        if buffer.validation_state == ValidationState.INVALID and buffer.text:
+            buffer.cursor_position = 0
+            buffer.start_selection()
+            buffer.selection_state.enter_shift_mode()
+            buffer.cursor_position = len(buffer.text)
+
+    return bindings
 
 
 def completer(prompt: Prompt) -> Any:
