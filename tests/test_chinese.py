@@ -111,3 +111,20 @@ def test_sentence_and_clause() -> None:
     assert chinese.sentence("做到了吗？") == "做到了吗？"
     assert chinese.sentence("  ") == ""
     assert chinese.clause("已全部整改。 ") == "已全部整改"
+
+
+@pytest.mark.parametrize(
+    ("items", "expected"),
+    [
+        ([], ""),
+        (["开展政策文件集中清理"], "开展政策文件集中清理"),
+        (
+            ["开展政策文件集中清理。", "推进重点领域信息公开"],
+            "开展政策文件集中清理，推进重点领域信息公开",
+        ),
+        (["甲；", " ", None, "乙"], "甲，乙"),
+    ],
+)
+def test_join_clauses_keeps_each_verb_without_he(items: list[str | None], expected: str) -> None:
+    assert chinese.join_clauses(items) == expected
+    assert "和" not in chinese.join_clauses(items)

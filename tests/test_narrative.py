@@ -20,6 +20,7 @@ from report_writer.model import Report, parse_report
 from report_writer.narrative import (
     OPENING_CHARS,
     build_narrative,
+    opening,
     plan,
     scope_for,
     suggestions,
@@ -387,7 +388,9 @@ def fixture_reports() -> list[dict[str, Any]]:
     del silent["answers"]["fees"]
     single = copy.deepcopy(base)
     single["answers"]["platforms"]["channels"] = [{"name": "政务微博", "count": 35}]
-    return [base, full, zeros, unpaid, silent, single]
+    late = copy.deepcopy(base)  # all applications finished, a few answered late
+    late["answers"]["requests"] = {"on_time_rate": 95, "procedure": ["written_reply"]}
+    return [base, full, zeros, unpaid, silent, single, late]
 
 
 def test_every_builtin_phrase_applies_somewhere_and_renders_cleanly() -> None:
@@ -513,3 +516,211 @@ def test_a_single_channel_is_not_broken_down(year: int) -> None:
     (sentence,) = [s for s in sentences(narrative["overview"]) if "platforms.channels" in s.uses]
     assert "120条" in sentence.text
     assert "其中" not in sentence.text and "分渠道" not in sentence.text
+
+
+# ---- every answer reaches the draft; nothing untrue; neighbours differ -------------------------
+
+
+def complete_answers() -> dict[str, Any]:
+    """Every field of the answers schema answered, with figures that are not zero."""
+    return {
+        "overview": {
+            "focus": "应急管理和安全生产",
+            "highlights": ["开展政策文件集中清理", "推进执法信息公示"],
+        },
+        "leadership": {"lead": "分管副主任", "office": "综合科", "staff": 2, "meetings": 3},
+        "proactive": {
+            "portal": "某某门户网站",
+            "items": [{"kind": "行政处罚信息", "count": 20}, {"kind": "财政信息", "count": 6}],
+        },
+        "requests": {
+            "on_time_rate": 100,
+            "consultations": 15,
+            "procedure": ["registration", "legal_review", "written_reply"],
+        },
+        "management": {
+            "secrecy_review": True,
+            "interpretations": 4,
+            "documents_reviewed": 12,
+            "guide_updated": True,
+        },
+        "platforms": {
+            "channels": [{"name": "微信公众号", "count": 300}, {"name": "微博", "count": 50}]
+        },
+        "supervision": {
+            "trainings": 2,
+            "trainees": 60,
+            "social_supervisors": 10,
+            "activities": ["政府开放日活动"],
+            "assessment": True,
+            "accountability_cases": 1,
+            "appraisal": "组织群众满意度测评",
+        },
+        "problems": {
+            "selected": ["depth", "timeliness"],
+            "other": ["档案数字化进度偏慢"],
+            "measures": ["建立公开事项清单", "压缩信息发布周期"],
+            "last_year": [{"problem": "政策解读不够深入", "progress": "已建立同步解读机制"}],
+        },
+        "fees": {"notices": 2, "amount": 150, "collected": 100},
+        "government": {
+            "key_points": "逐项分解年度要点",
+            "proposals": "公开复文30件",
+            "innovation": "开设政策问答专栏",
+        },
+        "other": {"matters": "开展政务公开示范点建设"},
+    }
+
+
+VARIATIONS = [
+    ("某某县人民政府", 2022, "government"),
+    ("某某镇人民政府", 2023, "township"),
+    ("某某街道办事处", 2024, "township"),
+    ("某某区应急管理局", 2023, "department"),
+    ("某某市发展和改革委员会", 2025, "department"),
+    ("某某市人民政府", 2026, "government"),
+]
+
+
+@pytest.mark.parametrize(("agency", "year", "level"), VARIATIONS)
+def test_every_answered_field_reaches_the_draft(agency: str, year: int, level: str) -> None:
+    data = example_data()
+    data["meta"].update(agency=agency, year=year, level=level)
+    data["answers"] = complete_answers()
+    report = report_from(data)
+    keys = {f.key for g in load_schema().groups for f in g.fields}
+    answered = {f"{g}.{k}" for g, fields in report.answers.items() for k in fields}
+    assert answered == keys  # the fixture answers every field of the schema
+    narrative = build_narrative(report, load_phrasebank())
+    used = {u for blocks in narrative.values() for s in sentences(blocks) for u in s.uses}
+    expected = keys if level != "department" else {k for k in keys if "government." not in k}
+    assert expected - used == set()
+    body = "".join(texts(narrative))
+    assert "开展政策文件集中清理和推进" not in body  # verb phrases are not joined with 和
+
+
+def test_government_items_are_written_for_a_township_and_not_for_a_department() -> None:
+    data = example_data()
+    data["answers"]["government"] = {"key_points": "逐项分解年度要点", "innovation": "开设问答专栏"}
+    data["meta"].update(agency="某某镇人民政府", level="township")
+    township = build_narrative(report_from(data), load_phrasebank())
+    body = "".join(texts({"other": township["other"]}))
+    assert "逐项分解年度要点" in body and "开设问答专栏" in body
+    headings = [b.text for b in township["other"] if isinstance(b, Heading)]
+    assert headings == [
+        "（一）信息处理费收取情况",
+        "（二）落实上级年度政务公开工作要点情况",
+        "（三）政务公开工作创新情况",
+    ]
+    data["meta"].update(agency="东丽区应急管理局", level="department")
+    department = build_narrative(report_from(data), load_phrasebank())
+    other = texts({"other": department["other"]})
+    assert "逐项分解年度要点" not in "".join(other)
+    assert "无" in other[-1]
+
+
+def scope_with(**changes: Any) -> Any:
+    """The example's scope with answers and table rows changed ("group.field" or
+    "tables.table.row" -> value)."""
+    data = example_data()
+    for key, value in changes.items():
+        parts = key.split(".")
+        node = data["tables"] if parts[0] == "tables" else data["answers"]
+        for part in parts[1:-1] if parts[0] == "tables" else parts[:-1]:
+            node = node.setdefault(part, {})
+        node[parts[-1]] = value
+    return scope_for(report_from(data))
+
+
+def applicable_texts(slot: str, scope: Any) -> list[str]:
+    bank = load_phrasebank()
+    return [render(p, scope).text for p in bank.for_slot(slot) if applicable(p, scope)]
+
+
+def test_decisions_are_stated_as_made_not_as_published() -> None:
+    scope = scope_with(**{"tables.proactive.licensing": {"decisions": 5}})
+    found = applicable_texts("proactive.decisions", scope)
+    assert len(found) >= 3
+    assert not [t for t in found if "公开" in t], found
+
+
+def test_social_supervisors_and_activities_are_separate_facts() -> None:
+    scope = scope_with(**{"supervision.activities": ["政府开放日活动"]})
+    found = applicable_texts("supervision.social", scope)
+    assert any("41名" in t and "政府开放日活动" in t for t in found)
+    for text in found:
+        assert text.count("社会监督员") <= 1, text
+        assert not re.search(r"\d+名社会监督员参与", text), text
+
+
+def test_claims_hold_only_when_the_answers_say_so() -> None:
+    unfinished = scope_with(
+        **{
+            "requests.procedure": ["written_reply"],
+            "tables.applications.carried_forward": {"natural_person": 1},
+        }
+    )
+    assert not [t for t in applicable_texts("requests.results", unfinished) if "均" in t]
+    late = scope_with(**{"requests.on_time_rate": 80})
+    for slot in ("requests.handling", "requests.timeliness"):
+        claims = [t for t in applicable_texts(slot, late) if re.search("严格.*时限|个别", t)]
+        assert not claims, claims
+
+
+def test_no_phrase_says_we_instead_of_the_agency() -> None:
+    assert not [p.id for p in load_phrasebank().phrases.values() if "我们" in p.text]
+
+
+@pytest.mark.parametrize(
+    ("agency", "level"),
+    [
+        ("某某街道办事处", "township"),
+        ("东丽区应急管理局", "department"),
+        ("某某镇人民政府", "township"),
+    ],
+)
+def test_neighbouring_sentences_do_not_begin_alike(agency: str, level: str) -> None:
+    alike = []
+    for data in fixture_reports():
+        for year in range(2021, 2025):
+            data["meta"].update(agency=agency, year=year, level=level)
+            report = report_from(data)
+            meta = template_context(report)["meta"]
+            narrative = build_narrative(report, load_phrasebank())
+            for blocks in narrative.values():
+                paragraphs = [b for b in blocks if isinstance(b, Paragraph)]
+                for p in paragraphs:
+                    for a, b in itertools.pairwise(p.sentences):
+                        if opening(a.text, meta) == opening(b.text, meta):
+                            alike.append((a.text, b.text))
+                for a, b in itertools.pairwise(paragraphs):
+                    if opening(a.text, meta) == opening(b.text, meta):
+                        alike.append((a.text, b.text))
+    assert not alike, alike[:3]
+
+
+def test_management_without_answers_states_table_figures_not_a_slogan(
+    dongli: dict[str, list[Any]],
+) -> None:
+    blocks = dongli["overview"]
+    start = next(i for i, b in enumerate(blocks) if isinstance(b, Heading) and "信息管理" in b.text)
+    management = blocks[start + 1]
+    assert isinstance(management, Paragraph)
+    assert all(any(u.startswith("tables.") for u in s.uses) for s in management.sentences)
+    assert "规范信息的制作、获取、保存和发布" not in management.text
+
+
+def test_a_single_item_is_not_numbered() -> None:
+    data = example_data()
+    data["answers"]["problems"] = {
+        "selected": ["depth"],
+        "measures": ["加强政务公开业务学习"],
+        "last_year": [{"problem": "政策解读不够深入", "progress": "已建立同步解读机制"}],
+    }
+    narrative = build_narrative(report_from(data), load_phrasebank())
+    body = texts({"problems": narrative["problems"]})
+    assert not [t for t in body if "一是" in t], body
+    assert "加强政务公开业务学习。" in body
+    data["answers"]["problems"]["measures"].append("定期检查栏目更新")
+    body = texts({"problems": build_narrative(report_from(data), load_phrasebank())["problems"]})
+    assert "一是加强政务公开业务学习；" in body and "二是定期检查栏目更新。" in body

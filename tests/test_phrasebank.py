@@ -77,21 +77,36 @@ def test_builtin_text_uses_full_width_punctuation_outside_templates() -> None:
         assert not re.search(r"[,;:?!()]", literal), p.id
 
 
-def test_builtin_sentences_are_not_copied_from_the_reference_report() -> None:
+SHARED_RUN = 10  # characters in a row that a phrase may not share with the reference report
+_ASCII_TO_FULL = str.maketrans({",": "，", ";": "；", ":": "：", "(": "（", ")": "）", "?": "？"})
+
+
+def _comparable(text: str) -> str:
+    """Text as compared for copying: punctuation full-width, white space removed."""
+    return re.sub(r"\s+", "", text.translate(_ASCII_TO_FULL))
+
+
+def test_builtin_phrases_share_no_run_of_ten_characters_with_the_reference_report() -> None:
     reference = Path(__file__).resolve().parents[2] / "shared" / "reference"
     texts = (
-        [f.read_text(encoding="utf-8") for f in reference.glob("*.txt")]
+        [_comparable(f.read_text(encoding="utf-8")) for f in reference.glob("*.txt")]
         if reference.is_dir()
         else []
     )
     if not texts:
         pytest.skip("reference report not available")
+    runs = {t[i : i + SHARED_RUN] for t in texts for i in range(len(t) - SHARED_RUN + 1)}
     tags = re.compile(r"\{\{.*?\}\}|\{%.*?%\}", re.S)
+    copied = []
     for p in load_phrasebank().phrases.values():
-        for piece in re.split(r"[，。；：]", tags.sub("|", p.text)):
-            for part in piece.split("|"):
-                if len(part) >= 14:  # a long clause found verbatim would be copying
-                    assert not any(part in t for t in texts), (p.id, part)
+        for part in tags.split(p.text):  # the phrase's own words between template tags
+            part = _comparable(part)
+            copied += [
+                (p.id, part[i : i + SHARED_RUN])
+                for i in range(len(part) - SHARED_RUN + 1)
+                if part[i : i + SHARED_RUN] in runs
+            ]
+    assert not copied
 
 
 # ---- lint --------------------------------------------------------------------------------------
@@ -116,6 +131,64 @@ def test_lint_broken_folder_exits_1_naming_file_and_id(tmp_path: Path) -> None:
         assert any(str(path) in line and pid in line for line in lines), pid
     assert "requests.countz" in result.output
     assert "no.such.slot" in result.output
+
+
+def test_lint_counts_every_entry_the_broken_ones_included(tmp_path: Path) -> None:
+    folder = tmp_path / "team"
+    write_bank(
+        folder,
+        [
+            {"id": "t.ok", "slot": "other.none", "text": "无。"},
+            {"id": "t.broken", "slot": "other.none"},  # no text: not loaded, still checked
+        ],
+    )
+    report = lint_folders([folder])
+    assert report.phrases == 2
+    assert [i.phrase_id for i in report.issues] == ["t.broken"]
+    result = runner.invoke(app, ["phrasebank", "lint", str(folder)])
+    assert result.exit_code == 1
+    assert "检查了 2 条表述" in result.output
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "无其他需要报告的事项.",
+        "{{ other.matters|clause }}.",
+        "本年度无其他事项（见附件）.",
+        "本年度无其他事项.{{ other.matters|sentence }}",
+    ],
+)
+def test_lint_finds_a_half_width_full_stop(text: str) -> None:
+    phrase = Phrase("t.stop", "other.none", text, Path("team.yaml"), "team")
+    messages = [i.message for i in lint_phrase(phrase, narrative.vocabulary())]
+    assert any("半角标点 ." in m for m in messages), messages
+
+
+def test_lint_leaves_decimals_and_names_alone() -> None:
+    text = "平台访问量比上年增长2.5倍，网址为www.gov.cn。"
+    phrase = Phrase("t.num", "other.none", text, Path("team.yaml"), "team")
+    assert not lint_phrase(phrase, narrative.vocabulary())
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "words"),
+    [
+        ("{{ meta.we }}\n共{{ fees.notices x }}件。", 2, "应为“}}”"),
+        ("{% if fees.notices %}收费。", 1, "endif"),
+        ("共{{ fees.notices | }}件。", 1, "名称"),
+        ("共{{ fees.notices $ }}件。", 1, "无法识别的字符“$”"),
+        ("{% frobnicate %}无。", 1, "不认识的标签“frobnicate”"),
+    ],
+)
+def test_template_syntax_errors_are_worded_in_chinese_with_the_line(
+    text: str, line: int, words: str
+) -> None:
+    phrase = Phrase("t.syntax", "other.none", text, Path("team.yaml"), "team")
+    (issue,) = lint_phrase(phrase, narrative.vocabulary())
+    assert f"模板语法错误（第{line}行）" in issue.message and words in issue.message
+    english = re.sub(r"“[^”]*”", "", issue.message)  # quoted template tokens aside
+    assert not re.search(r"[A-Za-z]{2,}", english), issue.message
 
 
 def test_lint_reports_duplicate_ids_within_a_layer_only(tmp_path: Path) -> None:

@@ -54,6 +54,12 @@ def join_cn(items: Iterable[Any], conjunction: str = "和") -> str:
     return "、".join(parts[:-1]) + conjunction + parts[-1]
 
 
+def join_clauses(items: Iterable[Any]) -> str:
+    """Verb phrases (开展A, 推进B) one after another: 开展A，推进B. Joining them with 和 would
+    read 开展A和推进B, which is not idiomatic; each keeps its own verb and is separated by ，."""
+    return "，".join(c for c in (clause(x) for x in items if x is not None) if c)
+
+
 def number(value: Any) -> str:
     """A count or decimal as printed: 12, 0.5, 1.2345 (no exponent, no trailing zeros)."""
     if isinstance(value, bool):
@@ -120,6 +126,7 @@ def sentence(text: Any) -> str:
 # The helpers phrase templates may call, as jinja filters (`{{ channels|join_cn }}`).
 FILTERS = {
     "join_cn": join_cn,
+    "join_clauses": join_clauses,
     "numeral": numeral,
     "ordinal": ordinal,
     "paren_ordinal": paren_ordinal,

@@ -2,13 +2,15 @@
 
 The structure (which aspects, in which order, which slots) is data in narrative.yaml. Each slot is
 filled with one phrase: a recorded choice from report.yaml `phrases:`, else the best-ranked
-candidate (see phrasebank.rank), never a phrase already used, and never one that would open a
-paragraph with the same words as the paragraph before it. Every sentence keeps its provenance.
+candidate (see `ranked`: the phrases stating the most answers first, so every answer reaches the
+draft), never a phrase already used, and, where the bank allows, never one that opens like the
+sentence or paragraph before it. An aspect with something specific to say leaves out the generic
+phrases (slogans). Every sentence keeps its provenance.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Set
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -35,7 +37,9 @@ from report_writer.phrasebank import (
 )
 
 _PLAN = Path(__file__).resolve().parent / "narrative.yaml"
-OPENING_CHARS = 4  # neighbouring paragraphs may not begin with the same this many characters
+OPENING_CHARS = 4  # neighbouring sentences may not begin with the same this many characters
+# Openings that count as the same however they go on (besides meta.we and "<year>年").
+OPENING_WORDS = ("本年", "全年", "今年")
 FORMS = ("sentence", "lead", "item")
 
 # Rows of 表三 grouped as the narrative names the results (all rows starting with the prefix).
@@ -336,6 +340,15 @@ def template_context(report: Report) -> dict[str, Any]:
     return context
 
 
+def opening(text: str, meta: Mapping[str, Any]) -> str:
+    """How a sentence begins, for the rule that neighbours do not begin alike: the agency's own
+    name (我局…), the year, a common opening word, else its first OPENING_CHARS characters."""
+    for word in (meta["we"], f"{meta['year']}年", *OPENING_WORDS):
+        if text.startswith(word):
+            return word
+    return text[:OPENING_CHARS]
+
+
 def sources() -> dict[str, tuple[str, ...]]:
     """derived.<name> -> the answer keys and cells it is computed from (for provenance)."""
     cells = _result_cells()
@@ -385,67 +398,84 @@ class _Writer:
         self.scope = scope_for(report)
         self.used: set[str] = set()
         self.last_opening: str | None = None
+        self.meta = self.scope.data["meta"]
+        self.stated: set[str] = set()  # the answer keys the sentences so far state
+
+    def opening(self, text: str) -> str:
+        return opening(text, self.meta)
 
     def seed(self, slot: str) -> str:
         return f"{self.report.meta.agency}\x1f{self.report.meta.year}\x1f{slot}"
 
-    def ranked(self, slot: str) -> list[Phrase]:
-        return ranked(self.bank, slot, self.scope, self.seed(slot))
+    def tiers(self, slot: str) -> list[list[Phrase]]:
+        return tiers(self.bank, slot, self.scope, self.seed(slot), self.stated)
 
-    def pick(self, slot: str, avoid: str | None = None) -> Rendered | None:
-        """The phrase for `slot`: the recorded choice, else the best-ranked unused candidate
-        whose text does not begin with `avoid` (used anyway when every candidate does)."""
+    def sentence(self, rendered: Rendered) -> Sentence:
+        self.stated.update(".".join(u.split(".")[:2]) for u in rendered.uses)
+        return _sentence(rendered)
+
+    def pick(
+        self, slot: str, avoid: str | None = None, specific_only: bool = False
+    ) -> Rendered | None:
+        """The phrase for `slot`: the recorded choice, else from the best tier with an unused
+        candidate, the first whose opening is not `avoid` (the tier's first when all are);
+        with `specific_only`, generic phrases are left out."""
         recorded = recorded_choice(self.report, self.bank, slot, self.scope)
         if recorded is not None:
             self.used.add(recorded.id)
             return render(recorded, self.scope)
-        fallback = None
-        for phrase in self.ranked(slot):
-            if phrase.id in self.used:
-                continue
-            rendered = render(phrase, self.scope)
-            if not rendered.text:
-                continue
-            if avoid and rendered.text.startswith(avoid):
-                fallback = fallback or rendered
-                continue
-            self.used.add(phrase.id)
-            return rendered
-        if fallback is not None:
-            self.used.add(fallback.phrase.id)
-        return fallback
+        for tier in self.tiers(slot):
+            fallback = None
+            for phrase in tier:
+                if phrase.id in self.used or (specific_only and not _specific(phrase)):
+                    continue
+                rendered = render(phrase, self.scope)
+                if not rendered.text:
+                    continue
+                if avoid and self.opening(rendered.text) == avoid:
+                    fallback = fallback or rendered
+                    continue
+                self.used.add(phrase.id)
+                return rendered
+            if fallback is not None:
+                self.used.add(fallback.phrase.id)
+                return fallback
+        return None
 
     def paragraph(self, sentences: list[Sentence]) -> Paragraph | None:
         if not sentences:
             return None
         paragraph = Paragraph(tuple(sentences))
-        self.last_opening = paragraph.text[:OPENING_CHARS]
+        self.last_opening = self.opening(paragraph.text)
         return paragraph
 
-    def sentence(self, slot: str, avoid: str | None) -> Sentence | None:
-        rendered = self.pick(slot, avoid)
-        if rendered is None:
-            return None
-        return _sentence(rendered)
+    def has_specific(self, slot: str) -> bool:
+        """Whether `slot` has an applicable phrase that states answered facts."""
+        if self.report.phrases.get(slot) is not None:
+            return True
+        return any(_specific(p) for tier in self.tiers(slot) for p in tier)
 
     def aspect(self, aspect: Aspect) -> list[Paragraph]:
         slots = plan().aspect_slots(aspect.key)
         if slots and slots[0].form == "lead":
             paragraph = self.listing(slots[0])
             return [paragraph] if paragraph else []
+        # an aspect that can state facts leaves its generic phrases out
+        specific_only = any(self.has_specific(slot.key) for slot in slots)
         sentences: list[Sentence] = []
         for slot in slots:
             # neither a paragraph nor a sentence opens like the one before it
-            avoid = sentences[-1].text[:OPENING_CHARS] if sentences else self.last_opening
-            s = self.sentence(slot.key, avoid)
-            if s is not None:
-                sentences.append(s)
+            avoid = self.opening(sentences[-1].text) if sentences else self.last_opening
+            rendered = self.pick(slot.key, avoid, specific_only)
+            if rendered is not None:
+                sentences.append(self.sentence(rendered))
         paragraph = self.paragraph(sentences)
         return [paragraph] if paragraph else []
 
     def listing(self, lead: Slot) -> Paragraph | None:
         """A lead sentence and a 一是……；二是……。 list: one item phrase per chosen answer, and the
-        free-text items (which replace the phrase items when the slot says so)."""
+        free-text items (which replace the phrase items when the slot says so). A single item is
+        written after the lead as it is, not numbered."""
         answers = self.scope.data
         assert lead.list and lead.extra and lead.items
         group, field = lead.list.split(".")
@@ -457,20 +487,21 @@ class _Writer:
             for key in chosen:
                 rendered = self.pick(f"{lead.items}.{key}")
                 if rendered is not None:
-                    items.append((chinese.clause(rendered.text), _sentence(rendered)))
+                    items.append((chinese.clause(rendered.text), self.sentence(rendered)))
         items += [(chinese.clause(x), None) for x in extra]
         if not items:
             return None
         head = self.pick(lead.key, self.last_opening)
-        sentences = [_sentence(head)] if head else []
+        sentences = [self.sentence(head)] if head else []
         for i, (text, source) in enumerate(items, 1):
             end = "。" if i == len(items) else "；"
-            body = f"{chinese.numeral(i)}是{text}{end}"
+            body = f"{chinese.numeral(i)}是{text}{end}" if len(items) > 1 else f"{text}{end}"
             if source is None:
                 sentences.append(Sentence(body, uses=(lead.extra,)))
             else:
+                uses = tuple(dict.fromkeys((lead.list, *source.uses)))  # chosen from the list
                 sentences.append(
-                    Sentence(body, phrase_id=source.phrase_id, layer=source.layer, uses=source.uses)
+                    Sentence(body, phrase_id=source.phrase_id, layer=source.layer, uses=uses)
                 )
         return self.paragraph(sentences)
 
@@ -484,20 +515,50 @@ def _sentence(rendered: Rendered) -> Sentence:
     )
 
 
+def tiers(
+    bank: Phrasebank, slot: str, scope: Scope, seed: str, stated: Set[str] = frozenset()
+) -> list[list[Phrase]]:
+    """The applicable phrases of `slot` in tiers, best first: by how many answers they state
+    that `stated` (the sentences before) does not (so an answered fact is not left out for a
+    phrase that skips it), then phrases naming a table or answer before generic ones; inside a
+    tier by the stable hash of `seed`."""
+    found: dict[tuple[int, bool], list[Phrase]] = {}
+    for p in bank.for_slot(slot):
+        if applicable(p, scope):
+            weight = (len(_answer_keys(p, scope) - stated), _specific(p))
+            found.setdefault(weight, []).append(p)
+    return [rank(found[weight], seed) for weight in sorted(found, reverse=True)]
+
+
 def ranked(bank: Phrasebank, slot: str, scope: Scope, seed: str) -> list[Phrase]:
-    """The applicable phrases of `slot`, best first: those that state answered facts before
-    generic ones, then by the stable hash of `seed`."""
-    found = [p for p in bank.for_slot(slot) if applicable(p, scope)]
-    specific = [p for p in found if _specific(p)]
-    generic = [p for p in found if not _specific(p)]
-    return rank(specific, seed) + rank(generic, seed)
+    """The applicable phrases of `slot`, best first (the tiers of `tiers` in order)."""
+    return [p for tier in tiers(bank, slot, scope, seed) for p in tier]
+
+
+def _paths(phrase: Phrase) -> tuple[str, ...]:
+    return analyse(phrase.text).paths + (
+        analyse(phrase.when, expression=True).paths if phrase.when else ()
+    )
+
+
+def _answer_keys(phrase: Phrase, scope: Scope) -> set[str]:
+    """The answer keys (group.field) the phrase states, derived values counted by their sources."""
+    groups = _answer_groups()
+    return {
+        ".".join(source.split(".")[:2])
+        for path in _paths(phrase)
+        for source in scope.sources.get(path, (path,))
+        if source.split(".")[0] in groups
+    }
+
+
+@cache
+def _answer_groups() -> frozenset[str]:
+    return frozenset(g.key for g in load_schema().groups)
 
 
 def _specific(phrase: Phrase) -> bool:
-    paths = analyse(phrase.text).paths + (
-        analyse(phrase.when, expression=True).paths if phrase.when else ()
-    )
-    return any(not p.startswith("meta.") for p in paths)
+    return any(not p.startswith("meta.") for p in _paths(phrase))
 
 
 def recorded_choice(report: Report, bank: Phrasebank, slot: str, scope: Scope) -> Phrase | None:

@@ -105,11 +105,10 @@ SAFE_JINJA_FILTERS = (
     "unique",
 )
 _FILTER_NAMES = frozenset([*SAFE_JINJA_FILTERS, *chinese.FILTERS])
-# Punctuation that must be full-width in Chinese text: half-width , ; : ? ! ( ) " and a . next
-# to a Chinese character. Patterns only lint uses stay strings, compiled on first use by re's own
-# cache: compiling a range of Chinese characters takes milliseconds that a build need not pay.
-_HALF_WIDTH = r'[,;:?!()"]|(?<=[\u4e00-\u9fff])\.|\.(?=[\u4e00-\u9fff])'
-_CJK = r"[\u4e00-\u9fff]"
+# Punctuation that must be full-width in phrase text (all of it is Chinese): half-width
+# , ; : ? ! ( ) " and a . that is not inside a number or a name (3.5, www.gov.cn). Patterns
+# only lint uses stay strings, compiled on first use by re's own cache.
+_HALF_WIDTH = r'[,;:?!()"]|(?<![0-9A-Za-z])\.|\.(?![0-9A-Za-z])'
 _TAGS = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
 _PAIR_CHARS = "[“”‘’（）《》【】「」〔〕]"
 _PAIRS = {"“": "”", "‘": "’", "（": "）", "《": "》", "【": "】", "「": "」", "〔": "〕"}
@@ -158,6 +157,7 @@ class Layer:
     name: str  # BUILTIN, or the team folder as given
     path: Path
     phrases: list[Phrase] = field(default_factory=list)
+    entries: int = 0  # entries in its files, broken and duplicate ones included (for lint)
 
 
 class Phrasebank:
@@ -240,7 +240,7 @@ def read_phrasebank(layers: Sequence[tuple[str, Path]]) -> Phrasebank:
             raise InputError(f"找不到表述库文件夹“{folder}”")
         seen: dict[str, Path] = {}
         for path in sorted(folder.glob("*.yaml")):
-            for phrase in _read_file(path, name, issues):
+            for phrase in _read_file(path, layer, issues):
                 if phrase.id in seen:
                     issues.append(
                         Issue(path, phrase.id, f"编号与同一表述库中 {seen[phrase.id]} 的表述重复")
@@ -252,7 +252,7 @@ def read_phrasebank(layers: Sequence[tuple[str, Path]]) -> Phrasebank:
     return Phrasebank(bank_layers, issues)
 
 
-def _read_file(path: Path, layer: str, issues: list[Issue]) -> Iterator[Phrase]:
+def _read_file(path: Path, layer: Layer, issues: list[Issue]) -> Iterator[Phrase]:
     try:
         data = _parsed(path)
     except InputError as exc:
@@ -266,8 +266,9 @@ def _read_file(path: Path, layer: str, issues: list[Issue]) -> Iterator[Phrase]:
     for key in data:
         if key != "phrases":
             issues.append(Issue(path, None, f"未知的顶层键“{key}”（只应有 phrases）"))
+    layer.entries += len(data["phrases"])
     for index, raw in enumerate(data["phrases"]):
-        phrase = _phrase(raw, path, layer, index, issues)
+        phrase = _phrase(raw, path, layer.name, index, issues)
         if phrase is not None:
             yield phrase
 
@@ -517,7 +518,7 @@ def _analyse(source: str, expression: bool) -> Analysis:
         tree = _parse(source, expression)
     except Exception as exc:  # jinja's TemplateSyntaxError and whatever a hostile text provokes
         line = getattr(exc, "lineno", None)
-        message = getattr(exc, "message", None) or str(exc)
+        message = syntax_message(getattr(exc, "message", None) or str(exc))
         return Analysis(
             (), (), (), (f"模板语法错误{f'（第{line}行）' if line else ''}：{message}",)
         )
@@ -1244,15 +1245,58 @@ def _output(phrase: Phrase, scope: Scope) -> str:
     return "".join(kept)
 
 
+# jinja's syntax error messages in Chinese: (pattern, wording); token names as the officer sees them
+_SYNTAX_MESSAGES = (
+    (r"expected token '(.+?)', got '(.+?)'", "此处应为{0}，却是{1}"),
+    (r"unexpected '(.+?)', expected '(.+?)'", "多出了{0}，此处应为{1}"),
+    (r"Expected an expression, got '(.+?)'", "缺少表达式，却是{0}"),
+    (r"unexpected char '(.+?)' at \d+", "无法识别的字符{0}"),
+    (r"unexpected '(.+?)'", "多出了{0}"),
+    (r"Encountered unknown tag '(.+?)'", "不认识的标签{0}"),
+    (
+        r"Unexpected end of template\. Jinja was looking for the following tags: (.+?)\. .*",
+        "模板没有结束：缺少{0}",
+    ),
+    (r"unexpected end of template.*", "模板在表达式中途结束，缺少结束标记"),
+    (r"expected token '(.+?)'", "此处应为{0}"),
+)
+_TOKEN_NAMES = {
+    "end of print statement": "“}}”",
+    "end of statement block": "“%}”",
+    "end of template": "模板结尾",
+    "name": "名称",
+    "string": "文字",
+    "integer": "数字",
+    "float": "数字",
+}
+
+
+def syntax_message(message: str) -> str:
+    """jinja's (English) syntax error message in Chinese; an unknown one is named as such."""
+    for pattern, wording in _SYNTAX_MESSAGES:
+        found = re.fullmatch(pattern, message.strip().rstrip("."), re.S)
+        if found:
+            return wording.format(*(_token(g) for g in found.groups()))
+    return "写法无法解析"
+
+
+def _token(text: str) -> str:
+    if " or " in text:  # 'elif' or 'else' or 'endif'
+        return "或".join(_token(t.strip().strip("'")) for t in text.split(" or "))
+    return _TOKEN_NAMES.get(text, f"“{text}”")
+
+
 def _reason(exc: Exception) -> str:
-    from jinja2 import UndefinedError
+    from jinja2 import TemplateSyntaxError, UndefinedError
     from jinja2.exceptions import SecurityError
 
     if isinstance(exc, UndefinedError):
         return f"用到了未填写或不存在的项目（{exc.message}）"
     if isinstance(exc, SecurityError):
         return f"不安全的写法（{exc}）"
-    return f"{type(exc).__name__}: {exc}"
+    if isinstance(exc, TemplateSyntaxError):
+        return f"模板语法错误（第{exc.lineno}行）：{syntax_message(exc.message or '')}"
+    return f"计算出错（{type(exc).__name__}: {exc}）"
 
 
 @lru_cache(maxsize=4096)
@@ -1325,12 +1369,10 @@ def lint_folders(dirs: Sequence[Path] = ()) -> LintReport:
     bank = read_phrasebank(layers)
     vocab = vocabulary()
     issues = list(bank.issues)
-    count = 0
     for layer in bank.layers:
         for phrase in layer.phrases:
             issues.extend(lint_phrase(phrase, vocab))
-            count += 1
-    return LintReport(count, issues)
+    return LintReport(sum(layer.entries for layer in bank.layers), issues)
 
 
 def lint_phrase(phrase: Phrase, vocab: Vocabulary) -> list[Issue]:
@@ -1352,14 +1394,13 @@ def _problems(slot: str, text: str, when: str | None, vocab: Vocabulary) -> tupl
         result = analyse(source, expression)
         found.extend(f"{label}{p}" for p in result.problems)
         found.extend(f"{label}{p}" for p in _names(result, vocab))
+    # the text between template tags; a tag's place keeps a letter so "{{ a }}.{{ b }}" is
+    # not read as the number-like "." of "a.b"
     literal = _TAGS.sub("", text) if "{" in text else text
-    if re.search(_CJK, literal):
-        half = sorted(set(re.findall(_HALF_WIDTH, literal)))
-        if half:
-            found.append(
-                f"中文里用了半角标点 {' '.join(half)}，应使用全角标点（，；：？！（）“”。）"
-            )
-        found.extend(_balance(literal))
+    half = sorted(set(re.findall(_HALF_WIDTH, literal)))
+    if half:
+        found.append(f"中文里用了半角标点 {' '.join(half)}，应使用全角标点（，；：？！（）“”。）")
+    found.extend(_balance(literal))
     if form is not None:
         found.extend(_form(text, form))
     return tuple(found)
@@ -1415,7 +1456,7 @@ def _form(text: str, form: str) -> list[str]:
 
 @dataclass(frozen=True)
 class LintReport:
-    phrases: int  # how many phrases were checked
+    phrases: int  # how many entries were checked, the broken ones included
     issues: list[Issue]
 
 
