@@ -5,12 +5,15 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from pathlib import Path
 
 import docx
 import lxml.html
+import yaml
 from typer.testing import CliRunner
 
+from conftest import base_report
 from report_writer.cli import app
 from report_writer.draft import OPENING, parse_draft
 
@@ -424,3 +427,20 @@ def test_the_example_builds_without_warnings(example_ws: Path) -> None:
     assert code == 0 and "错误 C4" in out and "提示" not in out
     code, out, _ = run("check", example_ws)
     assert "共 1 处错误，0 处提示。" in out
+
+
+def test_an_imported_report_is_judged_on_its_published_text(
+    write_ws: Callable[..., Path],
+) -> None:
+    ws = write_ws(base_report())
+    published = {"problems": "对标上级要求还存在一些问题不足。", "other": "无"}
+    (ws / "imported.yaml").write_text(yaml.safe_dump(published, allow_unicode=True), "utf-8")
+    code, out, _ = run("check", ws, "--json")
+    (h8,) = json.loads(out)
+    assert code == 0 and h8["code"] == "H8"  # 五 names problems: no H9
+    assert h8["message"].startswith(
+        "导入的原文（imported.yaml）“六、其他需要报告的事项”没有提到信息处理费"
+    )
+    edit_answers(ws, "tables: {}", "tables: {}\nanswers: {fees: {notices: 0}}")
+    code, out, _ = run("check", ws, "--json")
+    assert code == 0 and json.loads(out) == []  # the draft the answers make will state it

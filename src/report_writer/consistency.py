@@ -22,13 +22,16 @@ from typing import Any
 import yaml
 
 from report_writer.document import Paragraph
-from report_writer.draft import DRAFT_FILE, OPENING, Draft, parse_blocks, parse_draft
+from report_writer.draft import DRAFT_FILE, OPENING, Draft, parse_blocks, parse_draft, units
 from report_writer.errors import ReportWriterError
 from report_writer.formats.checks import Finding, fmt_number
 from report_writer.model import Report
 from report_writer.render.markdown import text as markdown_text
 
 RULES_FILE = Path(__file__).resolve().parent / "consistency.yaml"
+# Sections 一、五、六 as published, in an imported workspace: importer.write's IMPORTED_FILE
+# (the importer package is not loaded for it: it takes longer to import than a check takes).
+IMPORTED_FILE = "imported.yaml"
 
 
 @cache
@@ -180,10 +183,10 @@ def _answered(report: Report, names: list[str]) -> bool:
     return any(_answer(report, n) not in (None, "", []) for n in names)
 
 
-def fee_reported(report: Report, said: list[Said] | None) -> Iterator[Finding]:
+def fee_reported(report: Report, said: list[Said] | None, source: str) -> Iterator[Finding]:
     """H8: section 六 does not state the 信息处理费 (FORMAT.md: always, even when none was
-    charged), or says none was charged while the answers record a fee. `said` None: there is
-    no draft.md yet, and the answers that generate the statement are judged."""
+    charged), or draft.md says none was charged while the answers record a fee. `said` None:
+    no text yet, and the answers that generate the statement are judged."""
     spec = load_rules()["fees"]
     charged = {n: _answer(report, n) for n in spec["charged"] if _answer(report, n)}
     shown = "、".join(f"{k}={fmt_number(v)}" for k, v in charged.items())
@@ -197,11 +200,13 @@ def fee_reported(report: Report, said: list[Said] | None) -> Iterator[Finding]:
     mentions = [s for s in six if spec["mention"] in s.text]
     denials = [s for s in mentions if _compiled(spec["denial"]).search(s.text)]
     if not mentions:
-        message = _incomplete(spec, heading, DRAFT_FILE)
+        if source != DRAFT_FILE and _answered(report, spec["answers"]):
+            return  # the published text lacks it; the draft the answers make will state it
+        message = _incomplete(spec, heading, source)
         if charged:
             message += f"；答案中记有收费（{shown}）"
         yield Finding("H8", "warning", message, values=values)
-    elif denials and charged:
+    elif denials and charged and source == DRAFT_FILE:
         message = (
             f"{DRAFT_FILE} 第{denials[0].line}行（{heading}）“{denials[0].text}”说未收取信息处理费，"
             f"但答案中记有收费（{shown}）"
@@ -209,40 +214,68 @@ def fee_reported(report: Report, said: list[Said] | None) -> Iterator[Finding]:
         yield Finding("H8", "warning", message, values=values)
 
 
-def problems_stated(report: Report, said: list[Said] | None) -> Iterator[Finding]:
-    """H9, completeness of 五: the section states no problem of this year. `said` None: there is
-    no draft.md yet, and the answers that generate the problems are judged."""
+def problems_stated(report: Report, said: list[Said] | None, source: str) -> Iterator[Finding]:
+    """H9, completeness of 五: the section states no problem of this year. `said` None: no text
+    yet, and the answers that generate the problems are judged."""
     spec = load_rules()["problems"]
     heading = report.fmt.section(spec["section"]).heading
     if said is None:
         stated = _answered(report, spec["answers"])
     else:
         five = [s for s in said if s.key == spec["section"]]
-        stated = any(_compiled(spec["mention"]).search(s.text) for s in five)
+        stated = any(_compiled(spec["mention"]).search(s.text) for s in five) or (
+            source != DRAFT_FILE and _answered(report, spec["answers"])
+        )
     if not stated:
-        where = None if said is None else DRAFT_FILE
+        where = None if said is None else source
         yield Finding(
             "H9", "warning", _incomplete(spec, heading, where), values={"section": spec["section"]}
         )
 
 
-def _incomplete(spec: dict[str, Any], heading: str, draft: str | None) -> str:
-    """What a section lacks and what to fill in; `draft` names the draft.md read, if any."""
-    if draft is None:
+def _incomplete(spec: dict[str, Any], heading: str, source: str | None) -> str:
+    """What a section lacks and what to fill in; `source` names the file whose text was read
+    (draft.md, or imported.yaml: the published text), None for the answers."""
+    if source is None:
         said = f"“{heading}”{spec['missing']}（答案中未填写）"
         then = "，再运行 report-writer build"
-    else:
-        said = f"{draft} 的“{heading}”{spec['missing']}"
+    elif source == DRAFT_FILE:
+        said = f"{source} 的“{heading}”{spec['missing']}"
         then = (
             f"，再运行 report-writer regenerate 目录 --section {spec['number']}，"
-            f"或直接在 {draft} 中补写"
+            f"或直接在 {source} 中补写"
         )
+    else:
+        said = f"导入的原文（{source}）“{heading}”{spec['missing']}"
+        then = "，再运行 report-writer build 生成草稿"
     return f"{said}：{spec['required']}。请填写 {spec['fill']}{then}"
 
 
-def completeness(report: Report, said: list[Said] | None) -> list[Finding]:
-    """H8 and H9: content FORMAT.md requires in sections 六 and 五."""
-    return [*fee_reported(report, said), *problems_stated(report, said)]
+def completeness(
+    report: Report, said: list[Said] | None, source: str = DRAFT_FILE
+) -> list[Finding]:
+    """H8 and H9: content FORMAT.md requires in sections 六 and 五, in the sentences `said` of
+    the file `source`, or (`said` None) in the answers."""
+    return [*fee_reported(report, said, source), *problems_stated(report, said, source)]
+
+
+def imported_sentences(report: Report, folder: Path) -> list[Said] | None:
+    """The sentences of sections 一、五、六 as published, in an imported workspace (its
+    imported.yaml), or None when it has none."""
+    from report_writer.workspace import parse_yaml, read_text
+
+    path = folder / IMPORTED_FILE
+    if not path.is_file():
+        return None
+    data = parse_yaml(read_text(path), path)
+    texts = data if isinstance(data, dict) else {}
+    return [
+        Said(spec.heading, spec.key, unit, 0)
+        for spec in report.fmt.sections
+        if isinstance(texts.get(spec.key), str)
+        for unit in units(texts[spec.key])
+        if unit.strip()
+    ]
 
 
 def check_draft(report: Report, draft: Draft, previous: Draft | None = None) -> list[Finding]:
@@ -266,12 +299,12 @@ def _draft_of(report: Report, folder: Path) -> Draft | None:
 
 def draft_findings(report: Report, folder: Path, previous: Path | None = None) -> list[Finding]:
     """The draft checks of the draft.md in `folder`; without one, the completeness of the
-    answers that will generate it. A draft.md that cannot be read is itself a finding (the table
-    checks still run)."""
+    published text an imported workspace holds, else of the answers that will generate the
+    draft. A file that cannot be read is itself a finding (the table checks still run)."""
     try:
         draft = _draft_of(report, folder)
         if draft is None:
-            return completeness(report, None)
+            return completeness(report, imported_sentences(report, folder), IMPORTED_FILE)
         last = _draft_of(report, previous) if previous else None
     except ReportWriterError as exc:
         return [Finding("H4", "warning", f"无法核对草稿与统计表是否一致：{exc.message}")]
