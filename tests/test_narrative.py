@@ -612,6 +612,11 @@ def test_government_items_are_written_for_a_township_and_not_for_a_department() 
         "（二）落实上级年度政务公开工作要点情况",
         "（三）政务公开工作创新情况",
     ]
+    del data["answers"]["government"]  # a township with nothing else: 无 under its own heading
+    bare = build_narrative(report_from(data), load_phrasebank())["other"]
+    assert [b.text for b in bare if isinstance(b, Heading)][-1] == "（二）其他事项"
+    assert isinstance(bare[-1], Paragraph) and bare[-1].text.startswith("无")
+    data["answers"]["government"] = {"key_points": "逐项分解年度要点", "innovation": "开设问答专栏"}
     data["meta"].update(agency="东丽区应急管理局", level="department")
     department = build_narrative(report_from(data), load_phrasebank())
     other = texts({"other": department["other"]})
