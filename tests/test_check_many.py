@@ -98,7 +98,7 @@ def test_many_paths_with_an_unusable_one(
     assert table["z-broken"] == ["（无法读取）", "—", "—", "—"]
     assert table["missing"] == ["（无法读取）", "—", "—", "—"]
     assert "2 个无法读取" in out
-    assert f"错误：{broken / 'report.yaml'} 第2行" in err
+    assert f"错误：{broken / 'report.yaml'} 第1行第7列有 YAML 语法错误：方括号 [ ] 没有闭合" in err
     assert "找不到工作区" in err
 
 
