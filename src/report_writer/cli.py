@@ -293,7 +293,11 @@ def text_table(header: list[str], rows: list[list[str]], right: tuple[int, ...] 
 def interview(
     directory: Annotated[Path, typer.Argument(help="工作区文件夹（不存在时新建）")],
     revisit: Annotated[
-        str | None, typer.Option("--revisit", help="重新询问某一部分（一至六），以现有答案为默认值")
+        str | None,
+        typer.Option(
+            "--revisit",
+            help="重新询问某一部分（一至六），以现有答案为默认值：回车或 /skip 保留，列表题第一行输入“无”清空",
+        ),
     ] = None,
     answers: Annotated[
         Path | None,

@@ -7,8 +7,9 @@ becomes a placeholder again:
 - what a placeholder of the original phrase rendered, where it still stands in the sentence;
   a figure the phrase rendered from several placeholders goes back to them in the same order;
 - a figure no placeholder of the phrase rendered, when exactly one answered count, table cell
-  or derived figure (a sum such as derived.posts_total) of the report has that value (cells
-  of one row that agree count as its total).
+  or derived figure (a sum such as derived.posts_total) of the report has that value; when
+  several have it, those about the phrase's own table or answers group are preferred, and
+  cells of one row that agree count as its total.
 A figure that matches nothing, or several answers alike, stays as typed and is reported.
 """
 
@@ -86,9 +87,18 @@ def _answered_figures(report: Report, context: dict[str, Any]) -> dict[str, list
     return found
 
 
-def _one_row(placeholders: list[str]) -> list[str]:
-    """Cells of one table row that agree (a single applicant type, so its figure equals the
-    row's total): the total is meant."""
+def _area(placeholder: str) -> str:
+    """What a placeholder is about: its table (tables.applications) or answers group."""
+    path = placeholder.strip("{} ").split(".")
+    return ".".join(path[:2]) if path[0] == "tables" else path[0]
+
+
+def _narrowed(placeholders: list[str], near: set[str]) -> list[str]:
+    """Among several answers with the figure, those about what the phrase itself is about (its
+    table or answers group); of cells of one row that agree (a single applicant type, so its
+    figure equals the row's total), the total."""
+    if len(placeholders) > 1:
+        placeholders = [p for p in placeholders if _area(p) in near] or placeholders
     rows = {p.rsplit(".", 1)[0] for p in placeholders}
     total = [p for p in placeholders if p.endswith(".total }}")]
     if len(placeholders) > 1 and len(rows) == 1 and len(total) == 1:
@@ -142,6 +152,7 @@ def reusable(text: str, report: Report, phrase: Phrase) -> Reusable:
         pieces = split
 
     answered = _answered_figures(report, context)
+    near = {_area(p) for p, _ in rendered} - {"meta"}
     seen: dict[str, int] = {}
     literal: list[tuple[str, str]] = []
     out: list[str] = []
@@ -155,7 +166,7 @@ def reusable(text: str, report: Report, phrase: Phrase) -> Reusable:
             out.append(piece[start : match.start()])
             start = match.end()
             from_phrase = by_figure.get(figure)
-            others = _one_row(list(dict.fromkeys(answered.get(figure, []))))
+            others = _narrowed(list(dict.fromkeys(answered.get(figure, []))), near)
             if from_phrase:
                 index = seen.get(figure, 0)
                 seen[figure] = index + 1

@@ -228,9 +228,8 @@ def apply_answers(
                 f"工作区 {directory} 尚不存在：{answers_file} 需要 meta.{missing[0]} 才能新建"
             )
         current = {"meta": {"level": "department", **meta}}
-    fmt = load_format(str(current["meta"].get("format") or "")) if exists else None
     leaves = _leaves(data)
-    values, problems = typed_values(leaves, fmt)
+    values, problems = typed_values(leaves, _format_of(_merged(current, data).get("meta")))
     merged = _merged(current, _nested(leaves, values))
     try:
         report = parse_report(merged)
@@ -252,15 +251,28 @@ def apply_answers(
     return finish(ws, phrasebanks)
 
 
+def _format_of(meta: Any) -> Format:
+    """The report's format from its meta (an unusable meta is parse_report's to report)."""
+    from report_writer.formats.spec import format_for_year
+
+    meta = meta if isinstance(meta, dict) else {}
+    year = meta.get("year")
+    try:
+        if meta.get("format"):
+            return load_format(str(meta["format"]))
+        if isinstance(year, int) and not isinstance(year, bool):
+            return format_for_year(year)
+    except ReportWriterError:
+        pass
+    return format_for_year(date.today().year)
+
+
 def typed_values(
-    leaves: list[tuple[tuple[str, ...], Any]], fmt: Format | None
+    leaves: list[tuple[tuple[str, ...], Any]], fmt: Format
 ) -> tuple[dict[str, Any], list[tuple[str, str]]]:
     """The values of an answers file by interview key (meta.x, group.field, tables.t.r.c,
     phrases.s) as the interview would write them, and (path, message) for each value its
     question would refuse. Keys that name nothing are left to parse_report, which names them."""
-    from report_writer.formats.spec import format_for_year
-
-    fmt = fmt or format_for_year(date.today().year)
     values: dict[str, Any] = {}
     problems: list[tuple[str, str]] = []
     for path, value in leaves:
@@ -269,7 +281,8 @@ def typed_values(
         try:
             values[_key(path)] = _typed(path, value, fmt)
         except ValueError as exc:
-            problems.append((".".join(path), f"{exc}，现为“{value}”"))
+            written = str(value).lower() if isinstance(value, bool) else value  # as in YAML
+            problems.append((".".join(path), f"{exc}，现为“{written}”"))
     return values, problems
 
 
