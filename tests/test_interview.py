@@ -517,7 +517,7 @@ def test_an_edited_sentence_keeps_its_figures_as_placeholders(example_ws: Path) 
         team,
         "requests.counts",
         "本年新收申请{{ tables.applications.new.total }}件，"
-        "办结{{ tables.applications.handled_total.total }}件。",
+        "办结{{ tables.applications.handled_total.total }}件，12345热线全天受理。",
         phrase_id="team.counts",
     )
     ws = open_workspace(example_ws)
@@ -528,8 +528,9 @@ def test_an_edited_sentence_keeps_its_figures_as_placeholders(example_ws: Path) 
         session = Session(ws, officer.ask, officer.say, phrasebanks=[team])
         phrase = phrasebank_for(session.report, example_ws, [team]).get("team.counts")
         assert phrase is not None
-        assert render(phrase, scope_for(session.report)).text == "本年新收申请9件，办结9件。"
-        phrase_id = session.edit_phrase(q, phrase, "本年新收申请9件，办结9件。")
+        rendered = render(phrase, scope_for(session.report)).text
+        assert rendered == "本年新收申请9件，办结9件，12345热线全天受理。"
+        phrase_id = session.edit_phrase(q, phrase, rendered)
         assert phrase_id is not None
         saved = phrasebank_for(load_report(ws), example_ws, [team]).get(phrase_id)
         assert saved is not None
@@ -544,10 +545,12 @@ def test_an_edited_sentence_keeps_its_figures_as_placeholders(example_ws: Path) 
         "其中本机关不掌握{{ tables.applications.unavailable_not_held.total }}件。"
     )
     assert "注意" not in officer.text
-    # a figure that matches nothing stays as typed, and the officer is told
-    added, officer = edit("本年新收申请9件，办结9件，另接听12345热线转来的咨询。")
+    # a figure that matches nothing stays as typed, and the officer is told; one the phrase
+    # itself holds is left alone without a word
+    added, officer = edit("本年新收申请9件，办结9件，12345热线、96150热线全天受理。")
     assert "{{ tables.applications.new.total }}" in added and "12345热线" in added
-    assert "“12345”（与答案和表格中的数字都不相同）" in officer.text
+    assert "“96150”（与答案和表格中的数字都不相同）" in officer.text
+    assert "12345”" not in officer.text
     # the saved phrase follows the answers when they change
     save_answers(
         ws,

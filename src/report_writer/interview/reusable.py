@@ -10,7 +10,8 @@ becomes a placeholder again:
   or derived figure (a sum such as derived.posts_total) of the report has that value; when
   several have it, those about the phrase's own table or answers group are preferred, and
   cells of one row that agree count as its total.
-A figure that matches nothing, or several answers alike, stays as typed and is reported.
+A figure written into the phrase itself (「12345热线」) stays as it was. A figure that matches
+nothing, or several answers alike, stays as typed and is reported.
 """
 
 from __future__ import annotations
@@ -151,6 +152,7 @@ def reusable(text: str, report: Report, phrase: Phrase) -> Reusable:
                     split.append((part, False))
         pieces = split
 
+    fixed = set(FIGURE.findall(PLACEHOLDER.sub("", phrase.text)))  # the phrase's own figures
     answered = _answered_figures(report, context)
     near = {_area(p) for p, _ in rendered} - {"meta"}
     seen: dict[str, int] = {}
@@ -171,6 +173,8 @@ def reusable(text: str, report: Report, phrase: Phrase) -> Reusable:
                 index = seen.get(figure, 0)
                 seen[figure] = index + 1
                 out.append(from_phrase[min(index, len(from_phrase) - 1)])
+            elif figure in fixed:
+                out.append(figure)
             elif len(others) == 1:
                 out.append(others[0])
             else:
