@@ -73,8 +73,8 @@ def sentence_with(text: str, part: str) -> str:
 def add_measure(ws: Path) -> None:
     edit_answers(
         ws,
-        "      - 加强政务公开业务培训，提高培训的针对性和系统性\n",
-        f"      - 加强政务公开业务培训，提高培训的针对性和系统性\n      - {NEW_MEASURE}\n",
+        "      - 组织政务公开专题培训，让培训内容更贴近实际、更成体系\n",
+        f"      - 组织政务公开专题培训，让培训内容更贴近实际、更成体系\n      - {NEW_MEASURE}\n",
     )
 
 
@@ -156,17 +156,17 @@ def test_an_edit_in_one_survives_regenerating_five(example_ws: Path) -> None:
 
 def test_an_edit_in_five_merges_with_a_changed_answer(example_ws: Path) -> None:
     built(example_ws)
-    edit_draft(example_ws, "梳理政务公开事项", "全面梳理政务公开事项")
+    edit_draft(example_ws, "系统清理本局应公开事项", "逐项清理本局应公开事项")
     add_measure(example_ws)
     code, out, err = run("regenerate", example_ws, "--section", "五")
     assert code == 0, err
     assert "合并了其中的人工修改" in out
     five = region(example_ws, "五")
-    assert "全面梳理政务公开事项" in five and NEW_MEASURE in five
+    assert "逐项清理本局应公开事项" in five and NEW_MEASURE in five
     assert "<<<<<<<" not in five
     word = docx.Document(str(example_ws / "draft.docx"))
     body = "".join(p.text for p in word.paragraphs)
-    assert "全面梳理政务公开事项" in body and NEW_MEASURE in body
+    assert "逐项清理本局应公开事项" in body and NEW_MEASURE in body
 
 
 def test_a_conflicting_edit_leaves_markers_and_says_where(example_ws: Path) -> None:
@@ -270,7 +270,7 @@ def test_tables_in_exports_always_come_from_report_yaml(example_ws: Path) -> Non
 
 def test_a_crash_between_saving_state_and_draft_loses_no_base(example_ws: Path) -> None:
     built(example_ws)
-    edit_draft(example_ws, "梳理政务公开事项", "全面梳理政务公开事项")
+    edit_draft(example_ws, "系统清理本局应公开事项", "逐项清理本局应公开事项")
     add_measure(example_ws)
     edited = (example_ws / "draft.md").read_bytes()
     assert run("regenerate", example_ws, "--section", "五")[0] == 0
@@ -279,7 +279,7 @@ def test_a_crash_between_saving_state_and_draft_loses_no_base(example_ws: Path) 
     assert code == 0, err
     assert "合并了其中的人工修改" in out
     five = region(example_ws, "五")
-    assert "全面梳理政务公开事项" in five and NEW_MEASURE in five
+    assert "逐项清理本局应公开事项" in five and NEW_MEASURE in five
 
 
 def test_a_draft_saved_with_windows_line_ends(example_ws: Path) -> None:
@@ -300,7 +300,7 @@ def test_a_draft_saved_with_windows_line_ends(example_ws: Path) -> None:
 
 def test_an_unreadable_record_of_generated_text_is_not_fatal(example_ws: Path) -> None:
     built(example_ws)
-    edit_draft(example_ws, "梳理政务公开事项", "全面梳理政务公开事项")
+    edit_draft(example_ws, "系统清理本局应公开事项", "逐项清理本局应公开事项")
     record = example_ws / ".report-writer" / "generated.json"
     record.write_text('{"regions": {"五": "不是列表"}}', encoding="utf-8")
     code, out, _ = run("build", example_ws)
@@ -308,7 +308,7 @@ def test_an_unreadable_record_of_generated_text_is_not_fatal(example_ws: Path) -
     add_measure(example_ws)
     code, out, err = run("regenerate", example_ws, "--section", "五")
     assert code == 1 and "冲突" in err  # without the base, every change is a conflict
-    assert "全面梳理政务公开事项" in draft_of(example_ws)
+    assert "逐项清理本局应公开事项" in draft_of(example_ws)
 
 
 def test_the_out_folder_is_the_home_of_its_draft(example_ws: Path, tmp_path: Path) -> None:
@@ -326,13 +326,13 @@ def test_the_out_folder_is_the_home_of_its_draft(example_ws: Path, tmp_path: Pat
     page = lxml.html.document_fromstring((out / "draft.html").read_bytes())
     assert any("审阅人改写的句子。" in p.text_content() for p in page.xpath("//p"))
     # regenerate and explain work on the same folder, and merge with its record
-    edit_draft(out, "梳理政务公开事项", "全面梳理政务公开事项")
+    edit_draft(out, "系统清理本局应公开事项", "逐项清理本局应公开事项")
     add_measure(example_ws)
     code, stdout, err = run("regenerate", example_ws, "--out", out, "--section", "五")
     assert code == 0, err
     assert "合并了其中的人工修改" in stdout
     five = region(out, "五")
-    assert "全面梳理政务公开事项" in five and NEW_MEASURE in five
+    assert "逐项清理本局应公开事项" in five and NEW_MEASURE in five
     assert "审阅人改写的句子。" in region(out, "一")
     word = docx.Document(str(out / "draft.docx"))
     assert any(NEW_MEASURE in p.text for p in word.paragraphs)

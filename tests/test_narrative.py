@@ -97,7 +97,7 @@ def test_dongli_problems_name_three_problems_with_measures(dongli: dict[str, lis
     assert problems.sentences[0].text.endswith("：")
     # the officer's own measures are written instead of the phrasebank's
     own = [s for s in measures.sentences if s.uses == ("problems.measures",)]
-    assert len(own) == 3 and own[0].text.startswith("一是") and "广度和深度" in own[0].text
+    assert len(own) == 3 and own[0].text.startswith("一是") and "范围和层次" in own[0].text
 
 
 def test_dongli_other_states_the_fee(dongli: dict[str, list[Any]]) -> None:
