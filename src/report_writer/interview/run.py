@@ -299,13 +299,11 @@ def _typed(path: tuple[str, ...], value: Any, fmt: Format) -> Any:
             raise ValueError("请输入四位年份，例如 2024" if rest[0] == "year" else "应为文字")
         return parse_scalar(field, str(value))
     if head == "tables":
-        spec = fmt.tables.get(rest[0]) if len(rest) == 3 else None
-        try:
-            column = spec.column(rest[2]) if spec and spec.row(rest[1]) else None
-        except KeyError:
-            column = None
+        spec = fmt.tables.get(rest[0])
+        row = next((r for r in spec.rows if r.key == rest[1]), None) if spec else None
+        column = next((c for c in row.columns if c.key == rest[2]), None) if row else None
         if column is None:
-            return value
+            return value  # no such cell: parse_report names it
         kind = "decimal" if column.type == "decimal" else "integer"
         if isinstance(value, bool):
             raise ValueError(MESSAGES[kind])

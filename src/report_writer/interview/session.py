@@ -851,7 +851,8 @@ class Session:
         lines += [f"    {name:<9}{text}" for name, text in COMMANDS.items()]
         q = self.current
         if q is not None:
-            how = HOW_TO_ANSWER.get(q.type)
+            by_field = q.field is not None and q.type == "records" and not is_count_records(q.field)
+            how = None if by_field else HOW_TO_ANSWER.get(q.type)
             if how:
                 lines.insert(0, f"  填写方法：{how}。")
             if q.help:

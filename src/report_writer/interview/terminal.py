@@ -60,11 +60,12 @@ class Terminal:
 def _bindings() -> Any:
     """Enter validates; rejected text is selected, so typing replaces it (shift-selection)."""
     from prompt_toolkit.buffer import ValidationState
+    from prompt_toolkit.filters import is_searching
     from prompt_toolkit.key_binding import KeyBindings
 
     bindings = KeyBindings()
 
-    @bindings.add("enter")
+    @bindings.add("enter", filter=~is_searching)
     def _accept(event: Any) -> None:
         buffer = event.current_buffer
         buffer.validate_and_handle()
