@@ -402,7 +402,7 @@ class Session:
         if self.example(q):
             self.say(f"  例：{self.example(q)}")
         items: list[Any] = []
-        if q.key in self.progress.partial:
+        if q.key in self.progress.partial and current:
             items = list(current)
             self.say(f"  上次已填写并保存：{'；'.join(shown)}。请接着填写，空行结束。")
         elif current:
