@@ -214,3 +214,46 @@ def test_python_dash_m(args: list[str]) -> None:
     )
     assert proc.returncode == 0
     assert "报告起草助手" in proc.stdout or "核对" in proc.stdout
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        (["check"], "错误：缺少参数“工作区”"),
+        (["chek", "x"], "错误：没有命令“chek”，是否应为“check”？"),
+        (["init", "x", "--year", "abc"], "错误：--year 应为整数，现为“abc”"),
+        (["build", "x", "--bogus"], "错误：没有选项 --bogus，是否应为 --out？"),
+    ],
+)
+def test_usage_errors_are_in_chinese(args: list[str], expected: str) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "report_writer", *args], capture_output=True, text=True
+    )
+    assert proc.returncode == 2
+    lines = proc.stderr.splitlines()
+    assert lines[0] == expected
+    assert lines[1].startswith("用法：report-writer ")
+    assert lines[2].startswith("查看说明：report-writer") and lines[2].endswith(" --help")
+    assert "Error" not in proc.stderr and "Usage" not in proc.stderr
+
+
+def test_exit_codes_pass_through_the_entry_point(tmp_path: Path) -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "report_writer", "check", str(EXAMPLE)], capture_output=True
+    )
+    assert proc.returncode == 1
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "report_writer",
+            "init",
+            str(tmp_path / "w"),
+            "--agency",
+            "甲",
+            "--year",
+            "2024",
+        ],
+        capture_output=True,
+    )
+    assert proc.returncode == 0

@@ -49,7 +49,7 @@ def fail(exc: ReportWriterError) -> NoReturn:
 
 @app.command()
 def init(
-    directory: Annotated[Path, typer.Argument(help="新工作区的文件夹")],
+    directory: Annotated[Path, typer.Argument(help="新工作区的文件夹", metavar="工作区")],
     agency: Annotated[
         str | None, typer.Option("--agency", help="机关全称，如：某某区应急管理局")
     ] = None,
@@ -647,12 +647,55 @@ def phrasebank_harvest(
     typer.echo("草稿不会被选用：逐条审阅、修改后删去 draft 一行即可使用。")
 
 
+# typer's command-line parser (a vendored click) words its usage errors in English; these are
+# the ones an officer meets, in Chinese. Each pattern matches the whole message.
+USAGE_ERRORS = (
+    (r"Missing argument '(.+)'\.", "缺少参数“{0}”"),
+    (r"Missing option '(.+)'\.", "缺少选项 {0}"),
+    (r"No such option: (\S+) \(Possible options: (.+)\)", "没有选项 {0}，是否应为 {1}？"),
+    (r"No such option: (\S+) Did you mean (\S+)\?", "没有选项 {0}，是否应为 {1}？"),
+    (r"No such option: (\S+)", "没有选项 {0}"),
+    (r"No such command '(.+)'\. Did you mean '(.+)'\?", "没有命令“{0}”，是否应为“{1}”？"),
+    (r"No such command '(.+)'\.", "没有命令“{0}”"),
+    (r"Invalid value for '(.+?)': '(.*)' is not a valid int(?:eger)?\.", "{0} 应为整数，现为“{1}”"),
+    (r"Invalid value for '(.+?)': '(.*)' is not one of (.+)\.", "{0} 应为 {2} 之一，现为“{1}”"),
+    (r"Invalid value for '(.+?)': (.+)", "{0} 的值无效：{1}"),
+    (r"Got unexpected extra arguments? \((.+)\)", "多余的参数：{0}"),
+    (r"Option '(.+)' requires an argument\.", "选项 {0} 后面需要给出一个值"),
+    (r"Missing command\.", "缺少命令"),
+)
+
+
+def usage_error(message: str, usage: str, command: str) -> str:
+    """A usage error in Chinese, with the usage line and where to read the help."""
+    import re
+
+    for pattern, words in USAGE_ERRORS:
+        match = re.fullmatch(pattern, message)
+        if match:
+            message = words.format(*match.groups())
+            break
+    usage = usage.replace("Usage: ", "用法：", 1).replace("[OPTIONS]", "[选项]")
+    return f"错误：{message}\n{usage}\n查看说明：{command} --help"
+
+
 def main() -> None:
     """Entry point: the one place that exits. An unexpected exception is a defect in this tool;
     it is reported in one line (set REPORT_WRITER_DEBUG=1 for the traceback)."""
+    from typer._click.exceptions import NoArgsIsHelpError, UsageError
+
     try:
-        app()
-    except KeyboardInterrupt:
+        code = app(prog_name="report-writer", standalone_mode=False)
+    except NoArgsIsHelpError as exc:
+        exc.show()
+        sys.exit(exc.exit_code)
+    except UsageError as exc:
+        ctx = exc.ctx
+        usage = ctx.get_usage() if ctx else ""
+        command = ctx.command_path if ctx else "report-writer"
+        typer.echo(usage_error(exc.format_message(), usage, command), err=True)
+        sys.exit(exc.exit_code)
+    except (KeyboardInterrupt, typer.Abort):
         typer.echo("\n已中断。", err=True)
         sys.exit(130)
     except Exception as exc:
@@ -664,3 +707,4 @@ def main() -> None:
             err=True,
         )
         sys.exit(70)
+    sys.exit(code if isinstance(code, int) else 0)
