@@ -548,3 +548,60 @@ def test_fast_analysis_agrees_with_the_full_parse() -> None:
         assert fast.paths == tuple(dict.fromkeys(scan.paths)), text
         assert not scan.problems and not scan.loops and not scan.attributes, text
     assert simple > len(texts) // 2  # most phrases take the fast path
+
+
+def test_an_override_may_not_move_a_phrase_to_another_slot(tmp_path: Path) -> None:
+    team = tmp_path / "team"
+    team.mkdir()
+    moved = {
+        "id": "platforms.portal.check",
+        "slot": "problems.timeliness",
+        "text": "信息发布不够及时",
+    }
+    (team / "x.yaml").write_text(
+        yaml.safe_dump({"phrases": [moved]}, allow_unicode=True), encoding="utf-8"
+    )
+    result = runner.invoke(app, ["phrasebank", "lint", str(team)])
+    assert result.exit_code == 1
+    assert "platforms.portal.check：与表述 platforms.portal.check" in result.output
+    assert "段落不同（原为 platforms.portal，此处为 problems.timeliness）" in result.output
+    with pytest.raises(InputError, match="段落不同"):
+        load_phrasebank([team])
+    (team / "x.yaml").unlink()
+    result = runner.invoke(
+        app,
+        [
+            "phrasebank",
+            "add",
+            "--id",
+            "platforms.portal.check",
+            "--slot",
+            "problems.timeliness",
+            "--text",
+            "信息发布不够及时",
+            "--to",
+            str(team),
+        ],
+    )
+    assert result.exit_code == 2 and "段落不同" in result.stderr
+    assert not list(team.glob("*.yaml"))  # nothing written
+
+
+def test_a_build_names_every_unusable_team_phrase_at_once(tmp_path: Path) -> None:
+    team = tmp_path / "team"
+    team.mkdir()
+    bad = [
+        {"id": "team.bad1", "slot": "platforms.portal", "text": "{{ ''.__class__ }}测试"},
+        {"id": "team.bad2", "slot": "supervision.training", "text": "{{ supervision.nothing }}次"},
+    ]
+    (team / "bad.yaml").write_text(
+        yaml.safe_dump({"phrases": bad}, allow_unicode=True), encoding="utf-8"
+    )
+    example = Path(__file__).resolve().parent.parent / "examples" / "dongli-2023"
+    result = runner.invoke(
+        app, ["build", str(example), "--out", str(tmp_path / "out"), "--phrasebank", str(team)]
+    )
+    assert result.exit_code == 2
+    assert "表述库中有2条表述不能使用" in result.stderr
+    assert "team.bad1" in result.stderr and "team.bad2" in result.stderr
+    assert not (tmp_path / "out" / "draft.md").exists()

@@ -13,6 +13,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import yaml
 from typer.testing import CliRunner
 
 from report_writer.cli import app
@@ -334,8 +335,14 @@ def test_lint_refuses_unsafe_phrases_naming_id_and_file(team: Path) -> None:
     ],
 )
 def test_build_refuses_a_phrase_that_would_produce_megabytes_or_more(
-    example_ws: Path, team: Path, phrase_id: str, reason: str
+    example_ws: Path, tmp_path: Path, phrase_id: str, reason: str
 ) -> None:
+    team = tmp_path / "one"  # a folder with just this phrase: a build names every bad one
+    team.mkdir()
+    (phrase,) = [p for p in yaml.safe_load(HOSTILE_PHRASES)["phrases"] if p["id"] == phrase_id]
+    (team / "team.yaml").write_text(
+        yaml.safe_dump({"phrases": [phrase]}, allow_unicode=True), encoding="utf-8"
+    )
     report = example_ws / "report.yaml"
     report.write_text(
         report.read_text(encoding="utf-8").replace(
@@ -349,7 +356,7 @@ def test_build_refuses_a_phrase_that_would_produce_megabytes_or_more(
     )
     assert isinstance(result.exception, SystemExit), result.exception
     assert result.exit_code == 2
-    assert f"错误：表述 {phrase_id}（{team / 'team.yaml'}）" in result.stderr
+    assert f"表述 {phrase_id}（{team / 'team.yaml'}）" in result.stderr
     assert reason in result.stderr
     assert report.read_bytes() == before
 

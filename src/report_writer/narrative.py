@@ -21,7 +21,7 @@ import yaml
 from report_writer import chinese
 from report_writer.answers import load_schema
 from report_writer.document import Heading, Paragraph, Sentence
-from report_writer.errors import ReportWriterError
+from report_writer.errors import InputError, ReportWriterError
 from report_writer.formats.spec import Format, format_for_year
 from report_writer.model import LEVELS, Report
 from report_writer.phrasebank import (
@@ -33,6 +33,7 @@ from report_writer.phrasebank import (
     analyse,
     applicable,
     rank,
+    refusal,
     render,
 )
 
@@ -581,7 +582,17 @@ def recorded_choice(report: Report, bank: Phrasebank, slot: str, scope: Scope) -
 
 
 def build_narrative(report: Report, bank: Phrasebank) -> dict[str, list[Heading | Paragraph]]:
-    """Sections "overview", "problems" and "other" as headings and paragraphs, in print order."""
+    """Sections "overview", "problems" and "other" as headings and paragraphs, in print order.
+
+    A phrase that must not be rendered stops the build; all such phrases are named at once, so
+    that a team can mend its folder in one go."""
+    refused = [r for p in bank.phrases.values() if not p.draft if (r := refusal(p, vocabulary()))]
+    if refused:
+        raise InputError(
+            f"表述库中有{len(refused)}条表述不能使用，请修改后重试"
+            "（report-writer phrasebank lint 文件夹 可逐条检查）：",
+            details=refused,
+        )
     writer = _Writer(report, bank)
     p = plan()
     result: dict[str, list[Heading | Paragraph]] = {}

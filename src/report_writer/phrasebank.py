@@ -234,6 +234,7 @@ def read_phrasebank(layers: Sequence[tuple[str, Path]]) -> Phrasebank:
     """Read the layers (name, folder), collecting problems instead of raising on them."""
     bank_layers: list[Layer] = []
     issues: list[Issue] = []
+    below: dict[str, Phrase] = {}  # the phrase in force for each id in the layers read so far
     for name, folder in layers:
         layer = Layer(name, folder)
         if not folder.is_dir():
@@ -247,9 +248,21 @@ def read_phrasebank(layers: Sequence[tuple[str, Path]]) -> Phrasebank:
                     )
                     continue
                 seen[phrase.id] = path
+                overridden = below.get(phrase.id)
+                if overridden is not None and overridden.slot != phrase.slot:
+                    issues.append(Issue(path, phrase.id, _moved(overridden, phrase.slot)))
+                    continue
                 layer.phrases.append(phrase)
+        below.update((p.id, p) for p in layer.phrases)
         bank_layers.append(layer)
     return Phrasebank(bank_layers, issues)
+
+
+def _moved(overridden: Phrase, slot: str) -> str:
+    return (
+        f"与{overridden.where}编号相同（即替代它），但段落不同"
+        f"（原为 {overridden.slot}，此处为 {slot}）：替代时段落须相同，新增表述请换一个编号"
+    )
 
 
 def _read_file(path: Path, layer: Layer, issues: list[Issue]) -> Iterator[Phrase]:
@@ -1365,14 +1378,16 @@ def lint_folders(dirs: Sequence[Path] = ()) -> LintReport:
     """Lint the given phrase folders (each a layer), or the built-in phrasebank when none."""
     from report_writer.narrative import vocabulary
 
-    layers = _named(dirs) if dirs else [(BUILTIN, resources.shipped_dir("phrasebank"))]
-    bank = read_phrasebank(layers)
+    # Team folders are read over the built-in layer, as a build reads them, so that an override
+    # is checked against what it overrides; only the folders given are reported on.
+    bank = read_phrasebank([(BUILTIN, resources.shipped_dir("phrasebank")), *_named(dirs)])
+    linted = bank.layers[1:] if dirs else bank.layers
     vocab = vocabulary()
     issues = list(bank.issues)
-    for layer in bank.layers:
+    for layer in linted:
         for phrase in layer.phrases:
             issues.extend(lint_phrase(phrase, vocab))
-    return LintReport(sum(layer.entries for layer in bank.layers), issues)
+    return LintReport(sum(layer.entries for layer in linted), issues)
 
 
 def lint_phrase(phrase: Phrase, vocab: Vocabulary) -> list[Issue]:
@@ -1510,6 +1525,9 @@ def add_phrase(
             details=[str(i) for i in team.issues],
         )
     taken = set(team.phrases)
+    builtin = load_phrasebank().get(phrase_id) if phrase_id else None
+    if builtin is not None and builtin.slot != slot:
+        raise InputError(f"没有写入：“{phrase_id}”{_moved(builtin, slot)}")
     if phrase_id is None:
         n = 1
         while f"{slot}.team{n}" in taken:
