@@ -96,7 +96,7 @@ def test_c0_null_cell_is_unknown_not_zero() -> None:
     data = base_report(applications={"new": {"natural_person": "/"}})
     found = check(data)
     assert [(f.code, f.severity) for f in found] == [("C0", "warning")]
-    assert "为空（原文为“/”或空白），按未知处理，不等于0" in found[0].message
+    assert "为空（原文为“/”、空白，或导入时缺这一行），按未知处理，不等于0" in found[0].message
     assert parse_report(data).figures.value("applications", "new", "total") is None
 
 

@@ -57,10 +57,10 @@ def report_yaml(meta: Meta, fmt: Format) -> str:
                 lines.append(f"    {row.key}: {{{cells}}}  # {group}{row.label}")
         lines.append("")
     lines += [
-        "# 各段落选用的表述（由 interview 或 build 记录，保证重新生成时结果不变）",
+        "# 各段落指定的表述编号（interview 中选用建议表述时记录；也可手工指定，如 overview.opening: overview.opening.focus）",
         "phrases: {}",
         "",
-        "# 团队表述库文件夹（在内置表述库之上叠加，后者优先）",
+        "# 团队表述库文件夹（路径相对于本工作区；叠加在内置表述库之上，后者优先）",
         "phrasebanks: []",
         "",
     ]

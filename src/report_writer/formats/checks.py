@@ -149,7 +149,7 @@ def _cell_value(fmt: Format, rule: Rule, figures: Figures, ctx: Context) -> Iter
                 code=rule.code,
                 severity="warning",
                 message=(
-                    f"{fmt.cell_label(key)}（tables.{'.'.join(key)}）为空（原文为“/”或空白），"
+                    f"{fmt.cell_label(key)}（tables.{'.'.join(key)}）为空（原文为“/”、空白，或导入时缺这一行），"
                     "按未知处理，不等于0；涉及该单元格的勾稽关系无法核验"
                 ),
                 table=key[0],
