@@ -654,3 +654,126 @@ def test_outcome_labels_are_spaced_and_found_either_way(example_ws: Path) -> Non
     assert "（四）无法提供 1.本机关不掌握相关政府信息" in labels
     for typed in ("（四）无法提供1.本机关不掌握相关政府信息", "(四)无法提供 1.本机关不掌握"):
         assert session.resolve_outcome(typed, labels).key == "unavailable_not_held"
+
+
+def test_an_edited_figure_is_never_bound_to_an_unrelated_answer(example_ws: Path) -> None:
+    from report_writer.interview.reusable import reusable
+    from report_writer.interview.session import Session
+    from report_writer.interview.store import save_answers
+    from report_writer.narrative import scope_for
+    from report_writer.phrasebank import load_phrasebank, phrasebank_for, render
+
+    ws = open_workspace(example_ws)
+    items = [{"kind": "政策文件", "count": 30}, {"kind": "财政预决算", "count": 12}]
+    save_answers(ws, load_report(ws).fmt, {"leadership.staff": 12, "proactive.items": items})
+    phrase = load_phrasebank().get("proactive.items.year")
+    assert phrase is not None
+    shown = render(phrase, scope_for(load_report(ws))).text
+    assert "涵盖政策文件30条、财政预决算12条。" in shown
+    edited = shown.replace("政策文件30条、财政预决算12条", "政策财政预决算12条，另有7条其他信息")
+    officer = Officer([("修改这句话", edited), ("存入团队表述库", "")])
+    session = Session(ws, officer.ask, officer.say)
+    q = next(q for q in session.plan() if q.key == "phrases.proactive.items")
+    phrase_id = session.edit_phrase(q, phrase, shown)
+    saved = phrasebank_for(load_report(ws), example_ws).get(str(phrase_id))
+    assert saved is not None
+    # 12 is the count of one item of the list (no placeholder names an item safely), and the
+    # staff count only by chance: it stays as typed and the officer is told why
+    assert saved.text.endswith(
+        "{{ derived.items_total }}条，涵盖政策财政预决算12条，另有7条其他信息。"
+    )
+    assert "“12”（与“财政预决算”一项的条数相同" in officer.text
+    # a figure that only an unrelated answer has is left as typed, the answer named
+    save_answers(ws, load_report(ws).fmt, {"proactive.items": [{"kind": "政策文件", "count": 42}]})
+    template = reusable("全年主动公开政府信息42条，其中12条为财政信息。", load_report(ws), phrase)
+    assert template.text == "全年主动公开政府信息{{ derived.items_total }}条，其中12条为财政信息。"
+    assert "无关" in dict(template.literal)["12"] and "具体承办" in dict(template.literal)["12"]
+
+
+def test_a_revisit_left_unfinished_is_resumed(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    assert interview(ws, Officer(DONGLI)).status == "finished"
+
+    def revisit(prompt: Prompt) -> str:
+        if "本年新收申请：自然人" in prompt.text:
+            return "21"
+        if "下一类办理结果" in prompt.text:
+            raise EOFError  # Ctrl-D with 12 applications not yet assigned
+        return ""
+
+    result = run_interview(ws, revisit, lambda text: None, revisit="三")
+    assert result.status == "quit"
+    officer = Officer([("下一类办理结果", "/quit")])
+    assert interview(ws, officer).status == "quit"
+    assert "还有 12 件申请未归入办理结果" in officer.text
+    # a part left at its first question during --revisit is asked again from there; what
+    # was answered after it is not asked again
+    interview(ws, Officer([("行政复议", "/quit")]), revisit="四")
+    script = [
+        ("下一类办理结果", "不掌握"),
+        ("数量", "20"),  # 8 before, and the 12 left
+        ("行政复议", ""),
+        ("未经复议直接起诉", ""),
+        ("复议后起诉", ""),
+    ]
+    officer = Officer(script)
+    result = interview(ws, officer)
+    assert result.status == "finished", officer.text
+    assert not officer.script and not result.check.errors
+    assert "revisit" not in yaml.safe_load((ws / ".interview.yaml").read_text(encoding="utf-8"))
+
+
+def test_preview_in_a_list_shows_the_lines_typed_so_far(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    start = DONGLI.index(("主动公开了哪些信息", "行政处罚信息 20"))
+    script = [*DONGLI[: start + 2], ("", "/preview"), ("", "/quit")]
+    officer = Officer(script)
+    interview(ws, officer)
+    preview = officer.text.split("/preview", 1)[1]
+    assert "行政处罚信息20条" in preview and "26条" in preview
+
+
+def test_odd_characters_and_overlong_items_are_refused(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    long_item = "很" * 1000
+    script = [
+        *DONGLI[:3],
+        ("主责主业", "应急管理😀"),
+        ("主责主业", "应急管理"),
+        ("重点举措", long_item),
+        ("重点举措", "推进“互联网＋政务服务”（第1期）、★重点项目"),
+        ("", "/quit"),
+    ]
+    officer = Officer(script)
+    interview(ws, officer)
+    screen = officer.text
+    assert "不能使用“😀”" in screen
+    assert "每项不超过200字（现为1000字）" in screen
+    answers = load_report(open_workspace(ws)).answers["overview"]
+    assert answers["focus"] == "应急管理"
+    assert answers["highlights"] == ["推进“互联网＋政务服务”（第1期）、★重点项目"]
+
+
+def test_a_year_not_yet_come_is_confirmed_or_noted(tmp_path: Path) -> None:
+    from datetime import date
+
+    future = str(date.today().year + 4)
+    script = [
+        ("机关全称", "某某区应急管理局"),
+        ("报告年度", future),
+        (f"{future}年", ""),  # the default is no: asked again
+        ("报告年度", future),
+        (f"{future}年", "是"),
+        ("机关类型", "/quit"),
+    ]
+    officer = Officer(script)
+    interview(tmp_path / "ws", officer)
+    assert not officer.script
+    assert "还没有到" in officer.prompts[2].text
+    # a script is not asked: it is told
+    ws = tmp_path / "script"
+    text = f"meta: {{agency: 某某区应急管理局, year: {future}}}\n"
+    result = runner.invoke(
+        app, ["interview", str(ws), "--answers", str(answers_file(tmp_path, text))]
+    )
+    assert f"注意：报告年度{future}年还没有到" in result.output, result.output

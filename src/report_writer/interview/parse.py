@@ -17,6 +17,18 @@ from report_writer.model import parse_cell
 
 SEPARATORS = re.compile(r"[\s,，、;；]+")
 TRAILING_COUNT = re.compile(r"(.*[^\d０-９])([\d０-９]+)")
+ITEM_MOST = 200  # characters of one line of a list
+# Symbol blocks that Chinese documents use (°, ℃, №, ①, ○●□■△▲, ★☆, ㈠, ㎡, ￥); other symbols
+# (emoji, dingbats) are refused: fonts of the report lack them and they do not belong in it.
+SYMBOL_BLOCKS = (
+    (0x00A0, 0x00FF),
+    (0x2100, 0x218F),
+    (0x2460, 0x24FF),
+    (0x25A0, 0x25FF),
+    (0x2605, 0x2606),
+    (0x3000, 0x33FF),
+    (0xFF00, 0xFFEF),
+)
 MESSAGES = {
     "integer": "请输入不小于0的整数",
     "decimal": "请输入不小于0的数，例如 12.5",
@@ -27,6 +39,37 @@ MESSAGES = {
 
 def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text).strip()
+
+
+def _refused(ch: str) -> bool:
+    """A character outside Chinese text, ASCII and common punctuation and symbols."""
+    code = ord(ch)
+    if code > 0xFFFF:
+        return not unicodedata.name(ch, "").startswith("CJK")  # rare characters of names stay
+    category = unicodedata.category(ch)
+    if ch == "\t":
+        return False
+    if category in ("Cc", "Cf", "Cs", "Co", "Cn") or 0xFE00 <= code <= 0xFE0F or code == 0x20E3:
+        return True  # control and invisible characters, emoji variation selectors
+    return category == "So" and not any(lo <= code <= hi for lo, hi in SYMBOL_BLOCKS)
+
+
+def check_characters(text: str) -> str:
+    """The text as typed; ValueError naming the first character a report cannot hold."""
+    for ch in text:
+        if _refused(ch):
+            if unicodedata.category(ch).startswith("C") or unicodedata.category(ch) == "Mn":
+                raise ValueError(f"含有不可见的字符（U+{ord(ch):04X}），请删去后重新输入")
+            raise ValueError(f"不能使用“{ch}”（表情符号或特殊符号），请删去或改用文字")
+    return text
+
+
+def parse_item(text: str) -> str:
+    """One line of a list: text of at most ITEM_MOST characters."""
+    value = str(coerce(Field("", "text", ""), check_characters(text)))
+    if len(value) > ITEM_MOST:
+        raise ValueError(f"每项不超过{ITEM_MOST}字（现为{len(value)}字），请精简或分成几行")
+    return value
 
 
 def parse_number(kind: str, text: str) -> int | Decimal:
@@ -89,7 +132,8 @@ def parse_scalar(field: Field, text: str) -> Any:
     if field.type == "multichoice":
         return parse_multichoice(field, text)
     if field.type in ("text", "multiline"):
-        return coerce(field, text)  # typed as is: full-width punctuation belongs to the text
+        # typed as is: full-width punctuation belongs to the text
+        return coerce(field, check_characters(text))
     text = normalize(text)
     if field.key == "meta.year":
         if not (text.isdigit() and 2008 <= int(text) <= 2100):
@@ -120,7 +164,7 @@ def parse_record(field: Field, text: str) -> dict[str, Any]:
         raise ValueError(
             f"“{count}”不是{count_field.label}：{MESSAGES['integer']}{example}"
         ) from None
-    return {name_field.key: name.strip(), count_field.key: number}
+    return {name_field.key: parse_item(name), count_field.key: number}
 
 
 def is_count_records(field: Field) -> bool:

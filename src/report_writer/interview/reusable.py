@@ -7,11 +7,14 @@ becomes a placeholder again:
 - what a placeholder of the original phrase rendered, where it still stands in the sentence;
   a figure the phrase rendered from several placeholders goes back to them in the same order;
 - a figure no placeholder of the phrase rendered, when exactly one answered count, table cell
-  or derived figure (a sum such as derived.posts_total) of the report has that value; when
-  several have it, those about the phrase's own table or answers group are preferred, and
+  or derived figure (a sum such as derived.posts_total) about what the phrase is about (the
+  tables and answers groups its placeholders, its condition and its slot name) has that value;
   cells of one row that agree count as its total.
-A figure written into the phrase itself (「12345热线」) stays as it was. A figure that matches
-nothing, or several answers alike, stays as typed and is reported.
+A figure written into the phrase itself (「12345热线」) stays as it was. A figure stays as typed,
+and is reported, when it matches nothing, several answers alike, one item of a list (the count
+of 「财政预决算」 among the items: no placeholder names an item safely, since next year's list
+differs), or only answers about something else (the number of staff in a sentence about the
+items published): a figure left as typed is better than one bound to the wrong answer.
 """
 
 from __future__ import annotations
@@ -30,7 +33,9 @@ if TYPE_CHECKING:
     from report_writer.phrasebank import Phrase
 
 PLACEHOLDER = re.compile(r"\{\{\s*(.+?)\s*\}\}")
+TAG = re.compile(r"\{[{%](.+?)[%}]\}")  # a placeholder or a statement ({% for c in … %})
 FIGURE = re.compile(r"\d+(?:\.\d+)?")
+PATH = re.compile(r"(?<![\w.'\"])[a-z_]+(?:\.[a-z_]\w*)+")  # a context path: proactive.items
 NUMBER_TYPES = ("integer", "decimal", "percentage")
 
 
@@ -67,44 +72,107 @@ def _rendered(phrase: Phrase, report: Report) -> list[tuple[str, str]]:
     return out
 
 
-def _answered_figures(report: Report, context: dict[str, Any]) -> dict[str, list[str]]:
-    """Each figure as shown -> the placeholders of the answers, cells and derived figures that
-    have it."""
-    found: dict[str, list[str]] = {}
+@dataclass(frozen=True)
+class Candidate:
+    """An answer, table cell, derived figure or list item that has a given figure: its
+    placeholder (None for a list item), what it is about (answers groups, tables.<table>) and
+    its name for the officer."""
+
+    placeholder: str | None
+    areas: frozenset[str]
+    label: str
+
+
+def _areas(path: str) -> frozenset[str]:
+    """What a context path is about: its table (tables.applications) or answers group; a
+    derived figure is about what it is computed from."""
+    from report_writer.narrative import sources
+
+    if path.startswith("derived."):
+        return frozenset(a for source in sources().get(path, ()) for a in _areas(source))
+    parts = path.split(".")
+    return frozenset([".".join(parts[:2]) if parts[0] == "tables" else parts[0]])
+
+
+def _about(phrase: Phrase) -> frozenset[str]:
+    """The tables and answers groups a phrase is about: those its placeholders and condition
+    name, and the group its slot is named after."""
+    groups = {g.key for g in load_schema().groups}
+    named = [p for m in TAG.finditer(phrase.text) for p in PATH.findall(m.group(1))]
+    named += PATH.findall(phrase.when or "")
+    areas = {a for path in named for a in _areas(path)} - {"meta"}
+    slot_group = phrase.slot.split(".", 1)[0]
+    return frozenset(areas | ({slot_group} if slot_group in groups else set()))
+
+
+def _answered_figures(report: Report, context: dict[str, Any]) -> dict[str, list[Candidate]]:
+    """Each figure as shown -> the answers, list items, cells and derived figures that have it."""
+    from report_writer.narrative import sources
+
+    found: dict[str, list[Candidate]] = {}
+
+    def add(value: Any, candidate: Candidate) -> None:
+        shown = _shown(value)
+        if shown is not None:
+            found.setdefault(shown, []).append(candidate)
+
     for group in load_schema().groups:
+        answers = report.answers.get(group.key, {})
         for f in group.fields:
-            name = f.key.split(".", 1)[1]
-            shown = _shown(report.answers.get(group.key, {}).get(name))
-            if f.type in NUMBER_TYPES and shown is not None:
-                found.setdefault(shown, []).append("{{ " + f.key + " }}")
+            value = answers.get(f.key.split(".", 1)[1])
+            area = frozenset([group.key])
+            if f.type in NUMBER_TYPES:
+                add(value, Candidate("{{ " + f.key + " }}", area, f"答案“{f.label}”"))
+            elif f.type == "records" and isinstance(value, list):
+                names = [s.key for s in f.fields if s.type == "text"]
+                for record in value:
+                    name = next((str(record[n]) for n in names if record.get(n)), "")
+                    for sub in f.fields:
+                        if sub.type in NUMBER_TYPES:
+                            label = f"“{name}”一项的{sub.label}"
+                            add(record.get(sub.key), Candidate(None, area, label))
     for (table, row, column), value in report.figures.values.items():
-        shown = _shown(value)
-        if shown is not None:
-            found.setdefault(shown, []).append(f"{{{{ tables.{table}.{row}.{column} }}}}")
+        spec = report.fmt.tables[table]
+        label = f"{spec.name}“{spec.row(row).short or spec.row(row).label}”"
+        placeholder = f"{{{{ tables.{table}.{row}.{column} }}}}"
+        add(value, Candidate(placeholder, frozenset([f"tables.{table}"]), label))
     for name, value in context["derived"].items():
-        shown = _shown(value)
-        if shown is not None:
-            found.setdefault(shown, []).append(f"{{{{ derived.{name} }}}}")
+        path = f"derived.{name}"
+        of = "、".join(dict.fromkeys(_source_label(report, s) for s in sources().get(path, ())))
+        add(value, Candidate("{{ " + path + " }}", _areas(path), f"由{of}算出的数字"))
     return found
 
 
-def _area(placeholder: str) -> str:
-    """What a placeholder is about: its table (tables.applications) or answers group."""
-    path = placeholder.strip("{} ").split(".")
-    return ".".join(path[:2]) if path[0] == "tables" else path[0]
+def _source_label(report: Report, path: str) -> str:
+    """What a derived figure is computed from, for the officer: a table or an answer."""
+    if path.startswith("tables."):
+        return report.fmt.tables[path.split(".")[1]].name
+    return f"“{load_schema().field(path).label}”"
 
 
-def _narrowed(placeholders: list[str], near: set[str]) -> list[str]:
-    """Among several answers with the figure, those about what the phrase itself is about (its
-    table or answers group); of cells of one row that agree (a single applicant type, so its
-    figure equals the row's total), the total."""
-    if len(placeholders) > 1:
-        placeholders = [p for p in placeholders if _area(p) in near] or placeholders
-    rows = {p.rsplit(".", 1)[0] for p in placeholders}
-    total = [p for p in placeholders if p.endswith(".total }}")]
-    if len(placeholders) > 1 and len(rows) == 1 and len(total) == 1:
-        return total
-    return placeholders
+def _narrowed(candidates: list[Candidate], near: frozenset[str]) -> list[Candidate]:
+    """Of the candidates, those about what the phrase is about; of cells of one row that agree
+    (a single applicant type, so its figure equals the row's total), the total."""
+    related = [c for c in candidates if c.areas & near]
+    placeholders = [c.placeholder for c in related]
+    if len(related) > 1 and all(placeholders):
+        rows = {str(p).rsplit(".", 1)[0] for p in placeholders}
+        total = [c for c in related if str(c.placeholder).endswith(".total }}")]
+        if len(rows) == 1 and len(total) == 1:
+            return total
+    return related
+
+
+def _why_literal(candidates: list[Candidate], related: list[Candidate]) -> str:
+    """Why a figure was left as typed."""
+    if not candidates:
+        return "与答案和表格中的数字都不相同"
+    if not related:
+        return f"只与本句无关的{candidates[0].label}相同，未作对应"
+    item = next((c for c in related if c.placeholder is None), None)
+    if item is not None:
+        return f"与{item.label}相同：列表中的一项不能写成随答案变化的数字"
+    return "与多项答案的数字相同"
 
 
 def _names(report: Report, context: dict[str, Any]) -> dict[str, str]:
@@ -154,7 +222,7 @@ def reusable(text: str, report: Report, phrase: Phrase) -> Reusable:
 
     fixed = set(FIGURE.findall(PLACEHOLDER.sub("", phrase.text)))  # the phrase's own figures
     answered = _answered_figures(report, context)
-    near = {_area(p) for p, _ in rendered} - {"meta"}
+    near = _about(phrase)
     seen: dict[str, int] = {}
     literal: list[tuple[str, str]] = []
     out: list[str] = []
@@ -168,18 +236,18 @@ def reusable(text: str, report: Report, phrase: Phrase) -> Reusable:
             out.append(piece[start : match.start()])
             start = match.end()
             from_phrase = by_figure.get(figure)
-            others = _narrowed(list(dict.fromkeys(answered.get(figure, []))), near)
+            candidates = list(dict.fromkeys(answered.get(figure, [])))
+            related = _narrowed(candidates, near)
             if from_phrase:
                 index = seen.get(figure, 0)
                 seen[figure] = index + 1
                 out.append(from_phrase[min(index, len(from_phrase) - 1)])
             elif figure in fixed:
                 out.append(figure)
-            elif len(others) == 1:
-                out.append(others[0])
+            elif len(related) == 1 and related[0].placeholder is not None:
+                out.append(related[0].placeholder)
             else:
                 out.append(figure)
-                reason = "与多项答案的数字相同" if others else "与答案和表格中的数字都不相同"
-                literal.append((figure, reason))
+                literal.append((figure, _why_literal(candidates, related)))
         out.append(piece[start:])
     return Reusable("".join(out), tuple(dict.fromkeys(literal)))

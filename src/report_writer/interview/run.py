@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from report_writer.answers import load_schema
+from report_writer.answers import Field, load_schema
 from report_writer.errors import InputError, ReportWriterError
 from report_writer.formats.spec import Format, load_format
 from report_writer.interview.parse import MESSAGES, parse_choice, parse_number, parse_scalar
@@ -48,6 +48,7 @@ WELCOME = (
     "我会分六部分提问，随时输入 /help 查看命令，Ctrl-C 保存并退出。\n"
     "没有或不便填写的事项直接回车即可，正文不会写到它；表格中的数字直接回车按默认值。"
 )
+META_FIRST = "  先填写机关名称、年度和类型，新建工作区后才能使用其他命令。"
 # The agency type guessed from the end of its name, as the default offered (first match wins).
 LEVEL_BY_SUFFIX = (
     ("街道办事处", "township"),
@@ -119,11 +120,56 @@ def _ask_meta(directory: Path, ask: Ask, say: Say) -> dict[str, Any] | None:
         elif word == "/quit":
             return None
         elif word.startswith("/"):
-            say("  先填写机关名称、年度和类型，新建工作区后才能使用其他命令。")
+            say(META_FIRST)
         else:
-            values[q.key] = parse_scalar(f, word or default)
+            value = parse_scalar(f, word or default)
+            if q.key == "meta.year" and value > date.today().year:
+                confirmed = _confirm_year(value, ask, say)
+                if confirmed is None:
+                    return None
+                if not confirmed:
+                    continue
+            values[q.key] = value
             index += 1
     return values
+
+
+def _confirm_year(year: int, ask: Ask, say: Say) -> bool | None:
+    """Whether a report year not yet come (a typo for 2023 such as 2032) is meant; None when the
+    officer leaves."""
+    this_year = date.today().year
+    yes_no = Field("", "yes_no", "")
+
+    def check(text: str) -> str | None:
+        try:
+            parse_scalar(yes_no, text.strip() or "否")
+        except ValueError as exc:
+            return str(exc)
+        return None
+
+    prompt = Prompt(
+        f"? 报告年度{year}年还没有到（今年是{this_year}年），确定是{year}年吗？（是/否）",
+        "否",
+        ("是", "否"),
+        check,
+    )
+    while True:
+        try:
+            answer = ask(prompt)
+        except EOFError:
+            return None
+        word = answer.strip()
+        error = validate(prompt, answer)
+        if error:
+            say(f"  {error}")
+        elif word == "/quit":
+            return None
+        elif word == "/back":
+            return False
+        elif word.startswith("/"):
+            say(META_FIRST)
+        else:
+            return bool(parse_scalar(yes_no, word or "否"))
 
 
 def finish(ws: Workspace, phrasebanks: Sequence[Path] = ()) -> Result:
@@ -248,7 +294,13 @@ def apply_answers(
         ws = init_workspace(directory, meta["agency"], meta["year"], meta["level"])
     with locked(ws, "interview --answers"):
         save_answers(ws, load_report(ws).fmt, values)
-    return finish(ws, phrasebanks)
+    result = finish(ws, phrasebanks)
+    year = load_report(ws).meta.year
+    if year > date.today().year:
+        result.notes.insert(
+            0, f"报告年度{year}年还没有到，请确认 {ws.report_path} 中的 meta.year。"
+        )
+    return result
 
 
 def _format_of(meta: Any) -> Format:

@@ -9,7 +9,7 @@ report.yaml before the next question is asked.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -19,8 +19,10 @@ from report_writer.errors import InputError, ReportWriterError
 from report_writer.formats.checks import fmt_number
 from report_writer.formats.spec import Row
 from report_writer.interview.parse import (
+    check_characters,
     is_count_records,
     normalize,
+    parse_item,
     parse_number,
     parse_numbers,
     parse_record,
@@ -188,6 +190,7 @@ class Session:
         self.shown: tuple[str, str | None] | None = None  # the part and topic last announced
         self.current: Question | None = None
         self.prompted = False  # whether the question being run asked anything
+        self.typing: tuple[str, list[Any]] | None = None  # a list being typed: key, lines so far
         self._plan: list[Question] | None = None
         self.editor = ReportEditor(ws)
         self._bank: Phrasebank | None = None
@@ -221,10 +224,19 @@ class Session:
         return self._plan
 
     def answered(self, q: Question) -> bool:
+        """Whether the question is done with: given (see `given`) and not waiting to be asked
+        again by a --revisit left mid-way."""
+        return q.key not in self.progress.revisit and self.given(q)
+
+    def given(self, q: Question) -> bool:
+        """Whether this year's answer to the question stands: answered or skipped, and no list
+        left mid-way; 表三's outcomes only while they account for every application."""
         if q.key in self.progress.partial:
             return False
-        if q.key in self.progress.done or q.key in self.progress.skipped:
+        if q.key in self.progress.skipped:
             return True
+        if q.key in self.progress.done:
+            return q.kind != "outcomes" or not any(self.left_to_assign().values())
         if q.kind in ("meta", "answer"):
             return _lookup(self.report, q.key) is not None
         return False
@@ -314,7 +326,7 @@ class Session:
         """The current answer; else last year's (when this year's is not yet answered)."""
         key = key or q.key
         current = _lookup(self.report, key)
-        if self.answered(q) or self.previous is None:
+        if self.given(q) or self.previous is None:
             return current
         if q.kind == "cell" and q.previous:
             return _lookup(self.previous, q.previous)
@@ -417,12 +429,15 @@ class Session:
                     return None
                 return _checked(parse, "", optional=True)(t)
 
+            self.typing = (q.key, items) if typed else None
             try:
                 answer = self.ask(text, "", check, marker=marker)
             except (KeyboardInterrupt, _Quit):
                 if typed:
                     self.save(q, {q.key: items}, partial=True)
                 raise
+            finally:
+                self.typing = None
             text = ""
             if not typed and normalize(answer) in CLEAR_WORDS:
                 return []
@@ -434,9 +449,7 @@ class Session:
     def ask_list(self, q: Question) -> None:
         self.intro(q)
         current = self.default_of(q) or []
-        items = self.ask_lines(
-            q, lambda t: parse_scalar(Field(q.key, "text", ""), t), current, current
-        )
+        items = self.ask_lines(q, parse_item, current, current)
         if items is None:
             items = current
         self.save(q, {q.key: items})
@@ -472,12 +485,15 @@ class Session:
             ]
         self.say(f"  {q.prompt}")
         records: list[dict[str, Any]] = []
+        self.typing = (q.key, records)
         try:
             self._text_records(first, rest, known, records)
         except (KeyboardInterrupt, _Quit):
             if records:
                 self.save(q, {q.key: records}, partial=True)
             raise
+        finally:
+            self.typing = None
         self.save(q, {q.key: records})
         self.say(f"  已记录 {len(records)} 条。" if records else "  未填写。")
 
@@ -497,7 +513,7 @@ class Session:
                 answer = self.ask(
                     f"? {sub.label}？（不写这一条请输入 无）",
                     default,
-                    _checked(lambda t: t, default),
+                    _checked(parse_item, default),
                 )
                 if answer in ("无", "没有"):
                     break
@@ -506,13 +522,15 @@ class Session:
                 records.append(entry)
         more = f"还有其他{first.label}吗？" if known else f"请填写{first.label}"
         while True:
-            head = self.ask(f"? {more}（一条一行，空行结束）", "", lambda t: None)
+            head = self.ask(
+                f"? {more}（一条一行，空行结束）", "", _checked(parse_item, "", optional=True)
+            )
             more = f"下一条{first.label}"
             if not head:
                 break
             entry = {first.key: head}
             for sub in rest:
-                entry[sub.key] = self.ask(f"? {sub.label}？", "", _checked(lambda t: t, ""))
+                entry[sub.key] = self.ask(f"? {sub.label}？", "", _checked(parse_item, ""))
             records.append(entry)
 
     def last_year_problems(self, key: str) -> list[dict[str, Any]]:
@@ -804,7 +822,9 @@ class Session:
         from report_writer.interview.reusable import reusable
         from report_writer.phrasebank import add_phrase
 
-        edited = self.ask("? 修改这句话，回车确认：", "", _checked(lambda t: t, ""), prefill=text)
+        edited = self.ask(
+            "? 修改这句话，回车确认：", "", _checked(check_characters, ""), prefill=text
+        )
         folder = self.team_folder()
         keep = self.ask(
             f"? 把改好的这句话存入团队表述库（文件夹 {self.ws.path / folder}），"
@@ -878,7 +898,8 @@ class Session:
         return "\n".join(lines)
 
     def preview_text(self) -> str:
-        """The current part as the draft would print it now."""
+        """The current part as the draft would print it now, with the lines of a list being
+        typed."""
         from report_writer.document import build_document
         from report_writer.interview.preview import render_section
         from report_writer.narrative import build_narrative
@@ -889,8 +910,14 @@ class Session:
         bank = self.phrasebank()
         if bank is None:
             return "  表述库无法读取，暂不能预览。"
+        report = self.report
+        if self.typing and self.typing[1]:  # the lines of the list typed so far
+            key, lines = self.typing
+            group, name = key.split(".")
+            answers = {**report.answers, group: {**report.answers.get(group, {}), name: lines}}
+            report = replace(report, answers=answers)
         try:
-            doc = build_document(self.report, build_narrative(self.report, bank))
+            doc = build_document(report, build_narrative(report, bank))
         except ReportWriterError as exc:
             return f"  暂不能预览：{exc}"
         return render_section(doc.section(q.part.number))
@@ -910,6 +937,9 @@ class Session:
         plan = self.plan()
         if revisit:
             index = next(i for i, q in enumerate(plan) if q.part.number == revisit)
+            again = [q.key for q in plan if q.part.number == revisit]
+            self.progress.revisit = [k for k in self.progress.revisit if k not in again] + again
+            save_progress(self.ws, self.progress)
         else:
             index = self.first_open()
             if index >= len(plan):
@@ -922,6 +952,9 @@ class Session:
             while True:
                 plan = self.plan()
                 if index >= len(plan):
+                    if self.progress.revisit:  # questions no longer asked (their `when`)
+                        self.progress.revisit = []
+                        save_progress(self.ws, self.progress)
                     return "finished"
                 q = plan[index]
                 self.prompted = False
@@ -930,7 +963,6 @@ class Session:
                     if backwards and not self.prompted and index > 0:
                         index -= 1
                         continue
-                    index += 1
                 except _Back:
                     index = max(index - 1, 0)
                     backwards = True
@@ -938,8 +970,9 @@ class Session:
                 except _Skip:
                     self.save(q, {}, skipped=True)
                     self.say("  已跳过。")
-                    index += 1
                 backwards = False
+                # a revisit asks its part through; otherwise the next open question
+                index = index + 1 if revisiting else self.first_open(index + 1)
                 plan = self.plan()
                 if revisiting and (index >= len(plan) or plan[index].part != q.part):
                     revisiting = False

@@ -22,7 +22,8 @@ from report_writer.workspace import Workspace, edit_report, parse_yaml, read_tex
 
 PROGRESS_FILE = ".interview.yaml"
 PROGRESS_HEADER = (
-    "# 报告起草助手 interview 的进度：已回答（done）、跳过（skipped）和填写到一半（partial）的问题。\n"
+    "# 报告起草助手 interview 的进度：已回答（done）、跳过（skipped）、填写到一半（partial）的问题，\n"
+    "# 以及 --revisit 重新询问、尚未问到（revisit）的问题。\n"
     "# 删除本文件后，interview 会重新从头询问，以 report.yaml 中已有的答案为默认值。\n"
 )
 
@@ -30,14 +31,17 @@ PROGRESS_HEADER = (
 @dataclass
 class Progress:
     """Questions answered, skipped, and partial: a list left mid-way (Ctrl-C, /quit) whose lines
-    typed so far are saved; it is asked again, continuing after them."""
+    typed so far are saved; it is asked again, continuing after them. `revisit`: the questions
+    of a part asked again with --revisit that were not reached yet; they are open until asked,
+    so a revisit left mid-way is taken up by the next run."""
 
     done: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
     partial: list[str] = field(default_factory=list)
+    revisit: list[str] = field(default_factory=list)
 
     def mark(self, key: str, skipped: bool = False, partial: bool = False) -> None:
-        for seen in (self.done, self.skipped, self.partial):
+        for seen in (self.done, self.skipped, self.partial, self.revisit):
             if key in seen:
                 seen.remove(key)
         (self.partial if partial else self.skipped if skipped else self.done).append(key)
@@ -58,6 +62,7 @@ def load_progress(ws: Workspace) -> Progress:
         done=[str(k) for k in raw.get("done") or []],
         skipped=[str(k) for k in raw.get("skipped") or []],
         partial=[str(k) for k in raw.get("partial") or []],
+        revisit=[str(k) for k in raw.get("revisit") or []],
     )
 
 
@@ -65,6 +70,8 @@ def save_progress(ws: Workspace, progress: Progress) -> None:
     state = {"done": progress.done, "skipped": progress.skipped}
     if progress.partial:
         state["partial"] = progress.partial
+    if progress.revisit:
+        state["revisit"] = progress.revisit
     body = yaml.safe_dump(state, allow_unicode=True, sort_keys=False)
     write_atomic(progress_path(ws), PROGRESS_HEADER + body)
 
