@@ -206,6 +206,9 @@ def test_dry_run_prints_a_diff_and_force_drops_the_edit(example_ws: Path) -> Non
     assert (example_ws / "draft.docx").read_bytes() == docx_before
     code, out, _ = run("regenerate", example_ws, "--section", "一", "--force")
     assert code == 0 and "人工修改已丢弃" in out
+    (backup,) = (example_ws / ".report-writer").glob("discarded-*-一.md")
+    assert f"改前的 draft.md 另存为 {backup}" in out
+    assert backup.read_bytes() == draft  # the discarded edit is kept there
     one = region(example_ws, "一")
     assert "审阅人的句子。" not in one and "90%" in one
     assert (
@@ -444,3 +447,81 @@ def test_an_imported_report_is_judged_on_its_published_text(
     edit_answers(ws, "tables: {}", "tables: {}\nanswers: {fees: {notices: 0}}")
     code, out, _ = run("check", ws, "--json")
     assert code == 0 and json.loads(out) == []  # the draft the answers make will state it
+
+
+def test_a_paragraph_split_merges_with_a_changed_answer(example_ws: Path) -> None:
+    edit_answers(example_ws, "    staff: 1\n", "    staff: 1\n    meetings: 3\n")
+    text = built(example_ws)
+    old = sentence_with(text, "3次专题")
+    edit_draft(example_ws, old, old + "\n\n")  # the paragraph split after it
+    edit_answers(example_ws, "meetings: 3", "meetings: 4")
+    code, out, err = run("regenerate", example_ws, "--section", "一")
+    assert code == 0 and "冲突" not in out + err and "合并了其中的人工修改" in out
+    new = old.replace("3次专题", "4次专题")
+    one = region(example_ws, "一")
+    assert "<<<<<<<" not in one and f"\n{new}\n\n" in one
+    word = [p.text for p in docx.Document(str(example_ws / "draft.docx")).paragraphs]
+    assert word[word.index(new) + 1].startswith("2023年，我局在")
+
+
+def test_what_exports_leave_out_is_named_and_a_new_heading_carried(example_ws: Path) -> None:
+    built(example_ws)
+    heading = "## 五、存在的主要问题及改进措施"
+    edit_draft(example_ws, "## 五、存在的主要问题及改进情况", heading)
+    end = "<!-- report-writer 结束 一 -->"
+    edit_draft(example_ws, end, end + "\n\n标记外补写的一段。")
+    lines = draft_of(example_ws).split("\n")
+    code, out, _ = run("build", example_ws)
+    assert code == 0
+    outside = lines.index("标记外补写的一段。") + 1
+    assert f"提示 D1  draft.md 第{outside}行“标记外补写的一段。”在各部分的" in out
+    assert "不会进入 HTML 和 Word" in out
+    renamed = lines.index(heading) + 1
+    assert f"提示 D3  draft.md 第{renamed}行的标题“五、存在的主要问题及改进措施”" in out
+    page = lxml.html.document_fromstring((example_ws / "draft.html").read_bytes())
+    assert "五、存在的主要问题及改进措施" in [h.text_content() for h in page.xpath("//h2")]
+    word = [p.text for p in docx.Document(str(example_ws / "draft.docx")).paragraphs]
+    assert "五、存在的主要问题及改进措施" in word
+    code, out, _ = run("check", example_ws, "--json")
+    d1 = [f for f in json.loads(out) if f["code"] == "D1"]
+    assert [f["values"]["line"] for f in d1] == [outside]
+
+
+def test_list_lines_stay_lines_in_html_and_word(example_ws: Path) -> None:
+    text = built(example_ws)
+    old = sentence_with(region(example_ws, "五"), "。")
+    assert old in text
+    edit_draft(example_ws, old, old + "\n\n改进措施：\n- 列表项一\n- 列表项二\n1. 第一条")
+    code, _, _ = run("build", example_ws)
+    assert code == 0
+    items = ["改进措施：", "- 列表项一", "- 列表项二", "1. 第一条"]
+    page = lxml.html.document_fromstring((example_ws / "draft.html").read_bytes())
+    paragraphs = [p.text_content() for p in page.xpath("//p")]
+    start = paragraphs.index(items[0])
+    assert paragraphs[start : start + 4] == items
+    word = [p.text for p in docx.Document(str(example_ws / "draft.docx")).paragraphs]
+    start = word.index(items[0])
+    assert word[start : start + 4] == items
+
+
+def test_a_table_cell_edited_in_the_draft_is_reported(example_ws: Path) -> None:
+    built(example_ws)
+    row = '<tr><td>行政处罚</td><td colspan="3">60</td></tr>'
+    edit_draft(example_ws, row, row.replace("60", "61"))
+    line = draft_of(example_ws).split("\n").index(row.replace("60", "61")) + 1
+    code, out, _ = run("check", example_ws, "--json")
+    (d2,) = [f for f in json.loads(out) if f["code"] == "D2"]
+    assert (d2["table"], d2["row"], d2["column"]) == ("proactive", "penalty", "decisions")
+    assert d2["values"] == {"line": line, "draft": "61", "report": "60"}
+    assert f"draft.md 第{line}行：草稿中表二 行政处罚 · 本年处理决定数量为61" in d2["message"]
+    assert "report.yaml 中为60" in d2["message"] and "--section 二 --force" in d2["message"]
+    code, out, _ = run("build", example_ws)
+    assert "提示 D2" in out and "为61" in out
+    code, out, _ = run("regenerate", example_ws, "--section", "二")
+    assert code == 0 and "没有变化" not in out
+    assert "注意：draft.md 第" in out and "为61，report.yaml 中为60" in out
+    code, out, _ = run("regenerate", example_ws, "--section", "二", "--force")
+    assert code == 0 and "另存为" in out
+    code, out, _ = run("check", example_ws, "--json")
+    assert "D2" not in {f["code"] for f in json.loads(out)}
+    assert row in region(example_ws, "二")

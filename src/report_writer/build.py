@@ -229,6 +229,8 @@ class RegenerateResult:
     merged: bool = False  # the reviewer's edits were merged into the new text
     conflicts: list[str] = field(default_factory=list)  # one finished sentence per conflict
     written: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)  # finished sentences: what still differs
+    backup: Path | None = None  # --force: draft.md as it was, with the discarded edits
 
 
 def regenerate(
@@ -281,8 +283,15 @@ def regenerate(
                 f"{DRAFT_FILE}（重新生成“{number}”后）",
             )
         )
+        if number != OPENING and report.fmt.section(number).kind == "table":
+            from report_writer.consistency import table_differences
+
+            kept = parse_draft(draft.path, text, list(names))
+            result.notes = [f.message for f in table_differences(report, kept, number)]
         if dry_run:
             return result
+        if force and region.edited and result.changed:
+            result.backup = _backup(home, draft, number)
         remember(state, number, new, region.hash)
         _save_state(home, state)  # before draft.md: see draft.remember
         write_atomic(draft.path, text)
@@ -295,6 +304,26 @@ def regenerate(
             write_atomic(file, _export(doc, fmt))
             result.written.append(file)
     return result
+
+
+def _backup(home: Path, draft: Draft, number: str) -> Path:
+    """draft.md as it is, saved before `--force` replaces a region edited by hand, as
+    `.report-writer/discarded-<time>-<region>.md` beside it."""
+    from datetime import datetime
+
+    folder = home / STATE_FILE.parent
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+    path = folder / f"discarded-{stamp}-{number}.md"
+    n = 1
+    while path.exists():
+        n += 1
+        path = folder / f"discarded-{stamp}-{number}-{n}.md"
+    try:
+        folder.mkdir(exist_ok=True)
+    except OSError as exc:
+        raise WorkspaceError(f"无法新建文件夹 {folder}：{exc.strerror}") from exc
+    write_atomic(path, draft.text)
+    return path
 
 
 def _region_number(report: Report, section: str, names: dict[str, str]) -> str:

@@ -442,19 +442,30 @@ def regenerate(
         result = regenerate_region(directory, section, force, dry_run, phrasebank or [], out)
     except ReportWriterError as exc:
         fail(exc)
+    unchanged = f"“{result.section}”没有变化。" if not result.notes else ""
     if dry_run:
-        typer.echo(result.diff or f"“{result.section}”没有变化。", nl=bool(not result.diff))
+        typer.echo(result.diff or unchanged, nl=bool(not result.diff and unchanged))
+        for note in result.notes:
+            typer.echo(f"注意：{note}")
         return
     if not result.changed:
-        typer.echo(f"“{result.section}”没有变化。")
+        if unchanged:
+            typer.echo(unchanged)
+    elif result.backup is not None:
+        typer.echo(
+            f"已按最新答案重写“{result.section}”（人工修改已丢弃；改前的 draft.md 另存为 "
+            f"{result.backup}）。"
+        )
     elif force:
-        typer.echo(f"已按最新答案重写“{result.section}”（人工修改已丢弃）。")
+        typer.echo(f"已按最新答案重写“{result.section}”。")
     elif result.conflicts:
         typer.echo(f"已重新生成“{result.section}”；合并人工修改时有{len(result.conflicts)}处冲突。")
     elif result.merged:
         typer.echo(f"已重新生成“{result.section}”，并合并了其中的人工修改。")
     else:
         typer.echo(f"已重新生成“{result.section}”。")
+    for note in result.notes:
+        typer.echo(f"注意：{note}")
     for path in result.written:
         typer.echo(f"已生成：{path}")
     if result.conflicts:

@@ -22,7 +22,15 @@ from typing import Any
 import yaml
 
 from report_writer.document import Paragraph
-from report_writer.draft import DRAFT_FILE, OPENING, Draft, parse_blocks, parse_draft, units
+from report_writer.draft import (
+    DRAFT_FILE,
+    OPENING,
+    Draft,
+    parse_blocks,
+    parse_draft,
+    unexported,
+    units,
+)
 from report_writer.errors import ReportWriterError
 from report_writer.formats.checks import Finding, fmt_number
 from report_writer.model import Report
@@ -63,9 +71,8 @@ def sentences(report: Report, draft: Draft) -> list[Said]:
         if spec.kind != "narrative":
             continue
         region = draft.regions[spec.number]
-        _, blocks = parse_blocks(region.text)
         at = region.start
-        for block in blocks:
+        for block in parse_blocks(region.text).blocks:
             if not isinstance(block, Paragraph):
                 continue
             for s in block.sentences:
@@ -278,9 +285,120 @@ def imported_sentences(report: Report, folder: Path) -> list[Said] | None:
     ]
 
 
+def not_exported(draft: Draft) -> Iterator[Finding]:
+    """D1: lines of draft.md that HTML and Word leave out: text outside the markers, and
+    headings or tables in the opening."""
+    for line, words, in_opening in unexported(draft):
+        if in_opening:
+            where = "在开头部分（标题和导语）中，开头只收标题和导语段落"
+            move = "请改写为段落，或移到后面某一部分中"
+        else:
+            where = "在各部分的“report-writer 开始/结束”标记行之外"
+            move = "请把它移到某一部分的开始、结束标记行之间"
+        yield Finding(
+            "D1",
+            "warning",
+            f"{DRAFT_FILE} 第{line}行“{words}”{where}，不会进入 HTML 和 Word：{move}，"
+            "再运行 report-writer build",
+            values={"line": line, "text": words},
+        )
+
+
+def headings_renamed(report: Report, draft: Draft) -> Iterator[Finding]:
+    """D3: a section heading of draft.md differs from the format's."""
+    for spec in report.fmt.sections:
+        region = draft.regions[spec.number]
+        parsed = parse_blocks(region.text)
+        if parsed.title is not None and parsed.title != spec.heading:
+            line = region.line + parsed.title_line
+            yield Finding(
+                "D3",
+                "warning",
+                f"{DRAFT_FILE} 第{line}行的标题“{parsed.title}”与格式规定的“{spec.heading}”不同；"
+                "HTML 和 Word 采用修改后的标题。如非有意，请改回",
+                values={"line": line, "heading": parsed.title, "format": spec.heading},
+            )
+
+
+def table_differences(report: Report, draft: Draft, number: str) -> list[Finding]:
+    """D2: the table of a table section of draft.md differs from the one report.yaml makes
+    (a cell edited by hand): each figure named with both values and how to reconcile. Run on
+    the sections edited by hand: `build` refreshes the others from report.yaml."""
+    from report_writer.document import Table, build_table
+
+    spec = report.fmt.section(number)
+    region = draft.regions[number]
+    parsed = parse_blocks(region.text)
+    generated = build_table(report, spec.key)
+    index = next(
+        (i for i, b in enumerate(parsed.blocks) if isinstance(b, Table) and b.key == spec.key),
+        None,
+    )
+    fix = (
+        f"统计表以 report.yaml 为准，HTML 和 Word 按 report.yaml 生成。若草稿中的数字是对的，"
+        f"请改 report.yaml 中的对应数字；否则运行 report-writer regenerate 目录 --section {number}"
+        " --force 按 report.yaml 恢复草稿中的表格"
+    )
+    if index is None:
+        return [
+            Finding(
+                "D2",
+                "warning",
+                f"{DRAFT_FILE} 第{region.line}行起的“{spec.heading}”中没有统计表。{fix}",
+                table=spec.key,
+                values={"line": region.line},
+            )
+        ]
+    table = parsed.blocks[index]
+    assert isinstance(table, Table)
+    rows = parsed.row_lines[index]
+    drafted = {(r, c): cell for r, c, cell in table.grid()}
+    findings = []
+    other: list[int] = []
+    for r, c, cell in generated.grid():
+        found = drafted.get((r, c))
+        stated = found.text if found else "（空）"
+        if found is not None and found.text == cell.text and found.rowspan == cell.rowspan:
+            continue
+        line = region.line + rows[min(r, len(rows) - 1)]
+        if cell.key is None:
+            other.append(line)
+            continue
+        t, row, column = cell.key
+        findings.append(
+            Finding(
+                "D2",
+                "warning",
+                f"{DRAFT_FILE} 第{line}行：草稿中{report.fmt.cell_label(cell.key)}为{stated}，"
+                f"report.yaml 中为{cell.text}（tables.{t}.{row}.{column}）。{fix}",
+                table=t,
+                row=row,
+                column=column,
+                values={"line": line, "draft": stated, "report": cell.text},
+            )
+        )
+    if other or len(table.rows) != len(generated.rows):
+        line = min(other) if other else region.line + rows[-1]
+        findings.append(
+            Finding(
+                "D2",
+                "warning",
+                f"{DRAFT_FILE} 第{line}行起，“{spec.heading}”草稿中的表格文字或行列与格式不同。{fix}",
+                table=spec.key,
+                values={"line": line},
+            )
+        )
+    return findings
+
+
 def check_draft(report: Report, draft: Draft, previous: Draft | None = None) -> list[Finding]:
     said = sentences(report, draft)
     findings = [*figures_agree(report, said), *none_happened(report, said)]
+    findings.extend(not_exported(draft))
+    findings.extend(headings_renamed(report, draft))
+    for spec in report.fmt.sections:
+        if spec.kind == "table" and draft.regions[spec.number].edited:
+            findings.extend(table_differences(report, draft, spec.number))
     if previous is not None:
         findings.extend(repeats(report, said, sentences(report, previous)))
     findings.extend(completeness(report, said))

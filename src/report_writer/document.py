@@ -83,10 +83,11 @@ class Section:
     number: str  # 一 … 六
     title: str
     blocks: list[Block] = field(default_factory=list)
+    edited_heading: str | None = None  # the heading as a reviewer rewrote it in draft.md
 
     @property
     def heading(self) -> str:
-        return f"{self.number}、{self.title}"
+        return self.edited_heading or f"{self.number}、{self.title}"
 
 
 @dataclass

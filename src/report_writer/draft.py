@@ -5,7 +5,9 @@ A part ("region") is the opening (title and opening paragraph, number 开头) or
 draft.md (the workspace, or build's `--out`) keeps that text in `.report-writer/generated.json`,
 with the provenance of each sentence. Answer text is escaped (`&`, `<`, `>`). A region
 whose text no longer has its marker's hash was edited by hand. Regenerating an edited region
-merges 3-way by sentence: base = the last generated text, ours = the reviewer's, theirs = new.
+merges 3-way by sentence: base = the last generated text, ours = the reviewer's, theirs = new;
+the blanks and paragraph breaks between sentences merge on their own. Reading a region back
+(`parse_blocks`) gives what HTML and Word carry; `unexported` names what they leave out.
 """
 
 from __future__ import annotations
@@ -18,7 +20,16 @@ from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
 
-from report_writer.document import Document, Heading, Paragraph, Section, Sentence
+from report_writer.document import (
+    Block,
+    Cell,
+    Document,
+    Heading,
+    Paragraph,
+    Section,
+    Sentence,
+    Table,
+)
 from report_writer.errors import InputError
 from report_writer.render.markdown import render_opening, render_section, unescape
 
@@ -288,49 +299,102 @@ class Conflict:
     theirs: str
 
 
+@dataclass(frozen=True)
+class Piece:
+    """A sentence (or a line without a sentence end) and the blanks and line breaks before it:
+    the merge compares sentences, and a paragraph break is not part of any."""
+
+    space: str
+    text: str
+
+
+def pieces(text: str) -> tuple[list[Piece], str]:
+    """The text as sentences with the space before each, and the space after the last."""
+    result: list[Piece] = []
+    space = ""
+    for unit in units(text):
+        body = unit.strip()
+        if not body:
+            space += unit
+            continue
+        lead = len(unit) - len(unit.lstrip())
+        result.append(Piece(space + unit[:lead], body))
+        space = unit[lead + len(body) :]
+    return result, space
+
+
 def merge3(base: str, ours: str, theirs: str) -> list[str | Conflict]:
     """Merge two changed versions of `base`, sentence by sentence. A sentence changed on one
-    side only takes that change; a conflict only where both sides changed the same sentences."""
-    b, o, t = units(base), units(ours), units(theirs)
+    side only takes that change; a conflict only where both sides changed the same sentences.
+    Blanks and paragraph breaks between sentences merge on their own: a change of them on one
+    side (a paragraph split in two) is kept and never conflicts; where both changed them, the
+    reviewer's are kept."""
+    (b, b_end), (o, o_end), (t, t_end) = pieces(base), pieces(ours), pieces(theirs)
     in_ours = _matches(b, o)
     in_theirs = _matches(b, t)
-    pieces: list[str | Conflict] = []
+    merged: list[str | Conflict] = []
     i = j = k = 0
     for s in range(len(b) + 1):
         if s < len(b) and not (s in in_ours and s in in_theirs):
             continue
         end_o = in_ours[s] if s < len(b) else len(o)
         end_t = in_theirs[s] if s < len(b) else len(t)
-        pieces.extend(_resolve(b[i:s], o[j:end_o], t[k:end_t]))
+        merged.extend(_resolve(b[i:s], o[j:end_o], t[k:end_t]))
         if s < len(b):
-            pieces.append(b[s])
+            merged.append(_space(b[s].space, o[end_o].space, t[end_t].space) + b[s].text)
         i, j, k = s + 1, end_o + 1, end_t + 1
-    return _joined(pieces)
+    merged.append(_space(b_end, o_end, t_end))
+    return _joined(merged)
 
 
-def _matches(a: list[str], b: list[str]) -> dict[int, int]:
-    matcher = SequenceMatcher(None, a, b, autojunk=False)
+def _space(base: str, ours: str, theirs: str) -> str:
+    return theirs if ours == base else ours
+
+
+def _matches(a: list[Piece], b: list[Piece]) -> dict[int, int]:
+    matcher = SequenceMatcher(None, [p.text for p in a], [p.text for p in b], autojunk=False)
     return {x + n: y + n for x, y, size in matcher.get_matching_blocks() for n in range(size)}
 
 
-def _resolve(b: list[str], o: list[str], t: list[str]) -> list[str | Conflict]:
-    if o == t or t == b:
-        return list(o)
-    if o == b:
-        return list(t)
+def _resolve(b: list[Piece], o: list[Piece], t: list[Piece]) -> list[str | Conflict]:
+    def texts(side: list[Piece]) -> list[str]:
+        return [p.text for p in side]
+
+    if texts(o) == texts(t) or texts(t) == texts(b):
+        return _taken(o, b, o, t)
+    if texts(o) == texts(b):
+        return _taken(t, b, o, t)
     if len(b) == len(o) == len(t) > 1:  # the same sentences replaced: decide one by one
         result: list[str | Conflict] = []
         for x, y, z in zip(b, o, t, strict=True):
             result.extend(_resolve([x], [y], [z]))
         return result
-    return [Conflict("".join(o), "".join(t))]
+    space = _space(*(side[0].space if side else "" for side in (b, o, t)))
+    ours = "".join(p.space + p.text for p in o[1:])
+    theirs = "".join(p.space + p.text for p in t[1:])
+    conflict = Conflict(o[0].text + ours if o else "", t[0].text + theirs if t else "")
+    return [space, conflict] if space else [conflict]
 
 
-def _joined(pieces: list[str | Conflict]) -> list[str | Conflict]:
-    """Adjacent conflicts become one; adjacent text becomes one string."""
+def _taken(
+    chosen: list[Piece], b: list[Piece], o: list[Piece], t: list[Piece]
+) -> list[str | Conflict]:
+    """The sentences of one side; where no side added or removed any, the space before each
+    merged on its own."""
+    if len(b) == len(o) == len(t):
+        spaces = [_space(x.space, y.space, z.space) for x, y, z in zip(b, o, t, strict=True)]
+    else:
+        spaces = [p.space for p in chosen]
+    return [space + p.text for space, p in zip(spaces, chosen, strict=True)]
+
+
+def _joined(parts: list[str | Conflict]) -> list[str | Conflict]:
+    """Adjacent conflicts become one; adjacent text becomes one string; empty text goes."""
     result: list[str | Conflict] = []
-    for piece in pieces:
+    for piece in parts:
         last = result[-1] if result else None
+        if piece == "":
+            continue
         if isinstance(piece, Conflict) and isinstance(last, Conflict):
             result[-1] = Conflict(last.ours + piece.ours, last.theirs + piece.theirs)
         elif isinstance(piece, str) and isinstance(last, str):
@@ -363,54 +427,190 @@ def merged_text(pieces: list[str | Conflict]) -> tuple[str, list[int]]:
 
 # --- reading the narrative back --------------------------------------------------------------
 
-HEADING_LEVELS = {"##": 1, "###": 2, "####": 3}
+HEADING_RE = re.compile(r"^(#{1,4})(?!#)\s*(.*)$")
+HEADING_LEVELS = {"#": 1, "##": 1, "###": 2, "####": 3}
+# A line that starts an item of a list: "- ", "* ", "1. ", "1、", "（一）", "(1)", "一、".
+LIST_ITEM_RE = re.compile(
+    r"^(?:[-*+•·]\s|\d+(?:[.．](?!\d)|、)|[（(][一二三四五六七八九十\d]+[）)]|[一二三四五六七八九十]+、)"
+)
+TABLE_START_RE = re.compile(r'^<table(?:\s+data-table="([^"]*)")?[^>]*>')
+ROW_RE = re.compile(r"<tr[^>]*>(.*?)</tr>", re.DOTALL)
+CELL_RE = re.compile(r"<(th|td)((?:\s[^>]*)?)>(.*?)</t[hd]>", re.DOTALL)
+SPAN_RE = re.compile(r'(rowspan|colspan)="(\d+)"')
+WIDE_RE = re.compile(r"[^\x00-\x7f]")
 
 
-def parse_blocks(text: str) -> tuple[str | None, list[Heading | Paragraph]]:
-    """A region's Markdown as (its `#` title if any, headings and paragraphs), its text unescaped
-    as draft.md escapes it. The section's own `##` heading is left out: the format names the
-    sections."""
-    title = None
-    blocks: list[Heading | Paragraph] = []
+@dataclass(frozen=True)
+class Parsed:
+    """A region of draft.md read back: its own title (the `#` line of the opening, the `##`
+    line of a section) and its blocks, each with the 1-based line (within the region's text)
+    where it starts; a table also with the line of each of its rows."""
+
+    title: str | None
+    title_line: int
+    blocks: list[Block]
+    lines: list[int]
+    row_lines: dict[int, list[int]]  # block index -> the line of each row of that table
+
+
+def parse_blocks(text: str, opening: bool = False) -> Parsed:
+    """A region's Markdown read back, its text unescaped as draft.md escapes it. The region's
+    own title is its first `#` line (the opening) or `##` line (a section); any other heading
+    line is a heading block. Lines of one paragraph join (wrapped Chinese without a space);
+    a line that starts a list item ("- ", "1. ", "（一）") starts a paragraph of its own."""
+    own = "#" if opening else "##"
+    title: str | None = None
+    title_line = 0
+    blocks: list[Block] = []
+    starts: list[int] = []
+    row_lines: dict[int, list[int]] = {}
     lines: list[str] = []
+    table: list[str] = []
 
-    def flush() -> None:
+    def add(block: Block, line: int) -> None:
+        blocks.append(block)
+        starts.append(line)
+
+    def flush(line: int) -> None:
         if lines:
-            blocks.append(Paragraph(tuple(Sentence(u) for u in units(unescape("".join(lines))))))
+            sentences = tuple(Sentence(u) for u in units(unescape(_joined_lines(lines))))
+            add(Paragraph(sentences), line - len(lines))
             lines.clear()
 
-    for raw in text.replace("\r\n", "\n").split("\n"):
+    def close_table(line: int) -> None:
+        start = line - len(table) + 1
+        parsed, rows = _parse_table(table, start)
+        if parsed.rows:
+            row_lines[len(blocks)] = rows
+            add(parsed, start)
+        table.clear()
+
+    all_lines = text.replace("\r\n", "\n").split("\n")
+    for n, raw in enumerate(all_lines, 1):
         line = raw.strip()
-        mark, _, rest = line.partition(" ")
-        if not line or line.startswith("<!--"):
-            flush()
-        elif mark == "#":
-            flush()
-            title = unescape(rest.strip())
-        elif mark in HEADING_LEVELS:
-            flush()
-            if HEADING_LEVELS[mark] > 1:
-                blocks.append(Heading(HEADING_LEVELS[mark], unescape(rest.strip())))
+        if table:
+            table.append(line)
+            if "</table>" in line:
+                close_table(n)
+            continue
+        heading = HEADING_RE.match(line)
+        if TABLE_START_RE.match(line):
+            flush(n)
+            table.append(line)
+            if "</table>" in line:
+                close_table(n)
+        elif not line or (line.startswith("<!--") and line.endswith("-->")):
+            flush(n)
+        elif heading:
+            flush(n)
+            words = unescape(heading.group(2).strip())
+            if heading.group(1) == own and title is None:
+                title, title_line = words, n
+            elif words:
+                add(Heading(HEADING_LEVELS[heading.group(1)], words), n)
         else:
+            if lines and LIST_ITEM_RE.match(line):
+                flush(n)
             lines.append(line)
-    flush()
-    return title, blocks
+    flush(len(all_lines) + 1)
+    if table:
+        close_table(len(all_lines))
+    return Parsed(title, title_line, blocks, starts, row_lines)
+
+
+def _joined_lines(lines: list[str]) -> str:
+    """The lines of one paragraph as one text: wrapped Chinese joins as it is, Latin words
+    keep a space between them."""
+    text = lines[0]
+    for line in lines[1:]:
+        wide = WIDE_RE.match(text[-1:]) or WIDE_RE.match(line[:1])
+        text += line if wide else " " + line
+    return text
+
+
+def _parse_table(lines: list[str], start: int) -> tuple[Table, list[int]]:
+    """A table as draft.md writes it (`<table data-table=…>`, `<tr>`, `<th>`/`<td>` with spans),
+    and the line of each row."""
+    text = "\n".join(lines)
+    found = TABLE_START_RE.match(text)
+    key = found.group(1) if found and found.group(1) else ""
+    rows: list[tuple[Cell, ...]] = []
+    at: list[int] = []
+    for row in ROW_RE.finditer(text):
+        cells = []
+        for cell in CELL_RE.finditer(row.group(1)):
+            spans = {name: int(value) for name, value in SPAN_RE.findall(cell.group(2))}
+            cells.append(
+                Cell(
+                    unescape(cell.group(3).strip()),
+                    rowspan=max(spans.get("rowspan", 1), 1),
+                    colspan=max(spans.get("colspan", 1), 1),
+                    header=cell.group(1) == "th",
+                )
+            )
+        if cells:
+            rows.append(tuple(cells))
+            at.append(start + text.count("\n", 0, row.start()))
+    return Table(key, tuple(rows)), at
+
+
+def unexported(draft: Draft) -> list[tuple[int, str, bool]]:
+    """The lines of draft.md that HTML and Word do not carry, as (line, text, in the opening):
+    text outside the regions' markers, and headings or tables in the opening (it holds only the
+    title and paragraphs). Comments and blank lines are left out."""
+    found: list[tuple[int, str, bool]] = []
+    at = 0
+    for region in sorted(draft.regions.values(), key=lambda r: r.start):
+        found.extend((n, t, False) for n, t in _outside(draft, at, region.start))
+        at = region.end
+    found.extend((n, t, False) for n, t in _outside(draft, at, len(draft.text)))
+    region = draft.regions[OPENING]
+    parsed = parse_blocks(region.text, opening=True)
+    body = region.text.split("\n")
+    for block, line in zip(parsed.blocks, parsed.lines, strict=True):
+        if not isinstance(block, Paragraph):
+            found.append((region.line + line, body[line - 1].strip(), True))
+    return sorted(found)
+
+
+def _outside(draft: Draft, start: int, end: int) -> list[tuple[int, str]]:
+    first = draft.line_of(start)
+    lines = draft.text[start:end].replace("\r\n", "\n").split("\n")
+    return [
+        (first + n, line.strip())
+        for n, line in enumerate(lines)
+        if line.strip() and not (line.strip().startswith("<!--") and line.strip().endswith("-->"))
+    ]
 
 
 def apply_edits(doc: Document, draft: Draft, table_keys: set[str]) -> Document:
-    """The document with each hand-edited region taken from draft.md. Tables always come from
-    report.yaml: a hand edit of a table region stays in draft.md only."""
+    """The document with each hand-edited region taken from draft.md: its paragraphs,
+    headings and its own title (an edited section heading is carried over). Tables of the
+    format always come from report.yaml: in a table section, a table of draft.md stands only
+    for the place of the table it names."""
     title, opening = doc.title, doc.opening
     region = draft.regions[OPENING]
     if region.edited:
-        parsed_title, blocks = parse_blocks(region.text)
-        title = parsed_title or title
-        opening = [b for b in blocks if isinstance(b, Paragraph)]
+        parsed = parse_blocks(region.text, opening=True)
+        title = parsed.title or title
+        opening = [b for b in parsed.blocks if isinstance(b, Paragraph)]
     sections = []
     for section in doc.sections:
         region = draft.regions[section.number]
-        if region.edited and section.key not in table_keys:
-            _, blocks = parse_blocks(region.text)
-            section = Section(section.key, section.number, section.title, list(blocks))
+        if region.edited:
+            parsed = parse_blocks(region.text)
+            blocks = parsed.blocks
+            if section.key in table_keys:
+                blocks = _with_tables(blocks, section.blocks)
+            heading = parsed.title if parsed.title not in (None, section.heading) else None
+            section = Section(section.key, section.number, section.title, blocks, heading)
         sections.append(section)
     return Document(title, opening, sections)
+
+
+def _with_tables(blocks: list[Block], generated: list[Block]) -> list[Block]:
+    """The blocks of draft.md with each table of the format in the place of the draft's table
+    of the same key; a table the draft lost comes first."""
+    tables = {b.key: b for b in generated if isinstance(b, Table)}
+    placed = [tables.pop(b.key, b) if isinstance(b, Table) else b for b in blocks]
+    return [*tables.values(), *placed]
