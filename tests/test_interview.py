@@ -752,6 +752,13 @@ def test_odd_characters_and_overlong_items_are_refused(tmp_path: Path) -> None:
     answers = load_report(open_workspace(ws)).answers["overview"]
     assert answers["focus"] == "应急管理"
     assert answers["highlights"] == ["推进“互联网＋政务服务”（第1期）、★重点项目"]
+    from report_writer.interview.parse import check_characters
+
+    usual = "《条例》第十条——“依法公开”…·°℃№①㎡￥%±×√〇○●□■△▲→ 吉𠮷 café A-1/2"
+    assert check_characters(usual) == usual
+    for odd, message in (("✨", "不能使用“✨”"), ("☺\ufe0f", "不能使用"), ("a\u200bb", r"U\+200B")):
+        with pytest.raises(ValueError, match=message):
+            check_characters(odd)
 
 
 def test_a_year_not_yet_come_is_confirmed_or_noted(tmp_path: Path) -> None:
