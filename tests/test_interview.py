@@ -733,7 +733,7 @@ def test_preview_in_a_list_shows_the_lines_typed_so_far(tmp_path: Path) -> None:
     assert "行政处罚信息20条" in preview and "26条" in preview
 
 
-def test_odd_characters_and_overlong_items_are_refused(tmp_path: Path) -> None:
+def test_odd_characters_and_overlong_items_are_refused(tmp_path: Path, example_ws: Path) -> None:
     ws = tmp_path / "ws"
     long_item = "很" * 1000
     script = [
@@ -759,6 +759,15 @@ def test_odd_characters_and_overlong_items_are_refused(tmp_path: Path) -> None:
     for odd, message in (("✨", "不能使用“✨”"), ("☺\ufe0f", "不能使用"), ("a\u200bb", r"U\+200B")):
         with pytest.raises(ValueError, match=message):
             check_characters(odd)
+    # in a file of answers too, list items included; nothing is written
+    before = (example_ws / "report.yaml").read_bytes()
+    text = "answers:\n  platforms:\n    channels:\n      - {name: 微信✨, count: 3}\n"
+    result = runner.invoke(
+        app, ["interview", str(example_ws), "--answers", str(answers_file(tmp_path, text))]
+    )
+    assert result.exit_code == 2
+    assert "第3行 answers.platforms.channels：不能使用“✨”" in result.output, result.output
+    assert (example_ws / "report.yaml").read_bytes() == before
 
 
 def test_a_year_not_yet_come_is_confirmed_or_noted(tmp_path: Path) -> None:

@@ -15,7 +15,13 @@ from typing import Any
 from report_writer.answers import Field, load_schema
 from report_writer.errors import InputError, ReportWriterError
 from report_writer.formats.spec import Format, load_format
-from report_writer.interview.parse import MESSAGES, parse_choice, parse_number, parse_scalar
+from report_writer.interview.parse import (
+    MESSAGES,
+    parse_choice,
+    parse_item,
+    parse_number,
+    parse_scalar,
+)
 from report_writer.interview.questions import (
     META_FIELDS,
     PART_NUMBERS,
@@ -365,7 +371,13 @@ def _typed(path: tuple[str, ...], value: Any, fmt: Format) -> Any:
     except KeyError:
         return value
     if field.type in ("list", "records"):
-        return value  # items are checked by parse_report, with their index
+        records = value if isinstance(value, list) else []
+        for item in records:  # their text as a typed line would be; the rest: parse_report
+            texts = item.values() if isinstance(item, dict) else [item]
+            for text in texts:
+                if isinstance(text, str) and text.strip():
+                    parse_item(text)
+        return value
     if field.type == "multichoice" and isinstance(value, list):
         return list(dict.fromkeys(parse_choice(field, str(v)) for v in value))
     if isinstance(value, str):
