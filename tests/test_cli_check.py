@@ -257,3 +257,13 @@ def test_exit_codes_pass_through_the_entry_point(tmp_path: Path) -> None:
         capture_output=True,
     )
     assert proc.returncode == 0
+
+
+def test_help_pages_are_labelled_in_chinese() -> None:
+    for args in (["--help"], ["check", "--help"], ["phrasebank", "lint", "--help"]):
+        result = runner.invoke(app, args)
+        assert result.exit_code == 0
+        assert result.output.startswith("用法：report-writer")
+        assert "显示本说明并退出。" in result.output
+        for english in ("Usage", "Options", "Show this message", "[required]", "default:"):
+            assert english not in result.output, (args, english)

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, TextIO, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO, TypeVar
 
 import typer
 
@@ -25,6 +25,47 @@ if TYPE_CHECKING:
     from report_writer.check import CheckResult
 
 T = TypeVar("T")
+
+# typer's help pages (a vendored click, pinned below 0.29) label their parts in English; these
+# are the labels an officer sees on every `--help`, in Chinese.
+HELP_WORDS = {
+    "Arguments": "参数",
+    "Options": "选项",
+    "Commands": "命令",
+    "required": "必填",
+    "default: {default}": "默认：{default}",
+    "Aborted!": "已中断。",
+}
+
+
+def _chinese_help() -> None:
+    import typer.core
+    from typer._click import decorators, formatting
+
+    vars(typer.core)["_"] = lambda text: HELP_WORDS.get(text, text)  # typer's gettext hook
+    plain_help_option = decorators.help_option
+
+    def help_option(param_decls: list[str]) -> Any:
+        decorate = plain_help_option(param_decls)
+
+        def apply(command: Any) -> Any:
+            command = decorate(command)
+            command.params[-1].help = "显示本说明并退出。"
+            return command
+
+        return apply
+
+    decorators.help_option = help_option
+    plain_write_usage = formatting.HelpFormatter.write_usage
+
+    def write_usage(self: Any, prog: str, args: str = "", prefix: str | None = None) -> None:
+        args = args.replace("[OPTIONS]", "[选项]").replace("COMMAND [ARGS]...", "命令 [参数]...")
+        plain_write_usage(self, prog, args, "用法：" if prefix is None else prefix)
+
+    formatting.HelpFormatter.write_usage = write_usage  # type: ignore[method-assign]
+
+
+_chinese_help()
 
 app = typer.Typer(
     name="report-writer",
@@ -686,7 +727,6 @@ def usage_error(message: str, usage: str, command: str) -> str:
         if match:
             message = words.format(*match.groups())
             break
-    usage = usage.replace("Usage: ", "用法：", 1).replace("[OPTIONS]", "[选项]")
     return f"错误：{message}\n{usage}\n查看说明：{command} --help"
 
 
