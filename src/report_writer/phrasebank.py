@@ -42,7 +42,9 @@ MAX_TEMPLATE_CHARS = 2_000  # length of a phrase's template source (`text` or `w
 MAX_OUTPUT_CHARS = 2_000  # length of one rendered phrase
 MAX_LOOP_DEPTH = 2  # nesting of {% for %}; loops may only run over list answers
 MAX_FILE_DEPTH = 6  # nesting in a phrase file: phrases → phrase → tags → tag
-CACHE_MIN_CHARS = 64 * 1024  # phrase files at least this long are cached once parsed
+CACHE_MIN_CHARS = (
+    2 * 1024
+)  # phrase files longer than this (the built-in ones too) are cached parsed
 CACHE_VERSION = 1  # bump when load_yaml changes what it returns
 MAX_REPEAT = 2_000  # `*` on a string or list may make it at most this long
 
