@@ -6,7 +6,6 @@ them, so that `report-writer --help` starts as fast as typer allows.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -184,6 +183,8 @@ def check(
         report, out or paths[0], last.report if last else None, last.folder if last else None
     )
     if as_json:
+        import json
+
         typer.echo(json.dumps([f.to_json() for f in result.findings], ensure_ascii=False, indent=2))
     else:
         typer.echo(report.meta.title)
@@ -264,6 +265,8 @@ def check_many(paths: list[Path], strict: bool, as_json: bool) -> None:
 
     results = list(with_progress(check_workspaces(paths), len(paths), "核对中"))
     if as_json:
+        import json
+
         typer.echo(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2))
     else:
         for r in results:
