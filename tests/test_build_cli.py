@@ -525,3 +525,33 @@ def test_a_table_cell_edited_in_the_draft_is_reported(example_ws: Path) -> None:
     code, out, _ = run("check", example_ws, "--json")
     assert "D2" not in {f["code"] for f in json.loads(out)}
     assert row in region(example_ws, "二")
+
+
+def test_a_peoples_government_is_told_which_items_of_six_are_missing(
+    write_ws: Callable[..., Path],
+) -> None:
+    data = base_report()
+    data["meta"]["level"] = "government"
+    data["answers"] = {
+        "fees": {"notices": 0},
+        "problems": {"selected": ["timeliness"]},
+        "government": {"key_points": "逐项落实上级年度政务公开工作要点，按季度对账销号"},
+    }
+    ws = write_ws(data)
+    code, out, _ = run("check", ws)
+    assert code == 0  # hints only
+    missing = [line for line in out.splitlines() if "提示 H9" in line]
+    assert len(missing) == 2, out
+    assert "没有写人大代表建议和政协提案办理结果公开情况（答案中未填写）" in missing[0]
+    assert "没有写政务公开工作创新情况（答案中未填写）" in missing[1]
+    data["answers"]["government"].update(
+        proposals="办理人大代表建议12件、政协提案8件，办理结果全部公开",
+        innovation="开设政策直通车专栏",
+    )
+    ws = write_ws(data)
+    assert run("build", ws, "--format", "md")[0] == 0
+    out = run("check", ws)[1]
+    assert "H9" not in out, out  # the draft's 六 states all three items
+    data["meta"]["level"] = "department"
+    del data["answers"]["government"]
+    assert "H9" not in run("check", write_ws(data))[1]  # a department owes none of them

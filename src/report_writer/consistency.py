@@ -5,8 +5,9 @@ Run by `check` (and `build`, on the draft it writes): a reviewer may have change
 narrative (“9件” to “10件”), written that no 行政复议 happened while 表四 counts some, or left
 last year's sentences in place. And FORMAT.md requires content the answers may lack: section 六
 always states the 信息处理费, even when none was charged (H8); section 五 states this year's
-problems (H9: completeness of 五). Without a draft.md, those two are judged on the answers that
-generate them. The patterns are data (consistency.yaml).
+problems (H9: completeness of 五), and a people's government's 六 its three items (H9). Without
+a draft.md, these are judged on the answers that generate them. The patterns are data
+(consistency.yaml).
 """
 
 from __future__ import annotations
@@ -240,6 +241,32 @@ def problems_stated(report: Report, said: list[Said] | None, source: str) -> Ite
         )
 
 
+def government_items(report: Report, said: list[Said] | None, source: str) -> Iterator[Finding]:
+    """H9 for a people's government: section 六 lacks one of the three items FORMAT.md requires
+    of it (上级工作要点, 建议提案办理, 创新). `said` None: no text yet, and the answers are judged."""
+    spec = load_rules()["government"]
+    if report.meta.level not in spec["levels"]:
+        return
+    heading = report.fmt.section(spec["section"]).heading
+    six = [s for s in said or [] if s.key == spec["section"]]
+    for item in spec["items"]:
+        item_spec = {**spec, **item}
+        if said is None:
+            stated = _answered(report, item["answers"])
+        else:
+            stated = any(_compiled(item["mention"]).search(s.text) for s in six) or (
+                source != DRAFT_FILE and _answered(report, item["answers"])
+            )
+        if not stated:
+            where = None if said is None else source
+            yield Finding(
+                "H9",
+                "warning",
+                _incomplete(item_spec, heading, where),
+                values={"section": spec["section"], "answers": item["answers"]},
+            )
+
+
 def _incomplete(spec: dict[str, Any], heading: str, source: str | None) -> str:
     """What a section lacks and what to fill in; `source` names the file whose text was read
     (draft.md, or imported.yaml: the published text), None for the answers."""
@@ -263,7 +290,11 @@ def completeness(
 ) -> list[Finding]:
     """H8 and H9: content FORMAT.md requires in sections 六 and 五, in the sentences `said` of
     the file `source`, or (`said` None) in the answers."""
-    return [*fee_reported(report, said, source), *problems_stated(report, said, source)]
+    return [
+        *fee_reported(report, said, source),
+        *problems_stated(report, said, source),
+        *government_items(report, said, source),
+    ]
 
 
 def imported_sentences(report: Report, folder: Path) -> list[Said] | None:
