@@ -16,7 +16,7 @@ import yaml
 
 from report_writer.answers import Choice, Field, load_schema
 from report_writer.errors import InputError
-from report_writer.formats.spec import CellKey, Format, load_format
+from report_writer.formats.spec import CellKey, Format, Row, TableSpec, load_format
 from report_writer.model import LEVELS
 
 QUESTIONS_FILE = Path(__file__).resolve().parent / "questions.yaml"
@@ -147,15 +147,21 @@ def _question(raw: dict[str, Any], part: Part, topic: str | None, fmt: Format) -
     return [Question(key, "answer", field.type, prompt=prompt, field=field, **common)]
 
 
-def _table_question(raw: dict[str, Any], key: str, fmt: Format, common: dict[str, Any]) -> Question:
+def _table_row(key: str, fmt: Format, lengths: tuple[int, ...], form: str) -> tuple[TableSpec, Row]:
+    """The table and row a key `tables.<table>.<row>[...]` names; `form` describes it in errors."""
     parts = key.split(".")
-    if len(parts) not in (3, 4) or parts[1] not in fmt.tables:
-        raise _fail(key, "不是有效的表格键（tables.<表>.<行>[.<列>]）")
+    if len(parts) not in lengths or parts[0] != "tables" or parts[1] not in fmt.tables:
+        raise _fail(key, f"不是有效的{form}")
     spec = fmt.tables[parts[1]]
     try:
-        row = spec.row(parts[2])
+        return spec, spec.row(parts[2])
     except KeyError:
         raise _fail(key, f"：{spec.name}没有这一行") from None
+
+
+def _table_question(raw: dict[str, Any], key: str, fmt: Format, common: dict[str, Any]) -> Question:
+    spec, row = _table_row(key, fmt, (3, 4), "表格键（tables.<表>.<行>[.<列>]）")
+    parts = key.split(".")
     leaves = [c for c in row.columns if not c.derived]
     if len(parts) == 3:
         cells = tuple((spec.key, row.key, c.key) for c in leaves)
@@ -175,14 +181,7 @@ def _table_question(raw: dict[str, Any], key: str, fmt: Format, common: dict[str
 def _expanded(raw: dict[str, Any], fmt: Format, common: dict[str, Any]) -> list[Question]:
     """`cells: tables.<table>.<row>`: one question per leaf column of the row."""
     row_key = str(raw["cells"])
-    parts = row_key.split(".")
-    if len(parts) != 3 or parts[0] != "tables" or parts[1] not in fmt.tables:
-        raise _fail(row_key, "不是有效的表格行（tables.<表>.<行>）")
-    spec = fmt.tables[parts[1]]
-    try:
-        row = spec.row(parts[2])
-    except KeyError:
-        raise _fail(row_key, f"：{spec.name}没有这一行") from None
+    spec, row = _table_row(row_key, fmt, (3,), "表格行（tables.<表>.<行>）")
     result = []
     for col in row.columns:
         if col.derived:
