@@ -22,6 +22,7 @@ from report_writer.errors import ChecksFailed, ReportWriterError
 
 if TYPE_CHECKING:
     from report_writer.check import CheckResult
+    from report_writer.formats.checks import Finding
 
 T = TypeVar("T")
 
@@ -195,11 +196,16 @@ def check(
         raise typer.Exit(ChecksFailed.exit_code)
 
 
-def print_findings(result: CheckResult) -> None:
-    from report_writer.formats.checks import SEVERITY_LABEL as SEVERITY
+def echo_findings(findings: list[Finding]) -> None:
+    """One line a finding: 「  错误 C4  表四 行政复议：…」."""
+    from report_writer.formats.checks import SEVERITY_LABEL
 
-    for f in result.findings:
-        typer.echo(f"  {SEVERITY[f.severity]} {f.code}  {f.message}")
+    for f in findings:
+        typer.echo(f"  {SEVERITY_LABEL[f.severity]} {f.code}  {f.message}")
+
+
+def print_findings(result: CheckResult) -> None:
+    echo_findings(result.findings)
     if not result.findings:
         typer.echo("  ✓ 各项勾稽关系核对无误")
     typer.echo(f"共 {len(result.errors)} 处错误，{len(result.warnings)} 处提示。")
@@ -261,7 +267,6 @@ def import_(
 def check_many(paths: list[Path], strict: bool, as_json: bool) -> None:
     """`check` over many workspaces: a progress bar, then one summary table."""
     from report_writer.check import check_workspaces
-    from report_writer.formats.checks import SEVERITY_LABEL as SEVERITY
 
     results = list(with_progress(check_workspaces(paths), len(paths), "核对中"))
     if as_json:
@@ -272,8 +277,7 @@ def check_many(paths: list[Path], strict: bool, as_json: bool) -> None:
         for r in results:
             if r.findings:
                 typer.echo(f"{r.agency}{r.year}年报告（{r.path}）")
-                for f in r.findings:
-                    typer.echo(f"  {SEVERITY[f.severity]} {f.code}  {f.message}")
+                echo_findings(r.findings)
         header = ["工作区", "机关", "年度", "错误", "提示"]
         body = [
             [r.path.name, r.agency or "", str(r.year), str(r.errors), str(r.warnings)]
