@@ -7,15 +7,15 @@ same keys (`group.field`).
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from msgspec import Struct
 
 from report_writer.errors import InputError
+from report_writer.resources import load_data
 
 _SCHEMA = Path(__file__).resolve().parent / "answers.yaml"
 
@@ -36,14 +36,12 @@ YES = {"是", "有", "yes", "y", "true", "对"}
 NO = {"否", "无", "没有", "no", "n", "false", "不"}
 
 
-@dataclass(frozen=True)
-class Choice:
+class Choice(Struct, frozen=True):
     key: str
     label: str
 
 
-@dataclass(frozen=True)
-class Field:
+class Field(Struct, frozen=True):
     key: str  # "group.field" or, inside records, the record field's own key
     type: str
     label: str
@@ -58,15 +56,13 @@ class Field:
         raise KeyError(key)
 
 
-@dataclass(frozen=True)
-class Group:
+class Group(Struct, frozen=True):
     key: str
     label: str
     fields: tuple[Field, ...]
 
 
-@dataclass(frozen=True)
-class Schema:
+class Schema(Struct, frozen=True):
     groups: tuple[Group, ...]
 
     def field(self, path: str) -> Field:
@@ -98,7 +94,7 @@ def _field(key: str, raw: dict[str, Any]) -> Field:
 
 @cache
 def load_schema() -> Schema:
-    raw = yaml.load(_SCHEMA.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    raw = load_data(_SCHEMA)
     return Schema(
         tuple(
             Group(gk, g["label"], tuple(_field(f"{gk}.{fk}", f) for fk, f in g["fields"].items()))

@@ -15,8 +15,9 @@ from __future__ import annotations
 import difflib
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
+
+from msgspec import Struct, field
 
 from report_writer.check import CheckResult
 from report_writer.document import Document, build_document
@@ -131,8 +132,7 @@ def _export(doc: Document, fmt: str) -> str | bytes:
     return render_docx(doc)
 
 
-@dataclass
-class BuildResult:
+class BuildResult(Struct):
     check: CheckResult
     written: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # finished sentences for the user
@@ -221,8 +221,7 @@ def _save_state(home: Path, state: State) -> None:
     write_atomic(home / STATE_FILE, dump_state(state))
 
 
-@dataclass
-class RegenerateResult:
+class RegenerateResult(Struct):
     section: str  # the region's name, e.g. 五、存在的主要问题及改进情况
     diff: str  # unified diff of draft.md
     changed: bool
@@ -340,15 +339,13 @@ def _region_number(report: Report, section: str, names: dict[str, str]) -> str:
     raise InputError(f"没有“{section}”这一部分。可选：{choices}")
 
 
-@dataclass(frozen=True)
-class Explained:
+class Explained(Struct, frozen=True):
     text: str
     sources: tuple[Source, ...]  # empty: written by hand
     kind: str = "sentence"  # "sentence", "heading", or "table" (text: the table's key)
 
 
-@dataclass(frozen=True)
-class ExplainedRegion:
+class ExplainedRegion(Struct, frozen=True):
     number: str
     name: str
     edited: bool

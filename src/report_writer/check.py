@@ -6,9 +6,10 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 from report_writer.errors import ReportWriterError
 from report_writer.formats.checks import Context, Finding, run_rules
@@ -19,8 +20,7 @@ from report_writer.model import Report
 WORKSPACES_PER_PROCESS = 50
 
 
-@dataclass(frozen=True)
-class CheckResult:
+class CheckResult(Struct, frozen=True):
     findings: list[Finding]
 
     @property
@@ -57,8 +57,7 @@ def check_workspace_report(
     return CheckResult(result.findings + draft_findings(report, folder, previous_folder))
 
 
-@dataclass(frozen=True)
-class WorkspaceCheck:
+class WorkspaceCheck(Struct, frozen=True):
     """The outcome for one of many workspaces: its findings, or why it could not be read."""
 
     path: Path

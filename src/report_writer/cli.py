@@ -4,8 +4,6 @@ Heavy libraries (jinja2, python-docx, prompt_toolkit) are imported inside the co
 them, so that `report-writer --help` starts as fast as typer allows.
 """
 
-from __future__ import annotations
-
 import os
 import sys
 import time
@@ -75,6 +73,22 @@ app = typer.Typer(
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
 )
+
+
+PhrasebankOption = Annotated[
+    list[Path] | None,
+    typer.Option(
+        "--phrasebank", help="团队表述库文件夹（叠加在内置表述库之上），可给多个", metavar="文件夹"
+    ),
+]
+DraftFolderOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--out",
+        help="草稿的文件夹（默认为工作区）：build 写入这里，人工修改在这里的 draft.md 中",
+        metavar="文件夹",
+    ),
+]
 
 
 class Level(StrEnum):
@@ -196,7 +210,7 @@ def check(
         raise typer.Exit(ChecksFailed.exit_code)
 
 
-def echo_findings(findings: list[Finding]) -> None:
+def echo_findings(findings: "list[Finding]") -> None:
     """One line a finding: 「  错误 C4  表四 行政复议：…」."""
     from report_writer.formats.checks import SEVERITY_LABEL
 
@@ -204,7 +218,7 @@ def echo_findings(findings: list[Finding]) -> None:
         typer.echo(f"  {SEVERITY_LABEL[f.severity]} {f.code}  {f.message}")
 
 
-def print_findings(result: CheckResult) -> None:
+def print_findings(result: "CheckResult") -> None:
     echo_findings(result.findings)
     if not result.findings:
         typer.echo("  ✓ 各项勾稽关系核对无误")
@@ -410,22 +424,6 @@ def interview(
             typer.echo(f"{why}，运行：{command} 部分编号（{'、'.join('一二三四五六')}）")
     if result.check.failed():
         raise typer.Exit(ChecksFailed.exit_code)
-
-
-PhrasebankOption = Annotated[
-    list[Path] | None,
-    typer.Option(
-        "--phrasebank", help="团队表述库文件夹（叠加在内置表述库之上），可给多个", metavar="文件夹"
-    ),
-]
-DraftFolderOption = Annotated[
-    Path | None,
-    typer.Option(
-        "--out",
-        help="草稿的文件夹（默认为工作区）：build 写入这里，人工修改在这里的 draft.md 中",
-        metavar="文件夹",
-    ),
-]
 
 
 @app.command()

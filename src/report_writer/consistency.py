@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from msgspec import Struct
 
 from report_writer.document import Paragraph
 from report_writer.draft import (
@@ -36,6 +35,7 @@ from report_writer.errors import ReportWriterError
 from report_writer.formats.checks import Finding, fmt_number
 from report_writer.model import Report
 from report_writer.render.markdown import text as markdown_text
+from report_writer.resources import load_data
 
 RULES_FILE = Path(__file__).resolve().parent / "consistency.yaml"
 # Sections 一、五、六 as published, in an imported workspace: importer.write's IMPORTED_FILE
@@ -45,9 +45,7 @@ IMPORTED_FILE = "imported.yaml"
 
 @cache
 def load_rules() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.load(
-        RULES_FILE.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader
-    )
+    data: dict[str, Any] = load_data(RULES_FILE)
     return data
 
 
@@ -56,8 +54,7 @@ def _compiled(pattern: str) -> re.Pattern[str]:
     return re.compile(pattern)
 
 
-@dataclass(frozen=True)
-class Said:
+class Said(Struct, frozen=True):
     """One sentence of a narrative section of draft.md."""
 
     section: str  # the section's heading, e.g. 一、总体情况

@@ -6,16 +6,16 @@ its provenance (phrase id, layer, the answers and cells it used) for `explain` a
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
+
+from msgspec import Struct, field
 
 from report_writer.formats.figures import Value
 from report_writer.formats.spec import CellKey, TableSpec
 from report_writer.model import Report
 
 
-@dataclass(frozen=True)
-class Sentence:
+class Sentence(Struct, frozen=True):
     text: str
     phrase_id: str | None = None  # None: written by hand or fixed text
     layer: str | None = None  # the phrasebank layer the phrase came from
@@ -23,8 +23,7 @@ class Sentence:
     #                             ("tables.applications.new.total") the text was made from
 
 
-@dataclass(frozen=True)
-class Paragraph:
+class Paragraph(Struct, frozen=True):
     sentences: tuple[Sentence, ...]
 
     @property
@@ -32,14 +31,12 @@ class Paragraph:
         return "".join(s.text for s in self.sentences)
 
 
-@dataclass(frozen=True)
-class Heading:
+class Heading(Struct, frozen=True):
     level: int  # 1: 一、  2: （一）  3: 1.
     text: str  # the whole heading as printed, numbering included
 
 
-@dataclass(frozen=True)
-class Cell:
+class Cell(Struct, frozen=True):
     text: str
     rowspan: int = 1
     colspan: int = 1
@@ -47,8 +44,7 @@ class Cell:
     key: tuple[str, str, str] | None = None  # (table, row, column) for figure cells
 
 
-@dataclass(frozen=True)
-class Table:
+class Table(Struct, frozen=True):
     key: str  # "proactive", "applications", "reviews"
     rows: tuple[tuple[Cell, ...], ...]  # HTML-style: cells covered by a span are omitted
     header_rows: int = 0  # rows repeated on each page
@@ -77,8 +73,7 @@ class Table:
 Block = Heading | Paragraph | Table
 
 
-@dataclass
-class Section:
+class Section(Struct):
     key: str  # the format's section key: overview, proactive, ..., other
     number: str  # 一 … 六
     title: str
@@ -90,8 +85,7 @@ class Section:
         return self.edited_heading or f"{self.number}、{self.title}"
 
 
-@dataclass
-class Document:
+class Document(Struct):
     title: str
     opening: list[Paragraph]
     sections: list[Section]

@@ -15,10 +15,11 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from dataclasses import dataclass, field
-from difflib import SequenceMatcher
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
+from msgspec.structs import asdict
 
 from report_writer.document import (
     Block,
@@ -69,15 +70,13 @@ def units(text: str) -> list[str]:
 # --- provenance ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Source:
+class Source(Struct, frozen=True):
     phrase_id: str | None
     layer: str | None
     uses: tuple[str, ...]
 
 
-@dataclass(frozen=True)
-class Generated:
+class Generated(Struct, frozen=True):
     """A region as last generated: its text and where each sentence came from."""
 
     text: str
@@ -92,7 +91,7 @@ class Generated:
             "hash": self.hash,
             "text": self.text,
             "sentences": [
-                {"text": t, "sources": [s.__dict__ | {"uses": list(s.uses)} for s in srcs]}
+                {"text": t, "sources": [asdict(s) | {"uses": list(s.uses)} for s in srcs]}
                 for t, srcs in self.sources.items()
             ],
         }
@@ -146,8 +145,7 @@ def region_texts(doc: Document) -> dict[str, Generated]:
 # --- the file --------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Region:
+class Region(Struct, frozen=True):
     number: str
     hash: str  # from the start marker: the hash of the text as last generated
     text: str  # between the marker lines, as in the file but with \n line ends
@@ -160,8 +158,7 @@ class Region:
         return text_hash(self.text) != self.hash
 
 
-@dataclass(frozen=True)
-class Draft:
+class Draft(Struct, frozen=True):
     path: Path
     text: str
     regions: dict[str, Region]
@@ -293,14 +290,12 @@ def remember(state: State, number: str, generated: Generated, marker_hash: str) 
 # --- 3-way merge by sentence -----------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Conflict:
+class Conflict(Struct, frozen=True):
     ours: str
     theirs: str
 
 
-@dataclass(frozen=True)
-class Piece:
+class Piece(Struct, frozen=True):
     """A sentence (or a line without a sentence end) and the blanks and line breaks before it:
     the merge compares sentences, and a paragraph break is not part of any."""
 
@@ -352,6 +347,8 @@ def _space(base: str, ours: str, theirs: str) -> str:
 
 
 def _matches(a: list[Piece], b: list[Piece]) -> dict[int, int]:
+    from difflib import SequenceMatcher  # only a merge needs it
+
     matcher = SequenceMatcher(None, [p.text for p in a], [p.text for p in b], autojunk=False)
     return {x + n: y + n for x, y, size in matcher.get_matching_blocks() for n in range(size)}
 
@@ -440,8 +437,7 @@ SPAN_RE = re.compile(r'(rowspan|colspan)="(\d+)"')
 WIDE_RE = re.compile(r"[^\x00-\x7f]")
 
 
-@dataclass(frozen=True)
-class Parsed:
+class Parsed(Struct, frozen=True):
     """A region of draft.md read back: its own title (the `#` line of the opening, the `##`
     line of a section) and its blocks, each with the 1-based line (within the region's text)
     where it starts; a table also with the line of each of its rows."""

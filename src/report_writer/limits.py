@@ -27,9 +27,10 @@ def check_file_size(size: int, path: object) -> None:
         )
 
 
-def check_yaml_structure(data: Any, path: object) -> None:
+def check_yaml_structure(data: Any, path: object) -> int:
     """Refuse data nested deeper than MAX_YAML_DEPTH or larger than MAX_YAML_EXPANDED once its
-    aliases (`*name`, shared objects after loading) are expanded. Linear in the distinct objects."""
+    aliases (`*name`, shared objects after loading) are expanded, else return that expanded
+    size. Linear in the distinct objects."""
     sizes: dict[int, tuple[int, int]] = {}  # id of a mapping or list -> (expanded size, height)
     too_deep = InputError(
         f"{path} 嵌套超过 {MAX_YAML_DEPTH} 层，不是本工具能使用的文件。请检查缩进或括号是否有误"
@@ -59,4 +60,5 @@ def check_yaml_structure(data: Any, path: object) -> None:
         return known
 
     if isinstance(data, dict | list):
-        measure(data, 1)
+        return measure(data, 1)[0]
+    return len(data) if isinstance(data, str) else 1

@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import sys
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
+from msgspec.structs import asdict
 
 from report_writer.errors import WorkspaceError
 from report_writer.workspace import Workspace, os_reason
@@ -30,8 +31,16 @@ UNREADABLE_GRACE_SECONDS = 10.0
 _held: set[Path] = set()  # lock files this process holds, as absolute paths
 
 
-@dataclass(frozen=True)
-class Holder:
+def _host() -> str:
+    """This computer's name (os.uname, else the socket module, which is slower to import)."""
+    if hasattr(os, "uname"):
+        return os.uname().nodename
+    import socket  # Windows
+
+    return socket.gethostname()
+
+
+class Holder(Struct, frozen=True):
     pid: int
     host: str
     command: str
@@ -42,8 +51,7 @@ class Holder:
         return time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(self.since))
 
 
-@dataclass(frozen=True)
-class Lock:
+class Lock(Struct, frozen=True):
     path: Path
     taken_over: Holder | None  # the dead holder whose stale lock was taken over, if any
 
@@ -71,7 +79,7 @@ def locked(ws: Workspace, command: str) -> Iterator[Lock]:
 
 def acquire(ws: Workspace, command: str) -> Lock:
     path = ws.path / LOCK_FILE
-    me = Holder(os.getpid(), socket.gethostname(), command, time.time())
+    me = Holder(os.getpid(), _host(), command, time.time())
     taken_over: Holder | None = None
     for _ in range(5):
         try:
@@ -91,7 +99,7 @@ def acquire(ws: Workspace, command: str) -> Lock:
             raise WorkspaceError(f"无法在 {ws.path} 中建立工作区锁：{os_reason(exc)}") from None
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(me.__dict__, handle, ensure_ascii=False)
+                json.dump(asdict(me), handle, ensure_ascii=False)
         except OSError as exc:
             path.unlink(missing_ok=True)
             raise WorkspaceError(f"无法在 {ws.path} 中建立工作区锁：{os_reason(exc)}") from None
@@ -105,12 +113,12 @@ def release(lock: Lock) -> None:
     """Remove the lock file if it is still ours (it always is, unless someone deleted it)."""
     _held.discard(lock.path.resolve())
     holder = _read(lock.path)
-    if holder is not None and holder.pid == os.getpid() and holder.host == socket.gethostname():
+    if holder is not None and holder.pid == os.getpid() and holder.host == _host():
         lock.path.unlink(missing_ok=True)
 
 
 def _held_by(ws: Workspace, holder: Holder, path: Path) -> WorkspaceError:
-    where = "" if holder.host == socket.gethostname() else f"计算机 {holder.host} 上的"
+    where = "" if holder.host == _host() else f"计算机 {holder.host} 上的"
     return WorkspaceError(
         f"工作区 {ws.path} 正由{where}另一个 report-writer 进程使用"
         f"（进程号 {holder.pid}，命令 {holder.command}，{holder.since_text} 起）。"
@@ -134,7 +142,7 @@ def _mtime(path: Path) -> float:
 
 
 def _stale(holder: Holder, path: Path) -> bool:
-    if holder.host != socket.gethostname():
+    if holder.host != _host():
         return False
     if holder.pid == os.getpid():  # ours, or an earlier process's (e.g. a restarted container)
         return path.resolve() not in _held

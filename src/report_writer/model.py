@@ -7,9 +7,10 @@ not valid numbers do not stop loading: check C0 reports them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from typing import Any
+
+from msgspec import Struct, field
 
 from report_writer.answers import Problems, suggest, validate_answers
 from report_writer.errors import InputError
@@ -40,8 +41,7 @@ class ReportProblems(InputError):
         self.problems = problems
 
 
-@dataclass
-class Meta:
+class Meta(Struct):
     agency: str
     year: int
     level: str
@@ -54,8 +54,7 @@ class Meta:
         return f"{self.agency}{self.year}年政府信息公开工作年度报告"
 
 
-@dataclass
-class Report:
+class Report(Struct):
     meta: Meta
     fmt: Format
     figures: Figures

@@ -11,12 +11,11 @@ phrases (slogans). Every sentence keeps its provenance.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Set
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from msgspec import Struct
 
 from report_writer import chinese
 from report_writer.answers import load_schema
@@ -36,6 +35,7 @@ from report_writer.phrasebank import (
     refusal,
     render,
 )
+from report_writer.resources import load_data
 
 _PLAN = Path(__file__).resolve().parent / "narrative.yaml"
 OPENING_CHARS = 4  # neighbouring sentences may not begin with the same this many characters
@@ -76,8 +76,7 @@ SELF_NAMES = (
 META_KEYS = ("agency", "year", "last_year", "level", "level_label", "tier", "title", "we")
 
 
-@dataclass(frozen=True)
-class Slot:
+class Slot(Struct, frozen=True):
     key: str
     section: str
     aspect: str  # "overview.proactive"
@@ -89,8 +88,7 @@ class Slot:
     items: str | None = None  # lead slots: the prefix of the item slots
 
 
-@dataclass(frozen=True)
-class Aspect:
+class Aspect(Struct, frozen=True):
     key: str  # "overview.proactive"
     heading: str | None = None
     levels: tuple[str, ...] = ()
@@ -98,8 +96,7 @@ class Aspect:
     required: bool = False  # its heading is printed even when no phrase applies
 
 
-@dataclass(frozen=True)
-class Plan:
+class Plan(Struct, frozen=True):
     sections: dict[str, tuple[Aspect, ...]]
     headings_for: dict[str, tuple[str, ...]]
     slots: dict[str, Slot]
@@ -111,7 +108,7 @@ class Plan:
 @cache
 def plan() -> Plan:
     """The narrative's structure from narrative.yaml."""
-    raw = yaml.load(_PLAN.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    raw = load_data(_PLAN)
     sections: dict[str, tuple[Aspect, ...]] = {}
     headings_for: dict[str, tuple[str, ...]] = {}
     for key, section in raw["sections"].items():

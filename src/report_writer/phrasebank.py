@@ -13,16 +13,16 @@ from __future__ import annotations
 
 import hashlib
 import operator
-import os
 import re
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from contextlib import suppress
-from dataclasses import dataclass, field
 from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from report_writer import chinese, resources
+from msgspec import Struct, field
+
+from report_writer import chinese, parsecache, resources
 from report_writer.errors import InputError, ReportWriterError
 from report_writer.limits import check_yaml_structure
 
@@ -42,10 +42,8 @@ MAX_TEMPLATE_CHARS = 2_000  # length of a phrase's template source (`text` or `w
 MAX_OUTPUT_CHARS = 2_000  # length of one rendered phrase
 MAX_LOOP_DEPTH = 2  # nesting of {% for %}; loops may only run over list answers
 MAX_FILE_DEPTH = 6  # nesting in a phrase file: phrases → phrase → tags → tag
-CACHE_MIN_CHARS = (
-    2 * 1024
-)  # phrase files longer than this (the built-in ones too) are cached parsed
-CACHE_VERSION = 1  # bump when load_yaml changes what it returns
+# Phrase files longer than this (the built-in ones too) are cached parsed.
+CACHE_MIN_CHARS = 2 * 1024
 MAX_REPEAT = 2_000  # `*` on a string or list may make it at most this long
 
 # What a phrase template may contain: anything else (Call, Include, Import, Extends, Macro,
@@ -116,8 +114,7 @@ _PAIR_CHARS = "[“”‘’（）《》【】「」〔〕]"
 _PAIRS = {"“": "”", "‘": "’", "（": "）", "《": "》", "【": "】", "「": "」", "〔": "〕"}
 
 
-@dataclass(frozen=True)
-class Phrase:
+class Phrase(Struct, frozen=True):
     id: str
     slot: str
     text: str
@@ -141,8 +138,7 @@ class Phrase:
         return f"{self.id}  [{self.slot}]  {layer}{draft}  {preview}"
 
 
-@dataclass(frozen=True)
-class Issue:
+class Issue(Struct, frozen=True):
     """A lint finding: the file, the phrase id when known, the problem in Chinese."""
 
     file: Path
@@ -154,8 +150,7 @@ class Issue:
         return f"{self.file}：{who}{self.message}"
 
 
-@dataclass
-class Layer:
+class Layer(Struct):
     name: str  # BUILTIN, or the team folder as given
     path: Path
     phrases: list[Phrase] = field(default_factory=list)
@@ -339,34 +334,14 @@ def load_yaml(text: str, path: Path) -> tuple[Any, int]:
 
 
 def _parsed(path: Path) -> Any:
-    """The data of a phrase file; a large file is parsed once and kept, by the hash of its
-    content, as JSON in the cache folder (a team's 10,000 phrases then load in a few ms)."""
-    import json
-
-    from report_writer.workspace import read_text, write_atomic
+    """The data of a phrase file; a large one is parsed once per content (see parsecache.py), so that
+    a team's 10,000 phrases load in a few ms."""
+    from report_writer.workspace import read_text
 
     text = read_text(path)
     if len(text) < CACHE_MIN_CHARS:
         return load_yaml(text, path)[0]
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    cached = cache_dir() / f"phrases-{CACHE_VERSION}-{digest}.json"
-    with suppress(OSError, ValueError):
-        return json.loads(cached.read_text(encoding="utf-8"))
-    data, size = load_yaml(text, path)
-    if size <= 2 * len(text):  # aliases that multiply the data are never written out expanded
-        with suppress(OSError, ReportWriterError):
-            cached.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(cached, json.dumps(data, ensure_ascii=False))
-    return data
-
-
-def cache_dir() -> Path:
-    """$REPORT_WRITER_CACHE, else $XDG_CACHE_HOME/report-writer, else ~/.cache/report-writer."""
-    own = os.environ.get("REPORT_WRITER_CACHE")
-    if own:
-        return Path(own)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "report-writer"
+    return parsecache.parsed("phrases", text, lambda t: load_yaml(t, path))
 
 
 def _phrase(raw: Any, path: Path, layer: str, index: int, issues: list[Issue]) -> Phrase | None:
@@ -503,8 +478,7 @@ def environment() -> ImmutableSandboxedEnvironment:
     return env
 
 
-@dataclass(frozen=True)
-class Analysis:
+class Analysis(Struct, frozen=True):
     """What lint and selection need to know about one template, found from its syntax tree."""
 
     paths: tuple[str, ...]  # context paths it reads, e.g. ("platforms.channels", "meta.we")
@@ -1173,8 +1147,7 @@ class Scope:
         return tuple(p for p in leaves if "." in p)
 
 
-@dataclass(frozen=True)
-class Rendered:
+class Rendered(Struct, frozen=True):
     phrase: Phrase
     text: str
     uses: tuple[str, ...]
@@ -1358,8 +1331,9 @@ def _compile_expression(source: str) -> Callable[[Mapping[str, Any]], Any]:
 # Lint
 
 
-@dataclass(frozen=True, eq=False)  # hashed by identity: narrative.vocabulary() is cached
-class Vocabulary:
+class Vocabulary(
+    Struct, frozen=True, eq=False
+):  # hashed by identity: narrative.vocabulary() is cached
     """What a phrase may name: slots (slot -> form) and the context paths as a tree whose leaves
     are "scalar", "list" or ("records", field names)."""
 
@@ -1471,8 +1445,7 @@ def _form(text: str, form: str) -> list[str]:
     return []
 
 
-@dataclass(frozen=True)
-class LintReport:
+class LintReport(Struct, frozen=True):
     phrases: int  # how many entries were checked, the broken ones included
     issues: list[Issue]
 

@@ -7,6 +7,9 @@ In a wheel, `phrasebank/` and `templates/` are copied into the package; in a sou
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
+
+from report_writer.errors import InputError
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -21,3 +24,19 @@ def shipped_dir(name: str) -> Path:
 
 def formats_dir() -> Path:
     return _PACKAGE / "formats"
+
+
+def load_data(path: Path) -> Any:
+    """A YAML data file shipped with the package (a format, the answers schema, the rules, the
+    questions), parsed once per content: see parsecache.py."""
+    from report_writer import parsecache
+
+    def parse(text: str) -> tuple[Any, int]:
+        import yaml
+
+        try:
+            return yaml.load(text, Loader=yaml.CSafeLoader), 0  # our own files have no aliases
+        except yaml.YAMLError as exc:
+            raise InputError(f"{path} 有 YAML 语法错误：{exc}") from None
+
+    return parsecache.parsed("data", path.read_text(encoding="utf-8"), parse)

@@ -10,21 +10,23 @@ import errno
 import os
 from collections.abc import Iterator
 from contextlib import contextmanager, suppress
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import yaml
+from msgspec import Struct
 
+from report_writer import parsecache
 from report_writer.errors import InputError, WorkspaceError
 from report_writer.limits import check_file_size, check_yaml_structure
 from report_writer.model import Report, ReportProblems, parse_report
 
+if TYPE_CHECKING:
+    import yaml
+
 REPORT_FILE = "report.yaml"
 
 
-@dataclass(frozen=True)
-class Workspace:
+class Workspace(Struct, frozen=True):
     path: Path
 
     @property
@@ -100,6 +102,13 @@ def os_reason(exc: OSError) -> str:
 
 def parse_yaml(text: str, path: Path) -> Any:
     """Safe-load YAML; refuse what the limits in `limits.py` forbid (deep nesting, alias bombs)."""
+    return _parse_yaml(text, path)[0]
+
+
+def _parse_yaml(text: str, path: Path) -> tuple[Any, int]:
+    """The data and its size once aliases are expanded (see limits.check_yaml_structure)."""
+    import yaml
+
     try:
         data = yaml.load(text, Loader=yaml.CSafeLoader)
     except yaml.MarkedYAMLError as exc:
@@ -114,8 +123,7 @@ def parse_yaml(text: str, path: Path) -> Any:
         raise InputError(f"{path} 有 YAML 语法错误：{exc}") from None
     except ValueError as exc:  # e.g. a 5,000-digit number or the date 2023-02-30
         raise InputError(f"{path} 有无法识别的数值或日期：{exc}") from None
-    check_yaml_structure(data, path)
-    return data
+    return data, check_yaml_structure(data, path)
 
 
 # What the YAML parser's (English) problem means, for an officer: (context or problem, words).
@@ -153,6 +161,8 @@ def _yaml_problem(exc: yaml.MarkedYAMLError) -> str:
 
 def line_of(text: str, path: str) -> int | None:
     """1-based line of the key path `a.b[0].c` in YAML text, or of its nearest existing parent."""
+    import yaml
+
     try:
         node = yaml.compose(text, Loader=yaml.CSafeLoader)
     except yaml.YAMLError:
@@ -182,7 +192,9 @@ def line_of(text: str, path: str) -> int | None:
 
 def load_report(ws: Workspace) -> Report:
     text = read_text(ws.report_path)
-    data = parse_yaml(text, ws.report_path)
+    # parsed once per content (see parsecache.py): a build after a check, or after an edit of
+    # draft.md only, does not even load the YAML parser
+    data = parsecache.parsed("report", text, lambda t: _parse_yaml(t, ws.report_path))
     try:
         return parse_report(data)
     except ReportProblems as exc:

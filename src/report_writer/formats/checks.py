@@ -7,9 +7,11 @@ carries a finished Chinese message naming the table, row label, column label, va
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
-from dataclasses import asdict, dataclass, field
 from decimal import Decimal
 from typing import Any
+
+from msgspec import Struct, field
+from msgspec.structs import asdict
 
 from report_writer.formats.figures import Equation, Figures, Value, equations
 from report_writer.formats.spec import CellKey, Format, Rule
@@ -17,8 +19,7 @@ from report_writer.formats.spec import CellKey, Format, Rule
 SEVERITY_LABEL = {"error": "错误", "warning": "提示"}
 
 
-@dataclass(frozen=True)
-class Finding:
+class Finding(Struct, frozen=True):
     code: str
     severity: str  # "error" or "warning"
     message: str
@@ -39,8 +40,7 @@ def _plain(v: Any) -> Any:
     return v
 
 
-@dataclass(frozen=True)
-class Context:
+class Context(Struct, frozen=True):
     """What a rule may look at besides this year's figures."""
 
     level: str | None = None

@@ -7,18 +7,18 @@ are kept aside in `invalid` so that check C0 can name them.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cached_property
 from typing import Any
+
+from msgspec import Struct, field
 
 from report_writer.formats.spec import CellKey, Format, Rule
 
 Value = int | Decimal | None
 
 
-@dataclass(frozen=True)
-class Equation:
+class Equation(Struct, frozen=True):
     """One instance of a sum rule: the cells on the left add up to the cells on the right."""
 
     rule: Rule
@@ -47,8 +47,7 @@ def equations(fmt: Format, rule: Rule) -> list[Equation]:
     ]
 
 
-@dataclass
-class Figures:
+class Figures(Struct, dict=True):  # dict: room for the cached_property below
     fmt: Format
     given: dict[CellKey, Value] = field(default_factory=dict)
     invalid: dict[CellKey, Any] = field(default_factory=dict)

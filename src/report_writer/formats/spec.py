@@ -3,22 +3,21 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from msgspec import Struct, field
 
 from report_writer.errors import InputError
+from report_writer.resources import load_data
 
 _DIR = Path(__file__).resolve().parent
 
 CellKey = tuple[str, str, str]  # (table, row, column)
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(Struct, frozen=True):
     key: str
     label: str
     type: str = "count"  # "count" (non-negative integer) or "decimal"
@@ -26,8 +25,7 @@ class Column:
     derived: bool = False
 
 
-@dataclass(frozen=True)
-class Row:
+class Row(Struct, frozen=True):
     key: str
     label: str
     columns: tuple[Column, ...]
@@ -43,22 +41,19 @@ class Row:
         return self.label
 
 
-@dataclass(frozen=True)
-class Block:
+class Block(Struct, frozen=True):
     caption: str | None
     columns: tuple[Column, ...]
     rows: tuple[Row, ...]
 
 
-@dataclass(frozen=True)
-class HeaderCell:
+class HeaderCell(Struct, frozen=True):
     label: str
     span: int = 1
     rows: int = 1
 
 
-@dataclass(frozen=True)
-class TableSpec:
+class TableSpec(Struct, frozen=True):
     key: str
     number: str
     name: str
@@ -95,8 +90,7 @@ class TableSpec:
         return row.derived or column.derived
 
 
-@dataclass(frozen=True)
-class Section:
+class Section(Struct, frozen=True):
     key: str
     number: str
     title: str
@@ -107,15 +101,13 @@ class Section:
         return f"{self.number}、{self.title}"
 
 
-@dataclass(frozen=True)
-class Legacy:
+class Legacy(Struct, frozen=True):
     path: str
     label: str
     replacement: str
 
 
-@dataclass(frozen=True)
-class Rule:
+class Rule(Struct, frozen=True):
     code: str
     severity: str  # "error" or "warning"
     kind: str
@@ -123,8 +115,7 @@ class Rule:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass(frozen=True)
-class Format:
+class Format(Struct, frozen=True):
     id: str
     name: str
     first_year: int
@@ -204,7 +195,7 @@ def load_format(format_id: str) -> Format:
     if not path.is_file():
         known = "、".join(available_formats())
         raise InputError(f"未知的报告格式“{format_id}”。可用的格式：{known}")
-    raw = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    raw = load_data(path)
     try:
         return Format(
             id=raw["id"],

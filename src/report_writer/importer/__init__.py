@@ -8,10 +8,11 @@ tables (`html`), Word (`docx`). Tables are read the same way for all (`tables`).
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct, field
 
 from report_writer.errors import InputError
 from report_writer.formats.spec import Format, format_for_year
@@ -29,8 +30,7 @@ LAYOUT_LABELS: dict[str, str] = {
 }
 
 
-@dataclass
-class ImportResult:
+class ImportResult(Struct):
     source: Path
     layout: str  # a key of LAYOUT_LABELS
     agency: str

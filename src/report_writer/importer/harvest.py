@@ -11,15 +11,16 @@ from __future__ import annotations
 
 import hashlib
 import re
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 import yaml
+from msgspec import Struct, field
 
 from report_writer.errors import InputError, WorkspaceError
 from report_writer.model import Report
+from report_writer.resources import load_data
 
 _DATA = Path(__file__).resolve().parent / "harvest.yaml"
 _ENDS = "。！？"
@@ -30,20 +31,18 @@ _HALF = str.maketrans({",": "，", ";": "；", ":": "：", "?": "？", "!": "！
 
 @cache
 def _rules() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.load(_DATA.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    data: dict[str, Any] = load_data(_DATA)
     return data
 
 
-@dataclass
-class Candidate:
+class Candidate(Struct):
     slot: str
     text: str
     section: str  # 一 or 五
     literal: list[str] = field(default_factory=list)  # figures left as printed
 
 
-@dataclass(frozen=True)
-class Harvest:
+class Harvest(Struct, frozen=True):
     path: Path
     written: int
     left_out: list[str]  # why each sentence that is not in the file was left out

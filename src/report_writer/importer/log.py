@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
 from typing import Any
+
+from msgspec import Struct
+from msgspec.structs import asdict
 
 KINDS = {
     "missing": "未找到",
@@ -15,8 +17,7 @@ KINDS = {
 }
 
 
-@dataclass(frozen=True)
-class LogEntry:
+class LogEntry(Struct, frozen=True):
     kind: str  # a key of KINDS
     message: str  # a finished Chinese sentence
     cell: str | None = None  # key path such as applications.new.natural_person

@@ -8,9 +8,10 @@ problems for the 整改 question. `check` compares with `DIR/previous/` when no 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+from msgspec import Struct
 
 from report_writer.errors import WorkspaceError
 from report_writer.model import Meta, Report, parse_report
@@ -32,8 +33,7 @@ _ENUMERATED = re.compile(r"[一二三四五六七八九十]是([^；;。]+)")
 _MEASURES_START = ("对此", "下一步", "改进措施")  # the list of measures begins here
 
 
-@dataclass(frozen=True)
-class Previous:
+class Previous(Struct, frozen=True):
     report: Report
     folder: Path | None  # last year's workspace, when it is one
     problems_text: str  # section 五 as published (imported), or "" when not known

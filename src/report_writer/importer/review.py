@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from report_writer.check import CheckResult, check_report
 from report_writer.importer import LAYOUT_LABELS, ImportResult, import_report
@@ -11,8 +12,7 @@ from report_writer.model import parse_report
 from report_writer.workspace import Workspace
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(Struct, frozen=True):
     result: ImportResult
     workspace: Workspace | None  # None when only checked
     check: CheckResult | None  # None unless asked for

@@ -6,9 +6,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from report_writer.importer.tokens import Line, norm
+from report_writer.resources import load_data
 
 _LABELS = Path(__file__).resolve().parent / "labels.yaml"
 ORDER = ("overview", "proactive", "applications", "reviews", "problems", "other")
@@ -16,7 +15,7 @@ ORDER = ("overview", "proactive", "applications", "reviews", "problems", "other"
 
 @cache
 def labels() -> dict[str, Any]:
-    data: dict[str, Any] = yaml.load(_LABELS.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    data: dict[str, Any] = load_data(_LABELS)
     return data
 
 

@@ -8,8 +8,9 @@ is tried as a suffix first, and a node budget stops a pathological row (`TooMany
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
+
+from msgspec import Struct
 
 from report_writer.importer.tokens import Token
 
@@ -22,8 +23,7 @@ class TooManySplits(Exception):
     """The row has too many possible readings to list."""
 
 
-@dataclass(frozen=True)
-class LocalSum:
+class LocalSum(Struct, frozen=True):
     """terms add up to total; positions are cell indexes within the row."""
 
     terms: tuple[int, ...]
@@ -68,28 +68,34 @@ def candidates(
     return only, False
 
 
-@dataclass
-class _Piece:
+class _Piece(Struct):
     digits: str | None  # a run of digits to cut, or None for a token read as one cell
     token: Token
 
 
-@dataclass
 class _Search:
-    tokens: list[Token]
-    decimals: list[bool]
-    sums: list[LocalSum]
-    budget: int
-    limit: int = MAX_CANDIDATES
-    nodes: int = 0
-    found: list[tuple[Cell, ...]] = field(default_factory=list)
+    """One depth-first search for the readings of a row's tokens that the sums allow."""
 
-    def __post_init__(self) -> None:
-        n = len(self.decimals)
+    def __init__(
+        self,
+        tokens: list[Token],
+        decimals: list[bool],
+        sums: list[LocalSum],
+        budget: int,
+        limit: int = MAX_CANDIDATES,
+    ) -> None:
+        n = len(decimals)
+        self.tokens = tokens
+        self.decimals = decimals
+        self.sums = sums
+        self.budget = budget
+        self.limit = limit
+        self.nodes = 0
+        self.found: list[tuple[Cell, ...]] = []
         self.values: list[Cell] = [None] * n
         self.memo: dict[tuple[str, int], list[tuple[int, ...]]] = {}
-        self.as_total = [[s for s in self.sums if s.total == i] for i in range(n)]
-        self.as_term = [[s for s in self.sums if i in s.terms] for i in range(n)]
+        self.as_total = [[s for s in sums if s.total == i] for i in range(n)]
+        self.as_term = [[s for s in sums if i in s.terms] for i in range(n)]
 
     def run(self) -> list[tuple[Cell, ...]]:
         n = len(self.decimals)

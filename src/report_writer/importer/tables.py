@@ -9,8 +9,9 @@ decide across rows. What stays undecided is left empty (null) and said in the lo
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
+
+from msgspec import Struct, field
 
 from report_writer.formats.figures import Equation, equations
 from report_writer.formats.spec import Format, TableSpec
@@ -25,16 +26,14 @@ _NOTES = ("注", "备注", "说明", "数据来源", "资料来源", "*")
 MAX_SOLUTIONS = 500
 
 
-@dataclass
-class Tables:
+class Tables(Struct):
     """What was read: every printed cell of the format, and rows of the 2019 format kept aside."""
 
     cells: dict[tuple[str, str, str], Cell] = field(default_factory=dict)
     legacy: dict[str, dict[str, Cell]] = field(default_factory=dict)
 
 
-@dataclass
-class _Segment:
+class _Segment(Struct):
     where: str  # 「表三“一、本年新收政府信息公开申请数量”行」 for the log
     cells: list[CellId]
     labels: list[str]

@@ -8,7 +8,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+
+from msgspec import Struct
 
 NULL_MARKS = {"/", "\\", "-", "--", "—", "——"}
 # A label's own numbering ("1.属于国家秘密") is text, even when figures run into it ("00002.重复申请").
@@ -31,8 +32,7 @@ def norm(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split()).translate(_QUOTES)
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(Struct, frozen=True):
     """One line of the source. `grid` lines are rows of a real table (HTML, Word, Markdown, or the
     cell-a-line text), whose empty cells are blank figures; other lines are free text."""
 
@@ -45,8 +45,7 @@ class Line:
         return " ".join(c for c in self.cells if c.strip())
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(Struct, frozen=True):
     kind: str  # "text", "num" (digits, maybe several figures run together), "null" ("/"), "blank"
     text: str
     line: int

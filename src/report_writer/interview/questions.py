@@ -7,17 +7,17 @@ is a defect of the data file and is reported with the file and the key.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
+from msgspec import Struct
 
 from report_writer.answers import Choice, Field, load_schema
 from report_writer.errors import InputError
 from report_writer.formats.spec import CellKey, Format, Row, TableSpec, load_format
 from report_writer.model import LEVELS
+from report_writer.resources import load_data
 
 QUESTIONS_FILE = Path(__file__).resolve().parent / "questions.yaml"
 PART_NUMBERS = "一二三四五六"
@@ -33,8 +33,7 @@ META_FIELDS = {
 }
 
 
-@dataclass(frozen=True)
-class Part:
+class Part(Struct, frozen=True):
     key: str
     number: str | None  # 一 … 六; None for the basic information asked first
     title: str
@@ -48,8 +47,7 @@ class Part:
         return f"{self.short} {self.title}" if self.number else self.title
 
 
-@dataclass(frozen=True)
-class Question:
+class Question(Struct, frozen=True):
     key: str
     kind: str  # meta, answer, cell, row, phrase, outcomes
     type: str  # the schema type; "integer"/"decimal" for a cell; "row", "phrase", "outcomes"
@@ -209,10 +207,7 @@ def _expanded(raw: dict[str, Any], fmt: Format, common: dict[str, Any]) -> list[
 def load_questions(format_id: str) -> tuple[Question, ...]:
     """Every question of the interview for a format, in order."""
     fmt = load_format(format_id)
-    try:
-        raw = yaml.load(QUESTIONS_FILE.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
-    except yaml.YAMLError as exc:
-        raise InputError(f"问题定义 {QUESTIONS_FILE} 有 YAML 语法错误：{exc}") from None
+    raw = load_data(QUESTIONS_FILE)
     result: list[Question] = []
     for p in raw["parts"]:
         number = p.get("number")

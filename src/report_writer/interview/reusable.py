@@ -20,9 +20,11 @@ items published): a figure left as typed is better than one bound to the wrong a
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, replace
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct
+from msgspec.structs import replace
 
 from report_writer.answers import load_schema
 from report_writer.errors import ReportWriterError
@@ -39,8 +41,7 @@ PATH = re.compile(r"(?<![\w.'\"])[a-z_]+(?:\.[a-z_]\w*)+")  # a context path: pr
 NUMBER_TYPES = ("integer", "decimal", "percentage")
 
 
-@dataclass(frozen=True)
-class Reusable:
+class Reusable(Struct, frozen=True):
     """The template text, and the figures left as typed with the reason for each."""
 
     text: str
@@ -72,8 +73,7 @@ def _rendered(phrase: Phrase, report: Report) -> list[tuple[str, str]]:
     return out
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(Struct, frozen=True):
     """An answer, table cell, derived figure or list item that has a given figure: its
     placeholder (None for a list item), what it is about (answers groups, tables.<table>) and
     its name for the officer."""

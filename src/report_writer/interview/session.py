@@ -9,10 +9,12 @@ report.yaml before the next question is asked.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
+
+from msgspec import Struct, field
+from msgspec.structs import asdict, replace
 
 from report_writer.answers import Field, load_schema
 from report_writer.errors import InputError, ReportWriterError
@@ -67,8 +69,7 @@ TEAM_FOLDER = "表述库"  # the workspace's own phrasebank folder for edited ph
 PREVIOUS_DIR = "previous"  # <workspace>/previous/report.yaml: last year's workspace
 
 
-@dataclass(frozen=True)
-class Prompt:
+class Prompt(Struct, frozen=True):
     """One input line: the question, the default taken by an empty answer, the choices offered
     for Tab completion, the in-place validation, text placed in the line for editing, the
     bottom toolbar and the input marker."""
@@ -108,8 +109,7 @@ class _Quit(Exception):
     pass
 
 
-@dataclass
-class Result:
+class Result(Struct):
     """How the interview ended: finished (checked and built), quit (/quit, Ctrl-D) or
     interrupted (Ctrl-C); the workspace is None when it was never created. When finished: the
     check, the files written, the build's notes, and the part to name in the closing hint

@@ -9,12 +9,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import yaml
+from msgspec import Struct, field
 
 from report_writer.formats.spec import Format
 from report_writer.model import parse_report
@@ -28,8 +28,7 @@ PROGRESS_HEADER = (
 )
 
 
-@dataclass
-class Progress:
+class Progress(Struct):
     """Questions answered, skipped, and partial: a list left mid-way (Ctrl-C, /quit) whose lines
     typed so far are saved; it is asked again, continuing after them. `revisit`: the questions
     of a part asked again with --revisit that were not reached yet; they are open until asked,

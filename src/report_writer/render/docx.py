@@ -14,10 +14,8 @@ import io
 from functools import cache
 from typing import Any
 
-import yaml
-
 from report_writer.document import Cell, Document, Heading, Paragraph, Table
-from report_writer.resources import shipped_dir
+from report_writer.resources import load_data, shipped_dir
 
 LAYOUT = "docx-layout.yaml"
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -29,7 +27,7 @@ TWIPS_PER_MM = 1440 / 25.4
 @cache
 def load_layout() -> dict[str, Any]:
     path = shipped_dir("templates") / LAYOUT
-    data: dict[str, Any] = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+    data: dict[str, Any] = load_data(path)
     return data
 
 
