@@ -1,6 +1,8 @@
 """Benchmarks of report-writer as a user runs it: each command in a fresh process, timed with
 time.perf_counter around the whole run (interpreter start-up included), several runs after one
-warm-up, the median reported. Prints a Markdown table with the targets and the machine.
+warm-up, the median reported. The runs go round the cases in turn, so that a slow spell of a
+shared machine slows every case alike rather than one. Prints a Markdown table with the targets
+and the machine.
 
     python benchmarks/run.py [--runs 5]
 
@@ -45,6 +47,7 @@ class Case:
     requires: tuple[str, ...] = ()  # subcommand that must exist, e.g. ("phrasebank", "lint")
     ok_codes: tuple[int, ...] = (0,)
     target: float | None = None  # seconds
+    cold: bool = False  # run with an empty cache folder (see parsecache.py), as a first run does
 
 
 @dataclass
@@ -60,25 +63,31 @@ def available(requires: tuple[str, ...]) -> bool:
     return proc.returncode == 0
 
 
-def measure(case: Case, scratch: Path, runs: int) -> Outcome:
-    if not available(case.requires):
-        return Outcome(note=NOT_YET)
-    times = []
+def measure(cases: list[Case], scratch: Path, runs: int) -> list[Outcome]:
+    """Each case `runs` times (after a warm-up run), going round the cases in turn."""
+    outcomes = [Outcome() if available(c.requires) else Outcome(note=NOT_YET) for c in cases]
+    times: list[list[float]] = [[] for _ in cases]
     for run in range(runs + 1):  # run 0 warms the disk cache and compiles .pyc files
-        case.prepare(scratch, run)
-        argv = case.argv(scratch, run)
-        started = time.perf_counter()
-        proc = subprocess.run(argv, capture_output=True, text=True, env=ENV)
-        elapsed = time.perf_counter() - started
-        if proc.returncode not in case.ok_codes:
-            first = (proc.stderr.strip() or proc.stdout.strip()).splitlines()[:1]
-            return Outcome(note=f"失败（退出码 {proc.returncode}）：{' '.join(first)[:80]}")
-        if run:
-            times.append(elapsed)
-    return Outcome(statistics.median(times))
-
-
-# --- generated inputs ---------------------------------------------------------------------
+        for case, outcome, timed in zip(cases, outcomes, times, strict=True):
+            if outcome.note:
+                continue
+            case.prepare(scratch, run)
+            env = ENV
+            if case.cold:
+                env = {**ENV, "REPORT_WRITER_CACHE": str(scratch / "cold-cache" / str(run))}
+            argv = case.argv(scratch, run)
+            started = time.perf_counter()
+            proc = subprocess.run(argv, capture_output=True, text=True, env=env)
+            elapsed = time.perf_counter() - started
+            if proc.returncode not in case.ok_codes:
+                first = (proc.stderr.strip() or proc.stdout.strip()).splitlines()[:1]
+                outcome.note = f"失败（退出码 {proc.returncode}）：{' '.join(first)[:80]}"
+            elif run:
+                timed.append(elapsed)
+    for outcome, timed in zip(outcomes, times, strict=True):
+        if not outcome.note:
+            outcome.seconds = statistics.median(timed)
+    return outcomes
 
 
 def fresh_copy(source: Path, target: Path) -> None:
@@ -171,6 +180,14 @@ def cases(scratch: Path) -> list[Case]:
             0.2,
         ),
         Case(
+            "build 示例（Markdown；缓存为空，如首次运行或刚改过 report.yaml）",
+            lambda s, r: [*rw, "build", str(ws), "--format", "md"],
+            prepare_build,
+            ("build",),
+            (0, 1),
+            cold=True,
+        ),
+        Case(
             "build 示例（全部格式：md、html、docx）",
             lambda s, r: [*rw, "build", str(ws), "--format", "md,html,docx"],
             prepare_build,
@@ -224,7 +241,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="rw-bench-") as tmp:
         scratch = Path(tmp)
-        results = [(case, measure(case, scratch, args.runs)) for case in cases(scratch)]
+        every = cases(scratch)
+        results = list(zip(every, measure(every, scratch, args.runs), strict=True))
     rows = []
     for case, outcome in results:
         verdict = ""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from collections.abc import Callable
 from pathlib import Path
@@ -17,6 +18,13 @@ REFERENCE = ROOT.parent / "shared" / "reference" / "000_cb66867b0d9d4dcd.txt"
 needs_reference = pytest.mark.skipif(
     not REFERENCE.exists(), reason="../shared/reference/ is not beside this checkout"
 )
+
+
+@pytest.fixture(scope="session", autouse=True)
+def private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """One cache folder (see parsecache.py) for the whole run, not the user's own; commands that
+    the tests run in a subprocess inherit it."""
+    os.environ["REPORT_WRITER_CACHE"] = str(tmp_path_factory.mktemp("cache"))
 
 
 @pytest.fixture

@@ -185,10 +185,15 @@ def outcome(
     return ("value", type(value), value)
 
 
+def forget_analyses() -> None:
+    phrasebank._ANALYSES.clear()
+    phrasebank.refusal.cache_clear()  # a refusal is judged on the analyses
+
+
 def results(phrases: list[Phrase], scopes: list[tuple[str, Scope]]) -> list[tuple[Any, ...]]:
     """Analysis of each text and condition, then, in each scope: applicability, the value of the
     condition with the paths it read, and the rendering."""
-    phrasebank._analyse.cache_clear()
+    forget_analyses()
     found: list[tuple[Any, ...]] = []
     for p in phrases:
         found.append((p.id, analyse(p.text), p.when and analyse(p.when, expression=True)))
@@ -228,7 +233,7 @@ def test_fast_paths_give_what_jinja_gives(monkeypatch: pytest.MonkeyPatch) -> No
         m.setattr(phrasebank, "_simple", lambda source: None)
         m.setattr(phrasebank, "_structured", lambda source: None)
         slow = results(phrases, scopes)
-    phrasebank._analyse.cache_clear()
+    forget_analyses()
     assert len(fast) == len(slow)
     for mine, theirs in zip(fast, slow, strict=True):
         assert mine == theirs

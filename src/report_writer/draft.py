@@ -272,7 +272,8 @@ def load_state(ws_path: Path) -> State:
 
 def dump_state(state: State) -> str:
     regions = {n: [g.to_json() for g in gs] for n, gs in state.items()}
-    return json.dumps({"version": 1, "regions": regions}, ensure_ascii=False, indent=1) + "\n"
+    # one line: json's C encoder writes no indented output
+    return json.dumps({"version": 1, "regions": regions}, ensure_ascii=False) + "\n"
 
 
 def base_of(state: State, number: str, marker_hash: str) -> Generated | None:

@@ -33,6 +33,7 @@ from report_writer.phrasebank import (
     applicable,
     rank,
     refusal,
+    remember_analyses,
     render,
 )
 from report_writer.resources import load_data
@@ -583,7 +584,9 @@ def build_narrative(report: Report, bank: Phrasebank) -> dict[str, list[Heading 
 
     A phrase that must not be rendered stops the build; all such phrases are named at once, so
     that a team can mend its folder in one go."""
-    refused = [r for p in bank.phrases.values() if not p.draft if (r := refusal(p, vocabulary()))]
+    usable = [p for p in bank.phrases.values() if not p.draft]
+    remember_analyses(usable)
+    refused = [r for p in usable if (r := refusal(p, vocabulary()))]
     if refused:
         raise InputError(
             f"表述库中有{len(refused)}条表述不能使用，请修改后重试"

@@ -2,9 +2,10 @@
 
 Parsing YAML costs more than a build's own work, so the package's data files (the format, the
 answers schema, the narrative plan, the rules) and large phrase files are parsed once per content
-and kept as JSON in the user's cache folder; so is a workspace's report.yaml, which a build reads
-again after a check or after edits to draft.md. An entry is used only for the very text it was
-made from; an entry that cannot be read is ignored and the text parsed again.
+and kept as JSON in the user's cache folder; so are a workspace's report.yaml, which a build
+reads again after a check or after edits to draft.md, and the analyses of the phrase templates.
+An entry is used only for the very text and parser it was made by; an entry that cannot be read
+is ignored and the text parsed again.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import Any
 
 from report_writer.errors import ReportWriterError
 
-VERSION = 1  # bump when a parser changes what it returns for the same text
+VERSION = 1  # bump when the format of an entry changes
 KEEP = 100  # entries of one kind kept (the newest): each edit of a report.yaml makes one
 
 
@@ -31,21 +32,25 @@ def cache_dir() -> Path:
     return Path(base) / "report-writer"
 
 
-def parsed(kind: str, text: str, parse: Callable[[str], tuple[Any, int]]) -> Any:
+def parsed(
+    kind: str, text: str, parse: Callable[[str], tuple[Any, int]], store: bool = True
+) -> Any:
     """The data `parse(text)` returns, or what it returned for the same text before. `kind`
-    names the parser ("data", "phrases", "report") and starts the cache file's name.
+    names the parser ("data", "phrases", "report", "analyses") and starts the cache file's name;
+    the file that defines `parse` is part of the key (see _stamp).
 
     `parse` gives the data and its size once aliases are expanded (0 where it has none): data
     that aliases made larger than twice its text is never written out expanded, nor data that
-    JSON would not give back exactly (keys that are not strings, dates)."""
+    JSON would not give back exactly (keys that are not strings, dates). With `store` False
+    the cache is only read (a check of a thousand workspaces would only churn it)."""
     import json
 
-    digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    digest = hashlib.sha256(f"{_stamp(parse)}\0{text}".encode()).hexdigest()
     entry = cache_dir() / f"{kind}-{VERSION}-{digest}.json"
     with suppress(OSError, ValueError):
         return json.loads(entry.read_text(encoding="utf-8"))
     data, size = parse(text)
-    if size > 2 * len(text):
+    if not store or size > 2 * len(text):
         return data
     encoded = json.dumps(data, ensure_ascii=False, default=str)
     if json.loads(encoded) == data:
@@ -53,9 +58,18 @@ def parsed(kind: str, text: str, parse: Callable[[str], tuple[Any, int]]) -> Any
 
         with suppress(OSError, ReportWriterError):
             entry.parent.mkdir(parents=True, exist_ok=True)
-            write_atomic(entry, encoded)
+            write_atomic(entry, encoded, durable=False)  # a lost entry is parsed again
             _prune(entry.parent, kind)
     return data
+
+
+def _stamp(parse: Callable[..., Any]) -> str:
+    """The size and time of the file that defines `parse`: an edit of the parsing code (or a new
+    release of the package) then never meets entries the old code made."""
+    with suppress(AttributeError, OSError):
+        found = os.stat(parse.__code__.co_filename)
+        return f"{found.st_size}-{found.st_mtime_ns}"
+    return ""
 
 
 def _prune(folder: Path, kind: str) -> None:

@@ -20,6 +20,7 @@ from functools import cache, lru_cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import msgspec
 from msgspec import Struct, field
 
 from report_writer import chinese, parsecache, resources
@@ -487,12 +488,38 @@ class Analysis(Struct, frozen=True):
     problems: tuple[str, ...]  # syntax errors and forbidden constructs, in Chinese
 
 
+# (source, is a `when` expression) -> its analysis, for this process; see remember_analyses.
+_ANALYSES: dict[tuple[str, bool], Analysis] = {}
+
+
 def analyse(source: str, expression: bool = False) -> Analysis:
     """Parse a phrase text (or a `when` expression) and check it against ALLOWED_NODES."""
-    return _analyse(source, expression)  # one cache key however the caller passes `expression`
+    key = (source, expression)
+    found = _ANALYSES.get(key)
+    if found is None:
+        found = _ANALYSES[key] = _analyse(source, expression)
+    return found
 
 
-@lru_cache(maxsize=65_536)
+def remember_analyses(phrases: Sequence[Phrase]) -> None:
+    """Analyse every text and condition of `phrases` at once, taking the analyses from the cache
+    (see parsecache.py) when the same set was analysed before: a build judges every phrase of
+    the bank, and analysing them costs more than the rest of the narrative."""
+    import json
+
+    wanted = {(p.text, False) for p in phrases} | {(p.when, True) for p in phrases if p.when}
+    missing = sorted(wanted - _ANALYSES.keys())
+    if not missing:
+        return
+
+    def analysed(_: str) -> tuple[Any, int]:
+        analyses = [_analyse(s, e) for s, e in missing]
+        return msgspec.json.decode(msgspec.json.encode(analyses)), 0  # as plain lists
+
+    found = parsecache.parsed("analyses", json.dumps(missing, ensure_ascii=False), analysed)
+    _ANALYSES.update(zip(missing, msgspec.convert(found, list[Analysis]), strict=True))
+
+
 def _analyse(source: str, expression: bool) -> Analysis:
     if len(source) > MAX_TEMPLATE_CHARS:
         return Analysis((), (), (), (f"长度超过{MAX_TEMPLATE_CHARS}个字符",))
@@ -1131,7 +1158,7 @@ class Scope:
         """True when every step of `path` exists and the value is not None or empty."""
         value: Any = self.data
         for part in path.split("."):
-            if not isinstance(value, Mapping) or part not in value:
+            if not isinstance(value, dict) or part not in value:
                 return False
             value = value[part]
         return value is not None and value != [] and value != ""
@@ -1153,6 +1180,7 @@ class Rendered(Struct, frozen=True):
     uses: tuple[str, ...]
 
 
+@lru_cache(maxsize=65_536)  # asked before a build, then again for each phrase it considers
 def refusal(phrase: Phrase, vocabulary: Vocabulary) -> str | None:
     """Why the phrase must not be rendered (a forbidden construct, a syntax error, a name that is
     not in the answers schema, a loop over something that is not a list answer), or None."""
@@ -1338,13 +1366,13 @@ class Vocabulary(
     are "scalar", "list" or ("records", field names)."""
 
     slots: Mapping[str, str]
-    tree: Mapping[str, Any]
+    tree: dict[str, Any]
 
     def kind(self, path: str) -> Any:
         """The node at `path`, or None when no such path exists."""
         node: Any = self.tree
         for part in path.split("."):
-            if not isinstance(node, Mapping) or part not in node:
+            if not isinstance(node, dict) or part not in node:
                 return None
             node = node[part]
         return node
@@ -1360,6 +1388,7 @@ def lint_folders(dirs: Sequence[Path] = ()) -> LintReport:
     linted = bank.layers[1:] if dirs else bank.layers
     vocab = vocabulary()
     issues = list(bank.issues)
+    remember_analyses([p for layer in linted for p in layer.phrases])
     for layer in linted:
         for phrase in layer.phrases:
             issues.extend(lint_phrase(phrase, vocab))

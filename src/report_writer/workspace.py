@@ -190,11 +190,14 @@ def line_of(text: str, path: str) -> int | None:
     return line
 
 
-def load_report(ws: Workspace) -> Report:
+def load_report(ws: Workspace, keep_parsed: bool = True) -> Report:
+    """The workspace's report. Its parsed report.yaml is kept per content (see parsecache.py;
+    `keep_parsed` False only reads that cache), so that a build after a check, or after edits to
+    draft.md only, does not even load the YAML parser."""
     text = read_text(ws.report_path)
-    # parsed once per content (see parsecache.py): a build after a check, or after an edit of
-    # draft.md only, does not even load the YAML parser
-    data = parsecache.parsed("report", text, lambda t: _parse_yaml(t, ws.report_path))
+    data = parsecache.parsed(
+        "report", text, lambda t: _parse_yaml(t, ws.report_path), store=keep_parsed
+    )
     try:
         return parse_report(data)
     except ReportProblems as exc:
@@ -208,11 +211,13 @@ def load_report(ws: Workspace) -> Report:
         ) from None
 
 
-def write_atomic(path: Path, data: str | bytes) -> None:
+def write_atomic(path: Path, data: str | bytes, durable: bool = True) -> None:
     """Write to a temporary file in the same folder, fsync, then rename over `path`.
 
     A reader, or a crash at any moment, sees the old file or the new one, never a mixture. The new
     file keeps the old one's permissions (a new file gets the usual ones, as the umask allows).
+    Without `durable` (for files that may be lost, such as cache entries) nothing is fsynced:
+    other processes still never see a partial file, but a power cut may leave an empty one.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
     if path.is_dir():
@@ -225,8 +230,9 @@ def write_atomic(path: Path, data: str | bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(payload)
-            handle.flush()
-            os.fsync(handle.fileno())
+            if durable:
+                handle.flush()
+                os.fsync(handle.fileno())
         if path.exists():
             os.chmod(tmp, path.stat().st_mode & 0o7777)
         os.replace(tmp, path)
@@ -235,7 +241,7 @@ def write_atomic(path: Path, data: str | bytes) -> None:
         if isinstance(exc, OSError):
             raise WorkspaceError(f"无法写入 {path}：{os_reason(exc)}") from None
         raise
-    if os.name == "posix":  # make the rename itself durable
+    if durable and os.name == "posix":  # make the rename itself durable
         with suppress(OSError):
             dir_fd = os.open(path.parent, os.O_RDONLY)
             try:

@@ -9,7 +9,6 @@ text, and it cannot pass for a marker line; `unescape` reads it back.
 from __future__ import annotations
 
 import re
-from html import escape
 
 from report_writer.document import Block, Document, Heading, Paragraph, Section, Table
 
@@ -19,8 +18,9 @@ ENTITY_RE = re.compile("|".join(ENTITIES))
 
 
 def text(value: str) -> str:
-    """Text as it stands in draft.md: `&`, `<` and `>` escaped."""
-    return escape(value, quote=False)
+    """Text as it stands in draft.md: `&`, `<` and `>` escaped (as html.escape without quotes,
+    whose module would load a table of 2,000 entities that unescape never needs)."""
+    return value.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def unescape(value: str) -> str:

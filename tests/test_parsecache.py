@@ -1,0 +1,132 @@
+"""Parsed data kept by content (parsecache.py): used only for the very text and parser that made
+it, never trusted when unreadable, bounded in number, and invisible in what a build writes."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from report_writer import parsecache
+from report_writer.workspace import load_report, open_workspace
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("REPORT_WRITER_CACHE", str(folder))
+    return folder
+
+
+class Parser:
+    """A parser that counts its calls."""
+
+    def __init__(self, result: Any = None) -> None:
+        self.calls = 0
+        self.result = result
+
+    def __call__(self, text: str) -> tuple[Any, int]:
+        self.calls += 1
+        return ({"text": text} if self.result is None else self.result), 0
+
+
+def test_same_text_is_parsed_once(cache: Path) -> None:
+    parse = Parser()
+    assert parsecache.parsed("t", "a: 1", parse) == {"text": "a: 1"}
+    assert parsecache.parsed("t", "a: 1", parse) == {"text": "a: 1"}
+    assert parse.calls == 1
+    assert parsecache.parsed("t", "a: 2", parse) == {"text": "a: 2"}
+    assert parse.calls == 2
+    assert len(list(cache.glob("t-*.json"))) == 2
+
+
+def test_an_unreadable_entry_is_parsed_again(cache: Path) -> None:
+    parse = Parser()
+    parsecache.parsed("t", "a: 1", parse)
+    (entry,) = cache.glob("t-*.json")
+    entry.write_text('{"text": ', encoding="utf-8")  # torn, as a power cut may leave it
+    assert parsecache.parsed("t", "a: 1", parse) == {"text": "a: 1"}
+    assert parse.calls == 2
+
+
+def test_data_json_would_change_is_not_kept(cache: Path) -> None:
+    import datetime
+
+    for result in ({1: "int key"}, {"day": datetime.date(2024, 1, 1)}, {"t": (1, 2)}):
+        parse = Parser(result)
+        assert parsecache.parsed("t", repr(result), parse) == result
+        assert parsecache.parsed("t", repr(result), parse) == result
+        assert parse.calls == 2
+    assert not list(cache.glob("t-*.json"))
+
+
+def test_read_only_use_writes_nothing(cache: Path) -> None:
+    parse = Parser()
+    parsecache.parsed("t", "a: 1", parse, store=False)
+    assert not cache.exists()
+    parsecache.parsed("t", "a: 1", parse)
+    parsecache.parsed("t", "a: 1", parse, store=False)  # but what is there is read
+    assert parse.calls == 2
+
+
+def test_an_edit_of_the_parser_code_is_a_miss(cache: Path, tmp_path: Path) -> None:
+    module = tmp_path / "parser_module.py"
+    module.write_text("def parse(text):\n    return {'v': 1}, 0\n", encoding="utf-8")
+    scope: dict[str, Any] = {}
+    exec(compile(module.read_text(encoding="utf-8"), str(module), "exec"), scope)
+    assert parsecache.parsed("t", "x", scope["parse"]) == {"v": 1}
+    module.write_text("def parse(text):\n    return {'v': 22}, 0\n", encoding="utf-8")
+    exec(compile(module.read_text(encoding="utf-8"), str(module), "exec"), scope)
+    assert parsecache.parsed("t", "x", scope["parse"]) == {"v": 22}
+
+
+def test_only_the_newest_entries_are_kept(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parsecache, "KEEP", 3)
+    parse = Parser()
+    for i in range(6):
+        parsecache.parsed("t", f"n: {i}", parse)
+        for n, entry in enumerate(sorted(cache.glob("t-*.json"), key=os.path.getmtime)):
+            os.utime(entry, (n, n))  # distinct times, oldest first, on any file system
+    parsecache.parsed("u", "other kind", parse)
+    assert len(list(cache.glob("t-*.json"))) == 3
+    assert len(list(cache.glob("u-*.json"))) == 1
+    calls = parse.calls
+    parsecache.parsed("t", "n: 5", parse)  # the newest is still there
+    assert parse.calls == calls
+
+
+def test_an_edited_report_is_read_anew(cache: Path, example_ws: Path) -> None:
+    ws = open_workspace(example_ws)
+    assert load_report(ws).meta.agency == "东丽区应急管理局"
+    path = example_ws / "report.yaml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("东丽区应急管理局", "某区某局"), encoding="utf-8"
+    )
+    assert load_report(ws).meta.agency == "某区某局"
+    assert len(list(cache.glob("report-*.json"))) == 2
+
+
+def test_a_build_writes_the_same_draft_with_or_without_the_cache(
+    cache: Path, example_ws: Path, tmp_path: Path
+) -> None:
+    drafts = []
+    for run in range(3):  # an empty cache, then one filled by the first run, then unreadable
+        if run == 2:
+            for entry in cache.glob("*.json"):
+                entry.write_text("[", encoding="utf-8")
+        out = tmp_path / f"out{run}"
+        command = ["build", str(example_ws), "--format", "md", "--out", str(out)]
+        # a process of its own: nothing of the earlier runs is remembered in memory
+        proc = subprocess.run(
+            [sys.executable, "-m", "report_writer", *command], capture_output=True, text=True
+        )
+        assert proc.returncode == 0, proc.stderr
+        assert "C4" in proc.stdout + proc.stderr  # the example's one error, on every run
+        drafts.append((out / "draft.md").read_text(encoding="utf-8"))
+    kinds = {entry.name.split("-")[0] for entry in cache.glob("*.json")}
+    assert kinds == {"data", "phrases", "report", "analyses"}
+    assert drafts[0] == drafts[1] == drafts[2]
