@@ -10,8 +10,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import yaml
 
-from report_writer import parsecache
+from report_writer import narrative, parsecache
+from report_writer.document import Paragraph
+from report_writer.errors import InputError
+from report_writer.phrasebank import load_phrasebank
 from report_writer.workspace import load_report, open_workspace
 
 
@@ -128,5 +132,62 @@ def test_a_build_writes_the_same_draft_with_or_without_the_cache(
         assert "C4" in proc.stdout + proc.stderr  # the example's one error, on every run
         drafts.append((out / "draft.md").read_text(encoding="utf-8"))
     kinds = {entry.name.split("-")[0] for entry in cache.glob("*.json")}
-    assert kinds == {"data", "phrases", "report", "analyses"}
+    assert kinds == {"data", "phrases", "report", "analyses", "narrative"}
     assert drafts[0] == drafts[1] == drafts[2]
+
+
+def test_the_narrative_is_made_anew_when_anything_it_is_made_from_changes(
+    cache: Path, example_ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made = []
+    plain = narrative.build_narrative
+
+    def counted(report: Any, bank: Any) -> Any:
+        made.append(1)
+        return plain(report, bank)
+
+    monkeypatch.setattr(narrative, "build_narrative", counted)
+    ws = open_workspace(example_ws)
+    team = tmp_path / "team"
+    team.mkdir()
+
+    def text() -> str:
+        found = narrative.narrative_for(load_report(ws), ws.path, [team])
+        return "".join(b.text for b in found["other"])
+
+    first = text()
+    assert text() == first and len(made) == 1  # remembered
+    chosen = narrative.narrative_for(load_report(ws), ws.path, [team])["other"][-1]
+    assert isinstance(chosen, Paragraph)
+    last = chosen.sentences[-1]
+    assert last.phrase_id and last.phrase_id.startswith("other.")
+    slot = load_phrasebank().phrases[last.phrase_id].slot
+    override = {"id": last.phrase_id, "slot": slot, "text": "本机关本年度没有其他需要报告的事项。"}
+    (team / "t.yaml").write_text(yaml.safe_dump({"phrases": [override]}, allow_unicode=True))
+    assert text() != first and len(made) == 2  # a phrase file changed
+    path = example_ws / "report.yaml"
+    path.write_text(path.read_text(encoding="utf-8") + "\n# 备注\n", encoding="utf-8")
+    text()
+    assert len(made) == 2  # a comment changes no answer: the same report
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("东丽区应急管理局", "某区某局"), encoding="utf-8"
+    )
+    text()
+    assert len(made) == 3  # the report changed
+    monkeypatch.setattr(narrative, "package_stamp", lambda: "another release")
+    text()
+    assert len(made) == 4  # the package changed
+
+
+def test_an_unreadable_phrase_file_is_reported_as_without_the_cache(
+    cache: Path, example_ws: Path, tmp_path: Path
+) -> None:
+    team = tmp_path / "team"
+    team.mkdir()
+    (team / "gbk.yaml").write_bytes("phrases: []  # 中文注释\n".encode("gbk"))
+    ws = open_workspace(example_ws)
+    with pytest.raises(InputError) as caught:
+        narrative.narrative_for(load_report(ws), ws.path, [team])
+    assert caught.value.message.startswith("表述库有1处问题")
+    assert "gbk.yaml" in str(caught.value.details)
+    assert not list(cache.glob("narrative-*.json"))

@@ -67,11 +67,9 @@ def parse_formats(names: Sequence[str]) -> list[str]:
 
 def generate(report: Report, ws: Workspace, phrasebanks: Sequence[Path] = ()) -> Document:
     """The Document as the answers and the phrasebank make it now."""
-    from report_writer.narrative import build_narrative
-    from report_writer.phrasebank import phrasebank_for
+    from report_writer.narrative import narrative_for
 
-    bank = phrasebank_for(report, ws.path, phrasebanks)
-    return build_document(report, build_narrative(report, bank))
+    return build_document(report, narrative_for(report, ws.path, phrasebanks))
 
 
 def _region_names(report: Report) -> dict[str, str]:

@@ -23,7 +23,7 @@ class Sentence(Struct, frozen=True):
     #                             ("tables.applications.new.total") the text was made from
 
 
-class Paragraph(Struct, frozen=True):
+class Paragraph(Struct, frozen=True, tag=True):  # tag: told apart from Heading in JSON
     sentences: tuple[Sentence, ...]
 
     @property
@@ -31,7 +31,7 @@ class Paragraph(Struct, frozen=True):
         return "".join(s.text for s in self.sentences)
 
 
-class Heading(Struct, frozen=True):
+class Heading(Struct, frozen=True, tag=True):
     level: int  # 1: 一、  2: （一）  3: 1.
     text: str  # the whole heading as printed, numbering included
 

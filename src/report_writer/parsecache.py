@@ -33,11 +33,12 @@ def cache_dir() -> Path:
 
 
 def parsed(
-    kind: str, text: str, parse: Callable[[str], tuple[Any, int]], store: bool = True
+    kind: str, text: str | bytes, parse: Callable[[Any], tuple[Any, int]], store: bool = True
 ) -> Any:
     """The data `parse(text)` returns, or what it returned for the same text before. `kind`
-    names the parser ("data", "phrases", "report", "analyses") and starts the cache file's name;
-    the file that defines `parse` is part of the key (see _stamp).
+    names the parser ("data", "phrases", "report", "analyses", "narrative") and starts the cache
+    file's name; the file that defines `parse` is part of the key (see _stamp). `text` may also
+    be bytes: everything a result is made from, encoded.
 
     `parse` gives the data and its size once aliases are expanded (0 where it has none): data
     that aliases made larger than twice its text is never written out expanded, nor data that
@@ -45,7 +46,8 @@ def parsed(
     the cache is only read (a check of a thousand workspaces would only churn it)."""
     import json
 
-    digest = hashlib.sha256(f"{_stamp(parse)}\0{text}".encode()).hexdigest()
+    source = text.encode("utf-8") if isinstance(text, str) else text
+    digest = hashlib.sha256(f"{_stamp(parse)}\0".encode() + source).hexdigest()
     entry = cache_dir() / f"{kind}-{VERSION}-{digest}.json"
     with suppress(OSError, ValueError):
         return json.loads(entry.read_text(encoding="utf-8"))

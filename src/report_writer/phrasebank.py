@@ -220,8 +220,29 @@ def phrasebank_for(
 ) -> Phrasebank:
     """The layers for one report: built-in, the `--phrasebank` folders, then report.yaml's own
     `phrasebanks:` (paths relative to the workspace folder)."""
-    own = [workspace_path / p for p in report.phrasebanks]
-    return load_phrasebank([*extra_dirs, *own])
+    return load_phrasebank(team_folders(report, workspace_path, extra_dirs))
+
+
+def team_folders(
+    report: Report, workspace_path: Path, extra_dirs: Sequence[Path] = ()
+) -> list[Path]:
+    """The folders layered over the built-in phrasebank for one report, in order."""
+    return [*extra_dirs, *(workspace_path / p for p in report.phrasebanks)]
+
+
+def layer_texts(team: Sequence[Path]) -> list[tuple[str, list[tuple[str, str]]]]:
+    """Each layer's folder (the built-in one first) with the name and text of each of its phrase
+    files, as read_phrasebank reads them: what a phrasebank is made of, without parsing it.
+    InputError when a folder is missing or a file unreadable (read_phrasebank tells more)."""
+    from report_writer.workspace import read_text
+
+    result = []
+    for _, folder in [(BUILTIN, resources.shipped_dir("phrasebank")), *_named(team)]:
+        if not folder.is_dir():
+            raise InputError(f"找不到表述库文件夹“{folder}”")
+        files = [(path.name, read_text(path)) for path in sorted(folder.glob("*.yaml"))]
+        result.append((str(folder), files))
+    return result
 
 
 def _named(dirs: Iterable[Path]) -> list[tuple[str, Path]]:

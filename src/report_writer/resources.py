@@ -6,6 +6,8 @@ In a wheel, `phrasebank/` and `templates/` are copied into the package; in a sou
 
 from __future__ import annotations
 
+import os
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +22,21 @@ def shipped_dir(name: str) -> Path:
     if inside.is_dir():
         return inside
     return _PACKAGE.parent.parent / name
+
+
+@cache
+def package_stamp() -> str:
+    """The size and time of every code and data file of the package: what a result cached by
+    its inputs (see parsecache.py) must also be keyed by, so that no edit or release of the
+    package meets results the old one made."""
+    found = []
+    for folder, dirs, files in os.walk(_PACKAGE):
+        dirs[:] = sorted(d for d in dirs if d != "__pycache__")
+        for name in sorted(files):
+            if name.endswith((".py", ".yaml", ".j2")):
+                info = os.stat(os.path.join(folder, name))
+                found.append(f"{folder}/{name}:{info.st_size}:{info.st_mtime_ns}")
+    return "\n".join(found)
 
 
 def formats_dir() -> Path:
