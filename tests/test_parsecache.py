@@ -12,11 +12,11 @@ from typing import Any
 import pytest
 import yaml
 
-from report_writer import narrative, parsecache
-from report_writer.document import Paragraph
+from report_writer import build, narrative, parsecache
+from report_writer.document import Block, Paragraph
 from report_writer.errors import InputError
 from report_writer.phrasebank import load_phrasebank
-from report_writer.workspace import load_report, open_workspace
+from report_writer.workspace import Workspace, load_report, open_workspace
 
 
 @pytest.fixture
@@ -136,6 +136,12 @@ def test_a_build_writes_the_same_draft_with_or_without_the_cache(
     assert drafts[0] == drafts[1] == drafts[2]
 
 
+def other(ws: Workspace, team: Path) -> list[Block]:
+    """The blocks of section 六 as a build makes them with the team folder over the built-in."""
+    doc = build.generate(load_report(ws), ws, [team])
+    return next(s for s in doc.sections if s.key == "other").blocks
+
+
 def test_the_narrative_is_made_anew_when_anything_it_is_made_from_changes(
     cache: Path, example_ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -152,12 +158,11 @@ def test_the_narrative_is_made_anew_when_anything_it_is_made_from_changes(
     team.mkdir()
 
     def text() -> str:
-        found = narrative.narrative_for(load_report(ws), ws.path, [team])
-        return "".join(b.text for b in found["other"])
+        return "".join(b.text for b in other(ws, team) if isinstance(b, Paragraph))
 
     first = text()
     assert text() == first and len(made) == 1  # remembered
-    chosen = narrative.narrative_for(load_report(ws), ws.path, [team])["other"][-1]
+    chosen = other(ws, team)[-1]
     assert isinstance(chosen, Paragraph)
     last = chosen.sentences[-1]
     assert last.phrase_id and last.phrase_id.startswith("other.")
@@ -174,7 +179,7 @@ def test_the_narrative_is_made_anew_when_anything_it_is_made_from_changes(
     )
     text()
     assert len(made) == 3  # the report changed
-    monkeypatch.setattr(narrative, "package_stamp", lambda: "another release")
+    monkeypatch.setattr(build, "package_stamp", lambda: "another release")
     text()
     assert len(made) == 4  # the package changed
 
@@ -187,7 +192,7 @@ def test_an_unreadable_phrase_file_is_reported_as_without_the_cache(
     (team / "gbk.yaml").write_bytes("phrases: []  # 中文注释\n".encode("gbk"))
     ws = open_workspace(example_ws)
     with pytest.raises(InputError) as caught:
-        narrative.narrative_for(load_report(ws), ws.path, [team])
+        other(ws, team)
     assert caught.value.message.startswith("表述库有1处问题")
     assert "gbk.yaml" in str(caught.value.details)
     assert not list(cache.glob("narrative-*.json"))

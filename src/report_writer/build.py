@@ -16,11 +16,13 @@ import difflib
 import re
 from collections.abc import Sequence
 from pathlib import Path
+from typing import Any
 
 from msgspec import Struct, field
 
+from report_writer import parsecache
 from report_writer.check import CheckResult
-from report_writer.document import Document, build_document
+from report_writer.document import Document, Narrative, build_document
 from report_writer.draft import (
     DRAFT_FILE,
     OPENING,
@@ -42,9 +44,10 @@ from report_writer.draft import (
     replace_regions,
     units,
 )
-from report_writer.errors import InputError, WorkspaceError
+from report_writer.errors import InputError, ReportWriterError, WorkspaceError
 from report_writer.model import Report
 from report_writer.render.markdown import unescape
+from report_writer.resources import package_stamp
 from report_writer.workspace import Workspace, load_report, open_workspace, read_text, write_atomic
 
 FORMATS = ("md", "html", "docx")
@@ -67,9 +70,34 @@ def parse_formats(names: Sequence[str]) -> list[str]:
 
 def generate(report: Report, ws: Workspace, phrasebanks: Sequence[Path] = ()) -> Document:
     """The Document as the answers and the phrasebank make it now."""
-    from report_writer.narrative import narrative_for
+    return build_document(report, _narrative(report, ws, phrasebanks))
 
-    return build_document(report, narrative_for(report, ws.path, phrasebanks))
+
+def _narrative(report: Report, ws: Workspace, phrasebanks: Sequence[Path]) -> Narrative:
+    """narrative.build_narrative over the report's phrasebank layers, remembered by everything
+    it is made from (see parsecache.py): the report, the text of every phrase file of its
+    layers, and the package's own files. A build that changed none of them loads neither the
+    phrasebank nor the code that writes the narrative; one that changed any makes it anew."""
+    import msgspec
+
+    from report_writer.layers import layer_texts, team_folders
+
+    team = team_folders(report, ws.path, phrasebanks)
+
+    def made(_: bytes = b"") -> tuple[Any, int]:
+        from report_writer.narrative import build_narrative
+        from report_writer.phrasebank import load_phrasebank
+
+        narrative = build_narrative(report, load_phrasebank(team))
+        return msgspec.json.decode(msgspec.json.encode(narrative)), 0  # as plain lists
+
+    try:
+        inputs = msgspec.msgpack.encode([package_stamp(), report, layer_texts(team)])
+    except ReportWriterError:  # a folder or file that cannot be read: the bank names them all
+        found = made()[0]
+    else:
+        found = parsecache.parsed("narrative", inputs, made)
+    return msgspec.convert(found, Narrative)
 
 
 def _region_names(report: Report) -> dict[str, str]:

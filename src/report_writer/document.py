@@ -36,6 +36,10 @@ class Heading(Struct, frozen=True, tag=True):
     text: str  # the whole heading as printed, numbering included
 
 
+# The narrative sections ("overview", "problems", "other") as headings and paragraphs.
+Narrative = dict[str, list[Heading | Paragraph]]
+
+
 class Cell(Struct, frozen=True):
     text: str
     rowspan: int = 1
@@ -102,7 +106,7 @@ FIXED = "fixed"  # the layer of fixed text the tool writes itself (title, openin
 UNKNOWN = "/"  # how a cell of unknown value (None) is printed
 
 
-def build_document(report: Report, narrative: dict[str, list[Heading | Paragraph]]) -> Document:
+def build_document(report: Report, narrative: Narrative) -> Document:
     """The whole report: title, opening, then sections 一 to 六 in the format's order.
 
     `narrative` holds the blocks of the narrative sections keyed by section key ("overview",

@@ -10,16 +10,16 @@ phrases (slogans). Every sentence keeps its provenance.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence, Set
+from collections.abc import Callable, Mapping, Set
 from functools import cache
 from pathlib import Path
 from typing import Any
 
 from msgspec import Struct
 
-from report_writer import chinese, parsecache
+from report_writer import chinese
 from report_writer.answers import load_schema
-from report_writer.document import Heading, Paragraph, Sentence
+from report_writer.document import Heading, Narrative, Paragraph, Sentence
 from report_writer.errors import InputError, ReportWriterError
 from report_writer.formats.spec import Format, format_for_year
 from report_writer.model import LEVELS, Report
@@ -31,15 +31,12 @@ from report_writer.phrasebank import (
     Vocabulary,
     analyse,
     applicable,
-    layer_texts,
-    load_phrasebank,
     rank,
     refusal,
     remember_analyses,
     render,
-    team_folders,
 )
-from report_writer.resources import load_data, package_stamp
+from report_writer.resources import load_data
 
 _PLAN = Path(__file__).resolve().parent / "narrative.yaml"
 OPENING_CHARS = 4  # neighbouring sentences may not begin with the same this many characters
@@ -580,32 +577,6 @@ def recorded_choice(report: Report, bank: Phrasebank, slot: str, scope: Scope) -
             "请删除这一行，或补充相应答案"
         )
     return phrase
-
-
-Narrative = dict[str, list[Heading | Paragraph]]
-
-
-def narrative_for(
-    report: Report, workspace_path: Path, extra_dirs: Sequence[Path] = ()
-) -> Narrative:
-    """build_narrative for one report over its phrasebank layers (see phrasebank_for),
-    remembered by everything it is made from (see parsecache.py): the report, the text of every
-    phrase file of its layers, and the package's own code and data. A build that changed none of
-    them does not even read the phrasebank; one that changed any of them makes it anew."""
-    import msgspec
-
-    team = team_folders(report, workspace_path, extra_dirs)
-    try:
-        inputs = msgspec.msgpack.encode([package_stamp(), report, layer_texts(team)])
-    except ReportWriterError:  # a folder or file that cannot be read: the bank names them all
-        return build_narrative(report, load_phrasebank(team))
-
-    def made(_: bytes) -> tuple[Any, int]:
-        narrative = build_narrative(report, load_phrasebank(team))
-        return msgspec.json.decode(msgspec.json.encode(narrative)), 0  # as plain lists
-
-    found = parsecache.parsed("narrative", inputs, made)
-    return msgspec.convert(found, Narrative)
 
 
 def build_narrative(report: Report, bank: Phrasebank) -> Narrative:

@@ -23,8 +23,9 @@ from typing import TYPE_CHECKING, Any
 import msgspec
 from msgspec import Struct, field
 
-from report_writer import chinese, parsecache, resources
+from report_writer import chinese, parsecache
 from report_writer.errors import InputError, ReportWriterError
+from report_writer.layers import BUILTIN, layer_folders, team_folders
 from report_writer.limits import check_yaml_structure
 
 if TYPE_CHECKING:
@@ -34,7 +35,6 @@ if TYPE_CHECKING:
 
     from report_writer.model import Report
 
-BUILTIN = "builtin"  # the layer name of the shipped phrasebank
 PHRASE_KEYS = ("id", "slot", "text", "when", "tags", "note", "draft")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,99}$")
 
@@ -206,7 +206,7 @@ def load_phrasebank(extra_dirs: Sequence[Path] = ()) -> Phrasebank:
     Raises InputError listing every problem (file and id) when a file cannot be used: YAML
     syntax, a phrase without id/slot/text, an id used twice in one layer.
     """
-    bank = read_phrasebank([(BUILTIN, resources.shipped_dir("phrasebank")), *_named(extra_dirs)])
+    bank = read_phrasebank(layer_folders(extra_dirs))
     if bank.issues:
         raise InputError(
             f"表述库有{len(bank.issues)}处问题，请修改后重试（可运行 report-writer phrasebank lint 查看）：",
@@ -221,32 +221,6 @@ def phrasebank_for(
     """The layers for one report: built-in, the `--phrasebank` folders, then report.yaml's own
     `phrasebanks:` (paths relative to the workspace folder)."""
     return load_phrasebank(team_folders(report, workspace_path, extra_dirs))
-
-
-def team_folders(
-    report: Report, workspace_path: Path, extra_dirs: Sequence[Path] = ()
-) -> list[Path]:
-    """The folders layered over the built-in phrasebank for one report, in order."""
-    return [*extra_dirs, *(workspace_path / p for p in report.phrasebanks)]
-
-
-def layer_texts(team: Sequence[Path]) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Each layer's folder (the built-in one first) with the name and text of each of its phrase
-    files, as read_phrasebank reads them: what a phrasebank is made of, without parsing it.
-    InputError when a folder is missing or a file unreadable (read_phrasebank tells more)."""
-    from report_writer.workspace import read_text
-
-    result = []
-    for _, folder in [(BUILTIN, resources.shipped_dir("phrasebank")), *_named(team)]:
-        if not folder.is_dir():
-            raise InputError(f"找不到表述库文件夹“{folder}”")
-        files = [(path.name, read_text(path)) for path in sorted(folder.glob("*.yaml"))]
-        result.append((str(folder), files))
-    return result
-
-
-def _named(dirs: Iterable[Path]) -> list[tuple[str, Path]]:
-    return [(str(d), Path(d)) for d in dirs]
 
 
 def read_phrasebank(layers: Sequence[tuple[str, Path]]) -> Phrasebank:
@@ -1405,7 +1379,7 @@ def lint_folders(dirs: Sequence[Path] = ()) -> LintReport:
 
     # Team folders are read over the built-in layer, as a build reads them, so that an override
     # is checked against what it overrides; only the folders given are reported on.
-    bank = read_phrasebank([(BUILTIN, resources.shipped_dir("phrasebank")), *_named(dirs)])
+    bank = read_phrasebank(layer_folders(dirs))
     linted = bank.layers[1:] if dirs else bank.layers
     vocab = vocabulary()
     issues = list(bank.issues)
