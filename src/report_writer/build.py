@@ -12,7 +12,6 @@ generated for it.
 
 from __future__ import annotations
 
-import difflib
 import re
 from collections.abc import Sequence
 from pathlib import Path
@@ -300,8 +299,10 @@ def regenerate(
                 )
         text = replace_regions(draft, {number: (new.hash, body)})
         result.changed = text != draft.text
+        from difflib import unified_diff  # regenerate only
+
         result.diff = "".join(
-            difflib.unified_diff(
+            unified_diff(
                 draft.text.splitlines(keepends=True),
                 text.splitlines(keepends=True),
                 f"{DRAFT_FILE}（现在）",
