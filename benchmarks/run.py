@@ -4,7 +4,7 @@ warm-up, the median reported. The runs go round the cases in turn, so that a slo
 shared machine slows every case alike rather than one. Prints a Markdown table with the targets
 and the machine.
 
-    python benchmarks/run.py [--runs 5]
+    python benchmarks/run.py [--runs 7]
 
 A command that does not exist yet is reported as 「未测（功能尚未完成）」, never estimated.
 """
@@ -237,7 +237,7 @@ def seconds(value: float | None) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--runs", type=int, default=5, help="timed runs per case (median)")
+    parser.add_argument("--runs", type=int, default=7, help="timed runs per case (median)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="rw-bench-") as tmp:
         scratch = Path(tmp)

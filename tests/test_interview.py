@@ -133,6 +133,26 @@ def test_ctrl_c_keeps_every_answer_and_resumes_there(tmp_path: Path) -> None:
     assert load_report(open_workspace(ws)).answers["proactive"]["items"] == example
 
 
+def test_back_in_a_list_keeps_its_lines(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    start = DONGLI.index(("重点举措", ""))
+    script = [
+        *DONGLI[:start],
+        ("重点举措", "推进执法信息公开"),
+        ("", "完善依申请公开流程"),
+        ("", "/back"),
+        ("主责主业", ""),  # Enter keeps the answer
+        ("重点举措", "加强政策解读"),
+        ("", ""),
+        ("负责同志", "/quit"),
+    ]
+    officer = Officer(script)
+    assert interview(ws, officer).status == "quit"
+    assert "上次已填写并保存：推进执法信息公开；完善依申请公开流程。请接着填写" in officer.text
+    highlights = load_report(open_workspace(ws)).answers["overview"]["highlights"]
+    assert highlights == ["推进执法信息公开", "完善依申请公开流程", "加强政策解读"]
+
+
 def test_quit_in_a_list_keeps_its_lines(tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     start = DONGLI.index(("政务新媒体", "微信公众号 366"))

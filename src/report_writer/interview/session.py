@@ -410,7 +410,7 @@ class Session:
         """Items typed one a line, an empty line ends. With current items (`shown` as typed), an
         empty first line keeps them (None is returned), 无 clears them and a typed line starts
         the list afresh; a list left mid-way last time is continued after its saved lines. The
-        lines typed so far are saved when the officer leaves (Ctrl-C, /quit) mid-list."""
+        lines typed so far are saved when the officer leaves (Ctrl-C, /quit, /back) mid-list."""
         if self.example(q):
             self.say(f"  例：{self.example(q)}")
         items: list[Any] = []
@@ -432,7 +432,7 @@ class Session:
             self.typing = (q.key, items) if typed else None
             try:
                 answer = self.ask(text, "", check, marker=marker)
-            except (KeyboardInterrupt, _Quit):
+            except (KeyboardInterrupt, _Quit, _Back):  # leaving mid-list keeps its lines
                 if typed:
                     self.save(q, {q.key: items}, partial=True)
                 raise
@@ -488,7 +488,7 @@ class Session:
         self.typing = (q.key, records)
         try:
             self._text_records(first, rest, known, records)
-        except (KeyboardInterrupt, _Quit):
+        except (KeyboardInterrupt, _Quit, _Back):
             if records:
                 self.save(q, {q.key: records}, partial=True)
             raise
