@@ -46,6 +46,7 @@ def test_same_text_is_parsed_once(cache: Path) -> None:
     assert parsecache.parsed("t", "a: 2", parse) == {"text": "a: 2"}
     assert parse.calls == 2
     assert len(list(cache.glob("t-*.json"))) == 2
+    assert cache.stat().st_mode & 0o077 == 0  # it holds answers: the officer's own folder
 
 
 def test_an_unreadable_entry_is_parsed_again(cache: Path) -> None:

@@ -59,7 +59,7 @@ def parsed(
         from report_writer.workspace import write_atomic
 
         with suppress(OSError, ReportWriterError):
-            entry.parent.mkdir(parents=True, exist_ok=True)
+            entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)  # answers: private
             write_atomic(entry, encoded, durable=False)  # a lost entry is parsed again
             _prune(entry.parent, kind)
     return data
