@@ -198,9 +198,7 @@ def check(
         report, out or paths[0], last.report if last else None, last.folder if last else None
     )
     if as_json:
-        import json
-
-        typer.echo(json.dumps([f.to_json() for f in result.findings], ensure_ascii=False, indent=2))
+        echo_json([f.to_json() for f in result.findings])
     else:
         typer.echo(report.meta.title)
         if last is not None:
@@ -208,6 +206,12 @@ def check(
         print_findings(result)
     if result.failed(strict):
         raise typer.Exit(ChecksFailed.exit_code)
+
+
+def echo_json(data: Any) -> None:
+    import msgspec
+
+    typer.echo(msgspec.json.format(msgspec.json.encode(data), indent=2).decode())
 
 
 def echo_findings(findings: "list[Finding]") -> None:
@@ -284,9 +288,7 @@ def check_many(paths: list[Path], strict: bool, as_json: bool) -> None:
 
     results = list(with_progress(check_workspaces(paths), len(paths), "核对中"))
     if as_json:
-        import json
-
-        typer.echo(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2))
+        echo_json([r.to_json() for r in results])
     else:
         for r in results:
             if r.findings:

@@ -13,11 +13,11 @@ the blanks and paragraph breaks between sentences merge on their own. Reading a 
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from pathlib import Path
 from typing import Any
 
+import msgspec
 from msgspec import Struct, field
 from msgspec.structs import asdict
 
@@ -264,7 +264,7 @@ def load_state(ws_path: Path) -> State:
     if not path.is_file():
         return {}
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        data = msgspec.json.decode(path.read_bytes())
         return {n: [Generated.from_json(g) for g in gs] for n, gs in data["regions"].items()}
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}  # unreadable: edited regions then cannot be merged, only kept or replaced
@@ -272,8 +272,7 @@ def load_state(ws_path: Path) -> State:
 
 def dump_state(state: State) -> str:
     regions = {n: [g.to_json() for g in gs] for n, gs in state.items()}
-    # one line: json's C encoder writes no indented output
-    return json.dumps({"version": 1, "regions": regions}, ensure_ascii=False) + "\n"
+    return msgspec.json.encode({"version": 1, "regions": regions}).decode() + "\n"
 
 
 def base_of(state: State, number: str, marker_hash: str) -> Generated | None:

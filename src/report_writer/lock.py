@@ -9,7 +9,6 @@ taken over: whether its process still runs cannot be known from here.
 
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -17,8 +16,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager, suppress
 from pathlib import Path
 
+import msgspec
 from msgspec import Struct
-from msgspec.structs import asdict
 
 from report_writer.errors import WorkspaceError
 from report_writer.workspace import Workspace, os_reason
@@ -99,7 +98,7 @@ def acquire(ws: Workspace, command: str) -> Lock:
             raise WorkspaceError(f"无法在 {ws.path} 中建立工作区锁：{os_reason(exc)}") from None
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                json.dump(asdict(me), handle, ensure_ascii=False)
+                handle.write(msgspec.json.encode(me).decode())
         except OSError as exc:
             path.unlink(missing_ok=True)
             raise WorkspaceError(f"无法在 {ws.path} 中建立工作区锁：{os_reason(exc)}") from None
@@ -128,7 +127,7 @@ def _held_by(ws: Workspace, holder: Holder, path: Path) -> WorkspaceError:
 
 def _read(path: Path) -> Holder | None:
     try:
-        raw = json.loads(path.read_text(encoding="utf-8"))
+        raw = msgspec.json.decode(path.read_bytes())
         return Holder(int(raw["pid"]), str(raw["host"]), str(raw["command"]), float(raw["since"]))
     except (OSError, ValueError, KeyError, TypeError):
         return None

@@ -44,18 +44,21 @@ def parsed(
     that aliases made larger than twice its text is never written out expanded, nor data that
     JSON would not give back exactly (keys that are not strings, dates). With `store` False
     the cache is only read (a check of a thousand workspaces would only churn it)."""
-    import json
+    import msgspec
 
     source = text.encode("utf-8") if isinstance(text, str) else text
     digest = hashlib.sha256(f"{_stamp(parse)}\0".encode() + source).hexdigest()
     entry = cache_dir() / f"{kind}-{VERSION}-{digest}.json"
     with suppress(OSError, ValueError):
-        return json.loads(entry.read_text(encoding="utf-8"))
+        return msgspec.json.decode(entry.read_bytes())
     data, size = parse(text)
     if not store or size > 2 * len(text):
         return data
-    encoded = json.dumps(data, ensure_ascii=False, default=str)
-    if json.loads(encoded) == data:
+    try:
+        encoded = msgspec.json.encode(data)
+    except (TypeError, msgspec.EncodeError):  # not plain data: parsed again each time
+        return data
+    if msgspec.json.decode(encoded) == data:
         from report_writer.workspace import write_atomic
 
         with suppress(OSError, ReportWriterError):

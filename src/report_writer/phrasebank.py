@@ -500,8 +500,6 @@ def remember_analyses(phrases: Sequence[Phrase]) -> None:
     """Analyse every text and condition of `phrases` at once, taking the analyses from the cache
     (see parsecache.py) when the same set was analysed before: a build judges every phrase of
     the bank, and analysing them costs more than the rest of the narrative."""
-    import json
-
     wanted = {(p.text, False) for p in phrases} | {(p.when, True) for p in phrases if p.when}
     missing = sorted(wanted - _ANALYSES.keys())
     if not missing:
@@ -511,7 +509,7 @@ def remember_analyses(phrases: Sequence[Phrase]) -> None:
         analyses = [_analyse(s, e) for s, e in missing]
         return msgspec.json.decode(msgspec.json.encode(analyses)), 0  # as plain lists
 
-    found = parsecache.parsed("analyses", json.dumps(missing, ensure_ascii=False), analysed)
+    found = parsecache.parsed("analyses", msgspec.json.encode(missing), analysed)
     _ANALYSES.update(zip(missing, msgspec.convert(found, list[Analysis]), strict=True))
 
 
