@@ -267,3 +267,27 @@ def test_help_pages_are_labelled_in_chinese() -> None:
         assert "显示本说明并退出。" in result.output
         for english in ("Usage", "Options", "Show this message", "[required]", "default:"):
             assert english not in result.output, (args, english)
+
+
+TOP_COMMANDS = ["init", "check", "import", "interview", "build", "regenerate", "explain"]
+
+
+def test_main_runs_one_command_as_the_whole_app_does() -> None:
+    # main() gives typer only the command asked for (its start-up then builds one command's
+    # parameters, not all of them); what the officer sees must not change
+    assert sorted(TOP_COMMANDS) == sorted(
+        name for name, cmd in get_command(app).commands.items() if not hasattr(cmd, "commands")
+    )
+    for name in TOP_COMMANDS:
+        for args in ([name, "--help"], [name, "--bogus"]):
+            proc = subprocess.run(
+                [sys.executable, "-m", "report_writer", *args], capture_output=True, text=True
+            )
+            whole = runner.invoke(app, args, prog_name="report-writer")
+            if args[1] == "--help":
+                assert proc.returncode == whole.exit_code == 0
+                assert proc.stdout == whole.output, name
+            else:
+                assert proc.returncode == 2
+                usage = runner.invoke(app, [name, "--help"], prog_name="report-writer").output
+                assert proc.stderr.splitlines()[1] == usage.splitlines()[0]

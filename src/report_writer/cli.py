@@ -737,13 +737,32 @@ def usage_error(message: str, usage: str, command: str) -> str:
     return f"错误：{message}\n{usage}\n查看说明：{command} --help"
 
 
+def _alone(name: str) -> typer.Typer | None:
+    """An app of the one top-level command `name` (None for a group, or no such command), run
+    as `report-writer name`: typer builds the parameters of every command an app holds at each
+    start, and a run needs those of one (the help, usage and errors read the same)."""
+    for info in app.registered_commands:
+        callback = info.callback
+        if callback is not None and (info.name or callback.__name__) == name:
+            alone = typer.Typer(
+                add_completion=False, rich_markup_mode=None, pretty_exceptions_enable=False
+            )
+            alone.registered_commands = [info]
+            return alone
+    return None
+
+
 def main() -> None:
     """Entry point: the one place that exits. An unexpected exception is a defect in this tool;
     it is reported in one line (set REPORT_WRITER_DEBUG=1 for the traceback)."""
     from typer._click.exceptions import NoArgsIsHelpError, UsageError
 
+    args, prog, entry = sys.argv[1:], "report-writer", app
+    alone = _alone(args[0]) if args else None
+    if alone is not None:
+        args, prog, entry = args[1:], f"{prog} {args[0]}", alone
     try:
-        code = app(prog_name="report-writer", standalone_mode=False)
+        code = entry(args=args, prog_name=prog, standalone_mode=False)
     except NoArgsIsHelpError as exc:
         exc.show()
         sys.exit(exc.exit_code)
