@@ -205,6 +205,8 @@ def test_every_command_has_help() -> None:
         )
         result = runner.invoke(app, [*path, "--help"])
         assert result.exit_code == 0, path
+        # every value placeholder is named in Chinese, not by click's type (<str>, <path>)
+        assert not re.search(r"<(str|int|integer|float|path|text|file)>", result.output), path
 
 
 @pytest.mark.parametrize("args", [["--help"], ["check", "--help"]])

@@ -78,7 +78,9 @@ app = typer.Typer(
 PhrasebankOption = Annotated[
     list[Path] | None,
     typer.Option(
-        "--phrasebank", help="团队表述库文件夹（叠加在内置表述库之上），可给多个", metavar="文件夹"
+        "--phrasebank",
+        help="团队表述库文件夹，叠加在内置表述库之上（可重复，后者优先）",
+        metavar="文件夹",
     ),
 ]
 DraftFolderOption = Annotated[
@@ -106,9 +108,11 @@ def fail(exc: ReportWriterError) -> NoReturn:
 def init(
     directory: Annotated[Path, typer.Argument(help="新工作区的文件夹", metavar="工作区")],
     agency: Annotated[
-        str | None, typer.Option("--agency", help="机关全称，如：某某区应急管理局")
+        str | None, typer.Option("--agency", help="机关全称，如：某某区应急管理局", metavar="名称")
     ] = None,
-    year: Annotated[int | None, typer.Option("--year", help="报告年度，如：2024")] = None,
+    year: Annotated[
+        int | None, typer.Option("--year", help="报告年度，如：2024", metavar="年份")
+    ] = None,
     level: Annotated[
         Level, typer.Option("--level", help="机关类型：部门 / 人民政府 / 乡镇街道")
     ] = Level.department,
@@ -117,6 +121,7 @@ def init(
         typer.Option(
             "--from",
             help="上年度的工作区或已发布的报告文件：预填机关、年度、上年结转、现行有效件数和上年问题",
+            metavar="工作区或文件",
         ),
     ] = None,
 ) -> None:
@@ -161,6 +166,7 @@ def check(
         typer.Option(
             "--previous",
             help="上年度的工作区或已发布的报告文件，用于核对上年结转等；不给时使用工作区中的 previous 文件夹",
+            metavar="工作区或文件",
         ),
     ] = None,
     strict: Annotated[
@@ -244,13 +250,15 @@ def import_(
             "-o",
             "--out",
             help="写入的工作区文件夹（默认：与文件同名的文件夹；仅 --check 时不写入）",
+            metavar="文件夹",
         ),
     ] = None,
     year: Annotated[
-        int | None, typer.Option("--year", help="报告年度（标题中没有时必须给出）")
+        int | None, typer.Option("--year", help="报告年度（标题中没有时必须给出）", metavar="年份")
     ] = None,
     agency: Annotated[
-        str | None, typer.Option("--agency", help="机关全称（标题中没有时必须给出）")
+        str | None,
+        typer.Option("--agency", help="机关全称（标题中没有时必须给出）", metavar="名称"),
     ] = None,
     run_check: Annotated[
         bool, typer.Option("--check", help="导入后立即核对勾稽关系（有错误时退出码为1）")
@@ -361,6 +369,7 @@ def interview(
         typer.Option(
             "--revisit",
             help="重新询问某一部分（一至六），以现有答案为默认值：回车或 /skip 保留，列表题第一行输入“无”清空",
+            metavar="部分",
         ),
     ] = None,
     answers: Annotated[
@@ -368,11 +377,10 @@ def interview(
         typer.Option(
             "--answers",
             help="不提问，直接套用此文件中的答案（键同 report.yaml）；有一个值不可用时不做任何改动，退出码为2",
+            metavar="文件",
         ),
     ] = None,
-    phrasebank: Annotated[
-        list[Path] | None, typer.Option("--phrasebank", help="团队表述库文件夹（可重复）")
-    ] = None,
+    phrasebank: PhrasebankOption = None,
 ) -> None:
     """逐项问答，填写报告的事实和数字，最后核对并生成初稿。
 
@@ -568,17 +576,16 @@ phrasebank_app = typer.Typer(
 )
 app.add_typer(phrasebank_app, name="phrasebank")
 
-TeamFolders = Annotated[
-    list[Path] | None,
-    typer.Option("--phrasebank", help="团队表述库文件夹，叠加在内置表述库之上（可重复，后者优先）"),
-]
-
 
 @phrasebank_app.command("list")
 def phrasebank_list(
-    slot: Annotated[str | None, typer.Option("--slot", help="只列出这一段落的表述")] = None,
-    tag: Annotated[str | None, typer.Option("--tag", help="只列出带这一标签的表述")] = None,
-    folders: TeamFolders = None,
+    slot: Annotated[
+        str | None, typer.Option("--slot", help="只列出这一段落的表述", metavar="段落")
+    ] = None,
+    tag: Annotated[
+        str | None, typer.Option("--tag", help="只列出带这一标签的表述", metavar="标签")
+    ] = None,
+    folders: PhrasebankOption = None,
 ) -> None:
     """列出表述：编号、段落、所在表述库和开头文字。"""
     from report_writer.phrasebank import list_phrases
@@ -595,7 +602,7 @@ def phrasebank_list(
 @phrasebank_app.command("show")
 def phrasebank_show(
     phrase_id: Annotated[str, typer.Argument(help="表述编号，如 requests.counts.plain")],
-    folders: TeamFolders = None,
+    folders: PhrasebankOption = None,
 ) -> None:
     """显示一条表述的全文、所在文件和表述库。"""
     from report_writer.phrasebank import show_phrase
@@ -622,7 +629,7 @@ def phrasebank_show(
 @phrasebank_app.command("search")
 def phrasebank_search(
     words: Annotated[list[str], typer.Argument(help="要查找的词语（全部包含才算匹配）")],
-    folders: TeamFolders = None,
+    folders: PhrasebankOption = None,
 ) -> None:
     """在编号、正文、标签和说明中查找表述。"""
     from report_writer.phrasebank import list_phrases
@@ -659,16 +666,25 @@ def phrasebank_lint(
 
 @phrasebank_app.command("add")
 def phrasebank_add(
-    slot: Annotated[str, typer.Option("--slot", help="所属段落，如 problems.timeliness")],
-    text: Annotated[str, typer.Option("--text", help="表述正文（可含 {{ 答案 }}）")],
-    to: Annotated[Path, typer.Option("--to", help="团队表述库文件夹")],
+    slot: Annotated[
+        str, typer.Option("--slot", help="所属段落，如 problems.timeliness", metavar="段落")
+    ],
+    text: Annotated[
+        str, typer.Option("--text", help="表述正文（可含 {{ 答案 }}）", metavar="文字")
+    ],
+    to: Annotated[Path, typer.Option("--to", help="团队表述库文件夹", metavar="文件夹")],
     phrase_id: Annotated[
-        str | None, typer.Option("--id", help="编号（不给时自动生成；与内置表述编号相同时替代它）")
+        str | None,
+        typer.Option(
+            "--id", help="编号（不给时自动生成；与内置表述编号相同时替代它）", metavar="编号"
+        ),
     ] = None,
     when: Annotated[
-        str | None, typer.Option("--when", help="适用条件，如 fees.notices == 0")
+        str | None, typer.Option("--when", help="适用条件，如 fees.notices == 0", metavar="条件")
     ] = None,
-    tags: Annotated[list[str] | None, typer.Option("--tag", help="标签（可重复）")] = None,
+    tags: Annotated[
+        list[str] | None, typer.Option("--tag", help="标签（可重复）", metavar="标签")
+    ] = None,
 ) -> None:
     """把一条表述检查后追加到团队表述库的文件中，保留文件原有的注释。"""
     from report_writer.phrasebank import add_phrase
@@ -688,7 +704,7 @@ def phrasebank_harvest(
             help="已发布的报告文件，或导入得到的工作区（含 imported.yaml）", metavar="报告文件"
         ),
     ],
-    to: Annotated[Path, typer.Option("--to", help="团队表述库文件夹")],
+    to: Annotated[Path, typer.Option("--to", help="团队表述库文件夹", metavar="文件夹")],
 ) -> None:
     """从已发布报告的第一、五部分采集句子，作为草稿表述写入团队表述库。
 
