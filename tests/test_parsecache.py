@@ -197,3 +197,20 @@ def test_an_unreadable_phrase_file_is_reported_as_without_the_cache(
     assert caught.value.message.startswith("表述库有1处问题")
     assert "gbk.yaml" in str(caught.value.details)
     assert not list(cache.glob("narrative-*.json"))
+
+
+def test_a_cache_folder_that_cannot_be_used_changes_nothing(
+    tmp_path: Path, example_ws: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    blocked = tmp_path / "not-a-folder"
+    blocked.write_text("a file where the cache folder should be", encoding="utf-8")
+    monkeypatch.setenv("REPORT_WRITER_CACHE", str(blocked))
+    out = tmp_path / "out"
+    command = ["build", str(example_ws), "--format", "md", "--out", str(out)]
+    proc = subprocess.run(
+        [sys.executable, "-m", "report_writer", *command], capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert (out / "draft.md").is_file()
+    assert blocked.read_text(encoding="utf-8").startswith("a file")
