@@ -153,6 +153,27 @@ def test_back_in_a_list_keeps_its_lines(tmp_path: Path) -> None:
     assert highlights == ["推进执法信息公开", "完善依申请公开流程", "加强政策解读"]
 
 
+def test_back_while_replacing_a_list_keeps_the_list(example_ws: Path) -> None:
+    before = load_report(open_workspace(example_ws)).answers["supervision"]["activities"]
+    assert before
+    steps = iter(["新增一项活动", "/back", "/quit"])
+
+    class Revisiting(Officer):
+        started = False
+
+        def ask(self, prompt: Prompt) -> str:
+            self.prompts.append(prompt)
+            self.screen.append(prompt.text)
+            self.started = self.started or "社会监督活动" in prompt.text
+            return next(steps) if self.started else ""  # Enter keeps the answers before it
+
+    officer = Revisiting([])
+    interview(example_ws, officer, revisit="一")
+    assert "刚输入的1行未保存，本题保留原有答案。" in officer.text
+    after = load_report(open_workspace(example_ws)).answers["supervision"]["activities"]
+    assert after == before
+
+
 def test_quit_in_a_list_keeps_its_lines(tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     start = DONGLI.index(("政务新媒体", "微信公众号 366"))

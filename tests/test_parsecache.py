@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 import yaml
 
-from report_writer import build, narrative, parsecache
+from report_writer import build, narrative, parsecache, resources
 from report_writer.document import Block, Paragraph
 from report_writer.errors import InputError
 from report_writer.phrasebank import load_phrasebank
@@ -78,15 +78,67 @@ def test_read_only_use_writes_nothing(cache: Path) -> None:
     assert parse.calls == 2
 
 
-def test_an_edit_of_the_parser_code_is_a_miss(cache: Path, tmp_path: Path) -> None:
-    module = tmp_path / "parser_module.py"
-    module.write_text("def parse(text):\n    return {'v': 1}, 0\n", encoding="utf-8")
-    scope: dict[str, Any] = {}
-    exec(compile(module.read_text(encoding="utf-8"), str(module), "exec"), scope)
-    assert parsecache.parsed("t", "x", scope["parse"]) == {"v": 1}
-    module.write_text("def parse(text):\n    return {'v': 22}, 0\n", encoding="utf-8")
-    exec(compile(module.read_text(encoding="utf-8"), str(module), "exec"), scope)
-    assert parsecache.parsed("t", "x", scope["parse"]) == {"v": 22}
+def test_a_change_of_the_code_or_its_libraries_is_a_miss(
+    cache: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stamp = resources.package_stamp()
+    # every file of the package (the Chinese filters a template analysis depends on, the limits
+    # a report is checked against) and the libraries that parse and render
+    for part in ("report_writer/chinese.py", "report_writer/limits.py", "yaml", "jinja2"):
+        assert part in stamp, part
+    parse = Parser()
+    parsecache.parsed("t", "x", parse)
+    parsecache.parsed("t", "x", parse)
+    assert parse.calls == 1
+    monkeypatch.setattr(parsecache, "package_stamp", lambda: stamp + "\nchinese.py:1:2")
+    parsecache.parsed("t", "x", parse)
+    assert parse.calls == 2
+
+
+def test_entries_are_private_in_a_folder_made_before(cache: Path) -> None:
+    cache.mkdir(mode=0o755)
+    cache.chmod(0o755)  # as an older version made it
+    parsecache.parsed("t", "answers", Parser())
+    (entry,) = cache.glob("t-*.json")
+    assert entry.stat().st_mode & 0o077 == 0
+
+
+def test_leftover_temporary_files_are_removed(cache: Path) -> None:
+    cache.mkdir()
+    old, new = cache / ".t-1.json.1.aa.tmp", cache / ".t-2.json.2.bb.tmp"
+    for path in (old, new):
+        path.write_text("{", encoding="utf-8")
+    os.utime(old, (0, 0))  # a process killed long ago
+    parsecache.parsed("t", "x", Parser())
+    assert not old.exists() and new.exists()  # a fresh one may still be being written
+
+
+def test_an_entry_of_the_wrong_shape_is_made_again(
+    cache: Path, example_ws: Path, tmp_path: Path
+) -> None:
+    ws = open_workspace(example_ws)
+    team = tmp_path / "team"
+    team.mkdir()
+    first = other(ws, team)
+    for entry in [*cache.glob("narrative-*.json"), *cache.glob("analyses-*.json")]:
+        entry.write_text('{"overview": [{"type": "Nothing"}]}', encoding="utf-8")
+    assert other(ws, team) == first
+
+
+def test_a_figure_too_large_for_the_cache_key_is_still_built(
+    cache: Path, example_ws: Path, tmp_path: Path
+) -> None:
+    path = example_ws / "report.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("staff: 1", f"staff: {2**70}"), encoding="utf-8")
+    assert f"staff: {2**70}" in path.read_text(encoding="utf-8")
+    out = tmp_path / "out"
+    command = ["build", str(example_ws), "--format", "md", "--out", str(out)]
+    proc = subprocess.run(
+        [sys.executable, "-m", "report_writer", *command], capture_output=True, text=True
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert (out / "draft.md").is_file()
 
 
 def test_only_the_newest_entries_are_kept(cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -180,7 +232,7 @@ def test_the_narrative_is_made_anew_when_anything_it_is_made_from_changes(
     )
     text()
     assert len(made) == 3  # the report changed
-    monkeypatch.setattr(build, "package_stamp", lambda: "another release")
+    monkeypatch.setattr(parsecache, "package_stamp", lambda: "another release")
     text()
     assert len(made) == 4  # the package changed
 

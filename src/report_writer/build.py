@@ -46,7 +46,6 @@ from report_writer.draft import (
 from report_writer.errors import InputError, ReportWriterError, WorkspaceError
 from report_writer.model import Report
 from report_writer.render.markdown import unescape
-from report_writer.resources import package_stamp
 from report_writer.workspace import Workspace, load_report, open_workspace, read_text, write_atomic
 
 FORMATS = ("md", "html", "docx")
@@ -74,9 +73,9 @@ def generate(report: Report, ws: Workspace, phrasebanks: Sequence[Path] = ()) ->
 
 def _narrative(report: Report, ws: Workspace, phrasebanks: Sequence[Path]) -> Narrative:
     """narrative.build_narrative over the report's phrasebank layers, remembered by everything
-    it is made from (see parsecache.py): the report, the text of every phrase file of its
-    layers, and the package's own files. A build that changed none of them loads neither the
-    phrasebank nor the code that writes the narrative; one that changed any makes it anew."""
+    it is made from (see parsecache.py): the report and the text of every phrase file of its
+    layers. A build that changed neither loads neither the phrasebank nor the code that writes
+    the narrative; one that changed either makes it anew."""
     import msgspec
 
     from report_writer.layers import layer_texts, team_folders
@@ -90,13 +89,16 @@ def _narrative(report: Report, ws: Workspace, phrasebanks: Sequence[Path]) -> Na
         narrative = build_narrative(report, load_phrasebank(team))
         return msgspec.json.decode(msgspec.json.encode(narrative)), 0  # as plain lists
 
+    def shape(plain: Any) -> Narrative:
+        return msgspec.convert(plain, Narrative)
+
     try:
-        inputs = msgspec.msgpack.encode([package_stamp(), report, layer_texts(team)])
+        inputs = msgspec.msgpack.encode([report, layer_texts(team)])
     except ReportWriterError:  # a folder or file that cannot be read: the bank names them all
-        found = made()[0]
-    else:
-        found = parsecache.parsed("narrative", inputs, made)
-    return msgspec.convert(found, Narrative)
+        return shape(made()[0])
+    except (TypeError, ValueError, OverflowError, msgspec.EncodeError):  # e.g. a 2**70 figure
+        return shape(made()[0])
+    return parsecache.parsed("narrative", inputs, made, shape=shape)  # type: ignore[no-any-return]
 
 
 def _region_names(report: Report) -> dict[str, str]:

@@ -272,7 +272,8 @@ def load_state(ws_path: Path) -> State:
 
 def dump_state(state: State) -> str:
     regions = {n: [g.to_json() for g in gs] for n, gs in state.items()}
-    return msgspec.json.encode({"version": 1, "regions": regions}).decode() + "\n"
+    encoded = msgspec.json.encode({"version": 1, "regions": regions})
+    return msgspec.json.format(encoded, indent=1).decode() + "\n"  # readable in a diff
 
 
 def base_of(state: State, number: str, marker_hash: str) -> Generated | None:

@@ -505,12 +505,18 @@ def remember_analyses(phrases: Sequence[Phrase]) -> None:
     if not missing:
         return
 
-    def analysed(_: str) -> tuple[Any, int]:
+    def analysed(_: bytes) -> tuple[Any, int]:
         analyses = [_analyse(s, e) for s, e in missing]
         return msgspec.json.decode(msgspec.json.encode(analyses)), 0  # as plain lists
 
-    found = parsecache.parsed("analyses", msgspec.json.encode(missing), analysed)
-    _ANALYSES.update(zip(missing, msgspec.convert(found, list[Analysis]), strict=True))
+    def shape(plain: Any) -> list[Analysis]:
+        found = msgspec.convert(plain, list[Analysis])
+        if len(found) != len(missing):
+            raise ValueError("an entry of another length")
+        return found
+
+    found = parsecache.parsed("analyses", msgspec.json.encode(missing), analysed, shape=shape)
+    _ANALYSES.update(zip(missing, found, strict=True))
 
 
 def _analyse(source: str, expression: bool) -> Analysis:

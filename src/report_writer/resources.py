@@ -26,17 +26,28 @@ def shipped_dir(name: str) -> Path:
 
 @cache
 def package_stamp() -> str:
-    """The size and time of every code and data file of the package: what a result cached by
-    its inputs (see parsecache.py) must also be keyed by, so that no edit or release of the
-    package meets results the old one made."""
-    found = []
+    """The size and time of every code and data file of the package, and of the libraries that
+    parse and render what is cached (PyYAML, jinja2, msgspec): what a result cached by its inputs
+    (see parsecache.py) must also be keyed by, so that no edit, release or upgrade meets results
+    the old code made."""
+    from importlib.util import find_spec
+
+    found: list[str] = []
     for folder, dirs, files in os.walk(_PACKAGE):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        for name in sorted(files):
-            if name.endswith((".py", ".yaml", ".j2")):
-                info = os.stat(os.path.join(folder, name))
-                found.append(f"{folder}/{name}:{info.st_size}:{info.st_mtime_ns}")
-    return "\n".join(found)
+        found.extend(os.path.join(folder, n) for n in sorted(files) if n.endswith(_STAMPED))
+    for library in ("yaml", "jinja2", "msgspec"):
+        spec = find_spec(library)
+        if spec is not None and spec.origin:
+            found.append(spec.origin)
+    stamps = []
+    for path in found:
+        info = os.stat(path)
+        stamps.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")
+    return "\n".join(stamps)
+
+
+_STAMPED = (".py", ".yaml", ".j2")
 
 
 def formats_dir() -> Path:

@@ -211,20 +211,24 @@ def load_report(ws: Workspace, keep_parsed: bool = True) -> Report:
         ) from None
 
 
-def write_atomic(path: Path, data: str | bytes, durable: bool = True) -> None:
+def write_atomic(
+    path: Path, data: str | bytes, durable: bool = True, mode: int | None = None
+) -> None:
     """Write to a temporary file in the same folder, fsync, then rename over `path`.
 
     A reader, or a crash at any moment, sees the old file or the new one, never a mixture. The new
     file keeps the old one's permissions (a new file gets the usual ones, as the umask allows).
     Without `durable` (for files that may be lost, such as cache entries) nothing is fsynced:
     other processes still never see a partial file, but a power cut may leave an empty one.
+    `mode` gives the file exactly these permissions instead.
     """
     payload = data.encode("utf-8") if isinstance(data, str) else data
     if path.is_dir():
         raise WorkspaceError(f"无法写入 {path}：这是一个文件夹")
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
     try:
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o666)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+        fd = os.open(tmp, flags, 0o666 if mode is None else mode)
     except OSError as exc:
         raise WorkspaceError(f"无法写入 {path}：{os_reason(exc)}") from None
     try:
@@ -233,7 +237,9 @@ def write_atomic(path: Path, data: str | bytes, durable: bool = True) -> None:
             if durable:
                 handle.flush()
                 os.fsync(handle.fileno())
-        if path.exists():
+        if mode is not None:
+            os.chmod(tmp, mode)  # whatever the umask allowed
+        elif path.exists():
             os.chmod(tmp, path.stat().st_mode & 0o7777)
         os.replace(tmp, path)
     except BaseException as exc:  # Ctrl-C included: leave no temporary file behind

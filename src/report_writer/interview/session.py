@@ -410,10 +410,12 @@ class Session:
         """Items typed one a line, an empty line ends. With current items (`shown` as typed), an
         empty first line keeps them (None is returned), 无 clears them and a typed line starts
         the list afresh; a list left mid-way last time is continued after its saved lines. The
-        lines typed so far are saved when the officer leaves (Ctrl-C, /quit, /back) mid-list."""
+        lines typed so far are saved when the officer leaves (Ctrl-C, /quit) mid-list, and on
+        /back unless they would replace the list's current items."""
         if self.example(q):
             self.say(f"  例：{self.example(q)}")
         items: list[Any] = []
+        replacing = bool(current) and q.key not in self.progress.partial  # typing starts afresh
         if q.key in self.progress.partial and current:
             items = list(current)
             self.say(f"  上次已填写并保存：{'；'.join(shown)}。请接着填写，空行结束。")
@@ -432,8 +434,14 @@ class Session:
             self.typing = (q.key, items) if typed else None
             try:
                 answer = self.ask(text, "", check, marker=marker)
-            except (KeyboardInterrupt, _Quit, _Back):  # leaving mid-list keeps its lines
+            except (KeyboardInterrupt, _Quit):  # leaving mid-list keeps its lines
                 if typed:
+                    self.save(q, {q.key: items}, partial=True)
+                raise
+            except _Back:
+                if typed and replacing:  # going back does not replace the list with a part
+                    self.say(f"  刚输入的{len(items)}行未保存，本题保留原有答案。")
+                elif typed:  # a list being filled keeps its lines, as on leaving
                     self.save(q, {q.key: items}, partial=True)
                 raise
             finally:
@@ -486,10 +494,15 @@ class Session:
         self.say(f"  {q.prompt}")
         records: list[dict[str, Any]] = []
         self.typing = (q.key, records)
+        replacing = bool(current) and q.key not in self.progress.partial
         try:
             self._text_records(first, rest, known, records)
-        except (KeyboardInterrupt, _Quit, _Back):
+        except (KeyboardInterrupt, _Quit):
             if records:
+                self.save(q, {q.key: records}, partial=True)
+            raise
+        except _Back:  # as in ask_lines: kept unless it would replace what was there
+            if records and not replacing:
                 self.save(q, {q.key: records}, partial=True)
             raise
         finally:
