@@ -174,6 +174,57 @@ def test_back_while_replacing_a_list_keeps_the_list(example_ws: Path) -> None:
     assert after == before
 
 
+def test_back_in_a_first_list_keeps_its_lines_over_last_years(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    result = CliRunner().invoke(
+        app, ["init", str(ws), "--agency", "东丽区应急管理局", "--year", "2024"]
+    )
+    assert result.exit_code == 0, result.output
+    shutil.copytree(EXAMPLE, ws / "previous", ignore=shutil.ignore_patterns(".report-writer*"))
+    steps = iter(["行政处罚信息 5", "/back", "/quit"])
+
+    class FirstTime(Officer):
+        started = False
+
+        def ask(self, prompt: Prompt) -> str:
+            self.prompts.append(prompt)
+            self.screen.append(prompt.text)
+            self.started = self.started or "主动公开了哪些信息" in prompt.text
+            return next(steps) if self.started else ""  # Enter takes last year's answers
+
+    officer = FirstTime([])
+    interview(ws, officer)
+    assert "未保存" not in officer.text  # last year's list is a default, not this year's answer
+    items = load_report(open_workspace(ws)).answers["proactive"]["items"]
+    assert items == [{"kind": "行政处罚信息", "count": 5}]
+
+
+def test_back_while_revising_last_years_problems_says_what_is_kept(example_ws: Path) -> None:
+    path = example_ws / "report.yaml"
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    before = [
+        {"problem": "公开不够及时", "progress": "已按月更新"},
+        {"problem": "解读不够", "progress": "已增加图解"},
+    ]
+    data["answers"]["problems"]["last_year"] = before
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    steps = iter(["已整改了", "/back", "/quit"])
+
+    class Revising(Officer):
+        started = False
+
+        def ask(self, prompt: Prompt) -> str:
+            self.prompts.append(prompt)
+            self.screen.append(prompt.text)
+            self.started = self.started or "整改情况" in prompt.text
+            return next(steps) if self.started else ""
+
+    officer = Revising([])
+    interview(example_ws, officer, revisit="五")
+    assert "刚填写的1条未保存，本题保留原有答案。" in officer.text
+    assert load_report(open_workspace(example_ws)).answers["problems"]["last_year"] == before
+
+
 def test_quit_in_a_list_keeps_its_lines(tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     start = DONGLI.index(("政务新媒体", "微信公众号 366"))

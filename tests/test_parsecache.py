@@ -266,3 +266,16 @@ def test_a_cache_folder_that_cannot_be_used_changes_nothing(
     assert "Traceback" not in proc.stderr
     assert (out / "draft.md").is_file()
     assert blocked.read_text(encoding="utf-8").startswith("a file")
+
+
+def test_a_file_of_the_package_that_cannot_be_read_is_stamped_as_such(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    package = tmp_path / "report_writer"
+    package.mkdir()
+    (package / "cli.py").write_text("", encoding="utf-8")
+    (package / "gone.py").symlink_to(tmp_path / "nowhere.py")  # a dangling link
+    (package / ".#cli.py").symlink_to("user@host.1234:1700000000")  # an editor's lock file
+    monkeypatch.setattr(resources, "_PACKAGE", package)
+    stamp = resources.package_stamp.__wrapped__()
+    assert "gone.py:?" in stamp and "cli.py:0:" in stamp and ".#cli.py" not in stamp

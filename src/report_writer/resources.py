@@ -35,15 +35,22 @@ def package_stamp() -> str:
     found: list[str] = []
     for folder, dirs, files in os.walk(_PACKAGE):
         dirs[:] = sorted(d for d in dirs if d != "__pycache__")
-        found.extend(os.path.join(folder, n) for n in sorted(files) if n.endswith(_STAMPED))
+        found.extend(
+            os.path.join(folder, n)
+            for n in sorted(files)
+            if n.endswith(_STAMPED) and not n.startswith(".")  # not an editor's lock file
+        )
     for library in ("yaml", "jinja2", "msgspec"):
         spec = find_spec(library)
         if spec is not None and spec.origin:
             found.append(spec.origin)
     stamps = []
     for path in found:
-        info = os.stat(path)
-        stamps.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")
+        try:
+            info = os.stat(path)
+            stamps.append(f"{path}:{info.st_size}:{info.st_mtime_ns}")
+        except OSError:  # gone, or a dangling link: known as such
+            stamps.append(f"{path}:?")
     return "\n".join(stamps)
 
 

@@ -322,6 +322,11 @@ class Session:
         if q.why:
             self.say(f"  {q.why}")
 
+    def replacing(self, q: Question) -> bool:
+        """Whether what is typed for a list question replaces this year's answer to it (not
+        last year's, offered as a default; not a list left mid-way, which is continued)."""
+        return q.key not in self.progress.partial and bool(_lookup(self.report, q.key))
+
     def default_of(self, q: Question, key: str | None = None) -> Any:
         """The current answer; else last year's (when this year's is not yet answered)."""
         key = key or q.key
@@ -411,11 +416,11 @@ class Session:
         empty first line keeps them (None is returned), 无 clears them and a typed line starts
         the list afresh; a list left mid-way last time is continued after its saved lines. The
         lines typed so far are saved when the officer leaves (Ctrl-C, /quit) mid-list, and on
-        /back unless they would replace the list's current items."""
+        /back unless they would replace this year's answer (see `replacing`)."""
         if self.example(q):
             self.say(f"  例：{self.example(q)}")
         items: list[Any] = []
-        replacing = bool(current) and q.key not in self.progress.partial  # typing starts afresh
+        replacing = self.replacing(q)
         if q.key in self.progress.partial and current:
             items = list(current)
             self.say(f"  上次已填写并保存：{'；'.join(shown)}。请接着填写，空行结束。")
@@ -494,15 +499,17 @@ class Session:
         self.say(f"  {q.prompt}")
         records: list[dict[str, Any]] = []
         self.typing = (q.key, records)
-        replacing = bool(current) and q.key not in self.progress.partial
+        replacing = self.replacing(q)
         try:
             self._text_records(first, rest, known, records)
         except (KeyboardInterrupt, _Quit):
             if records:
                 self.save(q, {q.key: records}, partial=True)
             raise
-        except _Back:  # as in ask_lines: kept unless it would replace what was there
-            if records and not replacing:
+        except _Back:  # as in ask_lines: kept unless it would replace this year's answer
+            if records and replacing:
+                self.say(f"  刚填写的{len(records)}条未保存，本题保留原有答案。")
+            elif records:
                 self.save(q, {q.key: records}, partial=True)
             raise
         finally:
