@@ -105,12 +105,15 @@ def test_entries_are_private_in_a_folder_made_before(cache: Path) -> None:
 
 def test_leftover_temporary_files_are_removed(cache: Path) -> None:
     cache.mkdir()
-    old, new = cache / ".t-1.json.1.aa.tmp", cache / ".t-2.json.2.bb.tmp"
-    for path in (old, new):
+    old, new = cache / ".t-1-aa.json.1.aa.tmp", cache / ".t-1-bb.json.2.bb.tmp"
+    other = cache / ".someone-else.tmp"  # not ours: the folder may be shared
+    for path in (old, new, other):
         path.write_text("{", encoding="utf-8")
     os.utime(old, (0, 0))  # a process killed long ago
+    os.utime(other, (0, 0))
     parsecache.parsed("t", "x", Parser())
     assert not old.exists() and new.exists()  # a fresh one may still be being written
+    assert other.exists()
 
 
 def test_an_entry_of_the_wrong_shape_is_made_again(

@@ -98,7 +98,7 @@ def _prune(folder: Path, kind: str) -> None:
             entries.append((path.stat().st_mtime, path))
     entries.sort(reverse=True)
     stale = [path for _, path in entries[KEEP:]]
-    for path in folder.glob(".*.tmp"):
+    for path in folder.glob(f".*-{VERSION}-*.json.*.tmp"):  # write_atomic's, of entries only
         with suppress(OSError):
             if time.time() - path.stat().st_mtime > 3600:
                 stale.append(path)
