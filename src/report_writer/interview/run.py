@@ -113,20 +113,11 @@ def _ask_meta(directory: Path, ask: Ask, say: Say) -> dict[str, Any] | None:
             "",
             f" {q.part.short} {index + 1}/{len(questions)}",
         )
-        try:
-            answer = ask(prompt)
-        except EOFError:
+        word = _read_before_workspace(prompt, ask, say)
+        if word is None:
             return None
-        word = answer.strip()
-        error = validate(prompt, answer)
-        if error:
-            say(f"  {error}")
-        elif word == "/back":
+        if word == "/back":
             index = max(index - 1, 0)
-        elif word == "/quit":
-            return None
-        elif word.startswith("/"):
-            say(META_FIRST)
         else:
             value = parse_scalar(f, word or default)
             if q.key == "meta.year" and value > date.today().year:
@@ -159,6 +150,16 @@ def _confirm_year(year: int, ask: Ask, say: Say) -> bool | None:
         ("是", "否"),
         check,
     )
+    word = _read_before_workspace(prompt, ask, say)
+    if word is None:
+        return None
+    return word != "/back" and bool(parse_scalar(yes_no, word or "否"))
+
+
+def _read_before_workspace(prompt: Prompt, ask: Ask, say: Say) -> str | None:
+    """What the officer types at a prompt before the workspace exists: an acceptable answer or
+    "/back"; None when they leave (Ctrl-D, /quit). A rejected answer and any other command are
+    answered here and the prompt asked again."""
     while True:
         try:
             answer = ask(prompt)
@@ -170,12 +171,10 @@ def _confirm_year(year: int, ask: Ask, say: Say) -> bool | None:
             say(f"  {error}")
         elif word == "/quit":
             return None
-        elif word == "/back":
-            return False
-        elif word.startswith("/"):
-            say(META_FIRST)
+        elif word == "/back" or not word.startswith("/"):
+            return word
         else:
-            return bool(parse_scalar(yes_no, word or "否"))
+            say(META_FIRST)
 
 
 def finish(ws: Workspace, phrasebanks: Sequence[Path] = ()) -> Result:
