@@ -231,6 +231,7 @@ def test_explain_names_phrases_and_hand_edits(example_ws: Path) -> None:
     mine = lines.index("  “审阅人写的句子。”")
     assert lines[mine + 1].strip() == "人工编辑"
     assert any(line.strip().startswith("表述 ") for line in lines)
+    assert "（内置）" in out and "builtin" not in out  # the layer named in Chinese
     code, out, _ = run("explain", example_ws, "--section", "开头")
     assert "固定表述 · 用到 meta.agency、meta.year" in out
     code, out, _ = run("explain", example_ws, "--section", "三")

@@ -14,8 +14,8 @@ from report_writer import narrative, resources
 from report_writer.answers import load_schema
 from report_writer.cli import app
 from report_writer.errors import InputError, ReportWriterError
+from report_writer.layers import BUILTIN
 from report_writer.phrasebank import (
-    BUILTIN,
     CACHE_MIN_CHARS,
     MAX_LOOP_DEPTH,
     MAX_OUTPUT_CHARS,

@@ -21,6 +21,7 @@ from report_writer.errors import ChecksFailed, ReportWriterError
 if TYPE_CHECKING:
     from report_writer.check import CheckResult
     from report_writer.formats.checks import Finding
+    from report_writer.phrasebank import Phrase
 
 T = TypeVar("T")
 
@@ -544,6 +545,7 @@ def explain(
     """逐句说明草稿的来源：表述编号、所在表述库，以及用到的答案和表格数字；人工写的句子标为“人工编辑”。"""
     from report_writer.build import explain as explain_draft
     from report_writer.document import FIXED
+    from report_writer.layers import layer_label
 
     try:
         regions = explain_draft(directory, section, phrasebank or [], out)
@@ -563,7 +565,9 @@ def explain(
                 typer.echo("      人工编辑")
             for src in item.sources:
                 origin = (
-                    "固定表述" if src.layer == FIXED else f"表述 {src.phrase_id}（{src.layer}）"
+                    "固定表述"
+                    if src.layer == FIXED
+                    else f"表述 {src.phrase_id}（{layer_label(src.layer)}）"
                 )
                 uses = f" · 用到 {'、'.join(src.uses)}" if src.uses else ""
                 typer.echo(f"      {origin}{uses}")
@@ -594,9 +598,13 @@ def phrasebank_list(
         phrases = list_phrases(folders or [], slot=slot, tag=tag)
     except ReportWriterError as exc:
         fail(exc)
+    echo_phrases(phrases, "共")
+
+
+def echo_phrases(phrases: "list[Phrase]", lead: str) -> None:
     for p in phrases:
         typer.echo(p.line)
-    typer.echo(f"共 {len(phrases)} 条表述。")
+    typer.echo(f"{lead} {len(phrases)} 条表述。")
 
 
 @phrasebank_app.command("show")
@@ -605,6 +613,7 @@ def phrasebank_show(
     folders: PhrasebankOption = None,
 ) -> None:
     """显示一条表述的全文、所在文件和表述库。"""
+    from report_writer.layers import layer_label
     from report_writer.phrasebank import show_phrase
 
     try:
@@ -613,7 +622,7 @@ def phrasebank_show(
         fail(exc)
     typer.echo(f"编号：{p.id}")
     typer.echo(f"段落：{p.slot}")
-    typer.echo(f"表述库：{'内置' if p.layer == 'builtin' else p.layer}")
+    typer.echo(f"表述库：{layer_label(p.layer)}")
     typer.echo(f"文件：{p.file}")
     if p.when:
         typer.echo(f"适用条件：{p.when}")
@@ -638,9 +647,7 @@ def phrasebank_search(
         phrases = list_phrases(folders or [], words=words)
     except ReportWriterError as exc:
         fail(exc)
-    for p in phrases:
-        typer.echo(p.line)
-    typer.echo(f"找到 {len(phrases)} 条表述。")
+    echo_phrases(phrases, "找到")
 
 
 @phrasebank_app.command("lint")

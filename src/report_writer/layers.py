@@ -19,6 +19,11 @@ if TYPE_CHECKING:
 BUILTIN = "builtin"  # the layer name of the shipped phrasebank
 
 
+def layer_label(name: str | None) -> str:
+    """A layer as the officer reads it: 内置 for the shipped one, else the folder as given."""
+    return "内置" if name == BUILTIN else str(name)
+
+
 def team_folders(
     report: Report, workspace_path: Path, extra_dirs: Sequence[Path] = ()
 ) -> list[Path]:

@@ -25,7 +25,7 @@ from msgspec import Struct, field
 
 from report_writer import chinese, parsecache
 from report_writer.errors import InputError, ReportWriterError
-from report_writer.layers import BUILTIN, layer_folders, team_folders
+from report_writer.layers import layer_folders, layer_label, team_folders
 from report_writer.limits import check_yaml_structure
 
 if TYPE_CHECKING:
@@ -133,10 +133,9 @@ class Phrase(Struct, frozen=True):
     @property
     def line(self) -> str:
         """One line for a listing: id, slot, layer, the start of the text."""
-        layer = "内置" if self.layer == BUILTIN else self.layer
         draft = "（草稿）" if self.draft else ""
         preview = self.text if len(self.text) <= 40 else self.text[:40] + "…"
-        return f"{self.id}  [{self.slot}]  {layer}{draft}  {preview}"
+        return f"{self.id}  [{self.slot}]  {layer_label(self.layer)}{draft}  {preview}"
 
 
 class Issue(Struct, frozen=True):
