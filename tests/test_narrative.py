@@ -299,50 +299,22 @@ def fixture_reports() -> list[dict[str, Any]]:
     base = example_data()
     full = copy.deepcopy(base)
     full["meta"].update(agency="某某区人民政府", level="government")
-    full["answers"] = {
-        "overview": {"focus": "应急管理和安全生产", "highlights": ["开展政策文件集中清理"]},
-        "leadership": {"lead": "分管副区长", "office": "区政府办公室", "staff": 2, "meetings": 3},
-        "proactive": {
-            "portal": "某某区人民政府门户网站",
-            "items": [
-                {"kind": "行政处罚信息", "count": 20},
-                {"kind": "财政预决算信息", "count": 6},
-            ],
-        },
-        "requests": {
-            "on_time_rate": 100,
-            "consultations": 15,
-            "procedure": ["registration", "written_reply"],
-        },
-        "management": {
-            "secrecy_review": True,
-            "interpretations": 4,
-            "documents_reviewed": 12,
-            "guide_updated": True,
-        },
-        "platforms": {
-            "channels": [{"name": "微信公众号", "count": 300}, {"name": "微博", "count": 50}]
-        },
-        "supervision": {
-            "trainings": 2,
-            "trainees": 60,
-            "social_supervisors": 10,
-            "activities": ["政府开放日活动"],
-            "assessment": True,
-            "accountability_cases": 1,
-            "appraisal": "组织群众满意度测评",
-        },
-        "problems": {
-            "selected": [c.key for c in load_schema().field("problems.selected").choices],
-            "last_year": [{"problem": "政策解读不够深入", "progress": "已建立同步解读机制"}],
-        },
-        "fees": {"notices": 2, "amount": 150, "collected": 100},
-        "government": {
-            "key_points": "逐项分解年度要点",
-            "proposals": "公开复文30件",
-            "innovation": "开设政策问答专栏",
-        },
-        "other": {"matters": "开展政务公开示范点建设"},
+    # every answer (see complete_answers), with every problem type and none of the office's own
+    # measures, so that each built-in measure applies
+    full["answers"] = answers = complete_answers()
+    answers["overview"]["highlights"] = ["开展政策文件集中清理"]
+    answers["leadership"].update(lead="分管副区长", office="区政府办公室")
+    answers["proactive"] = {
+        "portal": "某某区人民政府门户网站",
+        "items": [
+            {"kind": "行政处罚信息", "count": 20},
+            {"kind": "财政预决算信息", "count": 6},
+        ],
+    }
+    answers["requests"]["procedure"] = ["registration", "written_reply"]
+    answers["problems"] = {
+        "selected": [c.key for c in load_schema().field("problems.selected").choices],
+        "last_year": [{"problem": "政策解读不够深入", "progress": "已建立同步解读机制"}],
     }
     tables = full["tables"]
     tables["proactive"]["normative_documents"] = {"issued": 3, "repealed": 1, "in_force": 20}
