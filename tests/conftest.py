@@ -14,6 +14,15 @@ import yaml
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "dongli-2023"
 REFERENCE = ROOT.parent / "shared" / "reference" / "000_cb66867b0d9d4dcd.txt"
+# The six headings of the official format, in order (FORMAT.md).
+SECTION_HEADINGS = [
+    "一、总体情况",
+    "二、主动公开政府信息情况",
+    "三、收到和处理政府信息公开申请情况",
+    "四、政府信息公开行政复议、行政诉讼情况",
+    "五、存在的主要问题及改进情况",
+    "六、其他需要报告的事项",
+]
 # The reference report lies in ../shared beside the checkout (as in CI); a bare clone lacks it.
 needs_reference = pytest.mark.skipif(
     not REFERENCE.exists(), reason="../shared/reference/ is not beside this checkout"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from conftest import EXAMPLE, base_report
+from conftest import EXAMPLE, SECTION_HEADINGS, base_report
 from report_writer.document import (
     Document,
     Heading,
@@ -42,14 +42,7 @@ def test_title_opening_and_sections_in_order() -> None:
     assert "《中华人民共和国政府信息公开条例》" in opening
     assert "2023年1月1日至12月31日" in opening
     assert "联系" not in opening  # no contact in the example
-    assert [s.heading for s in doc.sections] == [
-        "一、总体情况",
-        "二、主动公开政府信息情况",
-        "三、收到和处理政府信息公开申请情况",
-        "四、政府信息公开行政复议、行政诉讼情况",
-        "五、存在的主要问题及改进情况",
-        "六、其他需要报告的事项",
-    ]
+    assert [s.heading for s in doc.sections] == SECTION_HEADINGS
     assert doc.section("一").blocks == narrative["overview"]
     assert doc.section("五").blocks == []
     assert [type(b) for b in doc.section("三").blocks] == [Table]

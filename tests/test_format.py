@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import ROOT, base_report
+from conftest import ROOT, SECTION_HEADINGS, base_report
 from report_writer.errors import InputError
 from report_writer.formats.spec import format_for_year, load_format
 from report_writer.model import ReportProblems, parse_report
@@ -61,14 +61,7 @@ def test_table_shapes() -> None:
     assert apps.column_header[1][1].span == 5
     reviews = FMT.tables["reviews"]
     assert sum(len(r.columns) for r in reviews.rows) == 15
-    assert [s.heading for s in FMT.sections] == [
-        "一、总体情况",
-        "二、主动公开政府信息情况",
-        "三、收到和处理政府信息公开申请情况",
-        "四、政府信息公开行政复议、行政诉讼情况",
-        "五、存在的主要问题及改进情况",
-        "六、其他需要报告的事项",
-    ]
+    assert [s.heading for s in FMT.sections] == SECTION_HEADINGS
     assert [r.code for r in FMT.rules] == [
         "C0",
         "C1",

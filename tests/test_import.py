@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 
 from conftest import EXAMPLE, REFERENCE, needs_reference
 from report_writer.cli import app
-from report_writer.importer import import_report
+from report_writer.importer import ImportResult, import_report
 from report_writer.importer.split import LocalSum, TooManySplits, candidates
 from report_writer.importer.tokens import Token
 from report_writer.model import parse_report
@@ -84,6 +84,12 @@ def reference_lines() -> list[str]:
     return REFERENCE.read_text(encoding="utf-8").splitlines()
 
 
+def import_lines(path: Path, lines: list[str]) -> ImportResult:
+    """Import the reference report as edited: `lines` written to `path`, one a line."""
+    path.write_text("\n".join(lines), encoding="utf-8")
+    return import_report(path)
+
+
 @needs_reference
 def test_slash_and_blank_cells_stay_null(tmp_path: Path) -> None:
     lines = reference_lines()
@@ -92,9 +98,7 @@ def test_slash_and_blank_cells_stay_null(tmp_path: Path) -> None:
     lines[penalty] = "/ | ||"
     new = lines.index("一、本年新收政府信息公开申请数量 |")
     lines[new + 2] = " |"  # 商业企业 printed blank
-    source = tmp_path / "report.txt"
-    source.write_text("\n".join(lines), encoding="utf-8")
-    result = import_report(source)
+    result = import_lines(tmp_path / "report.txt", lines)
     assert result.cells[("proactive", "penalty", "decisions")] is None
     assert result.cells[("applications", "new", "business")] is None
     assert result.cells[("applications", "new", "natural_person")] == 9
@@ -318,9 +322,8 @@ def test_fees_decimal_is_read_as_decimal(tmp_path: Path) -> None:
     lines = reference_lines()
     fees = lines.index("行政事业性收费 |") + 1
     lines[fees] = "1.25 |"
-    source = tmp_path / "fees.txt"
-    source.write_text("\n".join(lines), encoding="utf-8")
-    assert import_report(source).cells[("proactive", "fees", "amount")] == Decimal("1.25")
+    cells = import_lines(tmp_path / "fees.txt", lines).cells
+    assert cells[("proactive", "fees", "amount")] == Decimal("1.25")
 
 
 @needs_reference
@@ -328,9 +331,8 @@ def test_figures_with_thousands_separators(tmp_path: Path) -> None:
     lines = reference_lines()
     penalty = lines.index("行政处罚 |") + 1
     lines[penalty] = "1,260 | ||"
-    source = tmp_path / "big.txt"
-    source.write_text("\n".join(lines), encoding="utf-8")
-    assert import_report(source).cells[("proactive", "penalty", "decisions")] == 1260
+    cells = import_lines(tmp_path / "big.txt", lines).cells
+    assert cells[("proactive", "penalty", "decisions")] == 1260
 
 
 @needs_reference
@@ -352,9 +354,7 @@ def test_a_note_under_a_table_is_not_read_as_figures(tmp_path: Path) -> None:
     lines = reference_lines()
     heading = lines.index("五、存在的主要问题及改进情况")
     lines.insert(heading, "注：表中数据统计时间为2023年1月1日至12月31日。")
-    source = tmp_path / "noted.txt"
-    source.write_text("\n".join(lines), encoding="utf-8")
-    result = import_report(source)
+    result = import_lines(tmp_path / "noted.txt", lines)
     assert result.cells == import_report(REFERENCE).cells
     assert result.log == []
 
@@ -366,9 +366,7 @@ def test_a_heading_run_into_its_first_paragraph(tmp_path: Path) -> None:
     lines[first : first + 2] = ["一、总体情况" + lines[first + 1]]
     last = lines.index("六、其他需要报告的事项")
     lines[last : last + 2] = ["六、其他需要报告的事项：无"]
-    source = tmp_path / "joined.txt"
-    source.write_text("\n".join(lines), encoding="utf-8")
-    narrative = import_report(source).narrative
+    narrative = import_lines(tmp_path / "joined.txt", lines).narrative
     assert narrative == import_report(REFERENCE).narrative
 
 

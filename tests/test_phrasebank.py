@@ -434,36 +434,9 @@ def test_add_refuses_a_phrase_that_fails_lint(tmp_path: Path) -> None:
         assert result.exit_code == 2, result.output
         assert "没有写入" in result.output
     assert not list(folder.glob("*.yaml"))
-    runner.invoke(
-        app,
-        [
-            "phrasebank",
-            "add",
-            "--slot",
-            "other.none",
-            "--text",
-            "无。",
-            "--id",
-            "t.x",
-            "--to",
-            str(folder),
-        ],
-    )
-    result = runner.invoke(
-        app,
-        [
-            "phrasebank",
-            "add",
-            "--slot",
-            "other.none",
-            "--text",
-            "无。",
-            "--id",
-            "t.x",
-            "--to",
-            str(folder),
-        ],
-    )
+    add = ["phrasebank", "add", "--slot", "other.none", "--text", "无。", "--id", "t.x"]
+    assert runner.invoke(app, [*add, "--to", str(folder)]).exit_code == 0
+    result = runner.invoke(app, [*add, "--to", str(folder)])  # the same id again
     assert result.exit_code == 2 and "t.x" in result.output
 
 
