@@ -462,7 +462,7 @@ def test_a_paragraph_split_merges_with_a_changed_answer(example_ws: Path) -> Non
     one = region(example_ws, "一")
     assert "<<<<<<<" not in one and f"\n{new}\n\n" in one
     word = [p.text for p in docx.Document(str(example_ws / "draft.docx")).paragraphs]
-    assert word[word.index(new) + 1].startswith("2023年，我局在")
+    assert word[word.index(new) + 1].startswith("2023年，我局聘请社会监督员")
 
 
 def test_what_exports_leave_out_is_named_and_a_new_heading_carried(example_ws: Path) -> None:

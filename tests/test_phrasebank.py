@@ -531,7 +531,7 @@ def test_an_override_may_not_move_a_phrase_to_another_slot(tmp_path: Path) -> No
     team = tmp_path / "team"
     team.mkdir()
     moved = {
-        "id": "platforms.portal.check",
+        "id": "platforms.portal.column",
         "slot": "problems.timeliness",
         "text": "信息发布不够及时",
     }
@@ -540,7 +540,7 @@ def test_an_override_may_not_move_a_phrase_to_another_slot(tmp_path: Path) -> No
     )
     result = runner.invoke(app, ["phrasebank", "lint", str(team)])
     assert result.exit_code == 1
-    assert "platforms.portal.check：与表述 platforms.portal.check" in result.output
+    assert "platforms.portal.column：与表述 platforms.portal.column" in result.output
     assert "段落不同（原为 platforms.portal，此处为 problems.timeliness）" in result.output
     with pytest.raises(InputError, match="段落不同"):
         load_phrasebank([team])
@@ -551,7 +551,7 @@ def test_an_override_may_not_move_a_phrase_to_another_slot(tmp_path: Path) -> No
             "phrasebank",
             "add",
             "--id",
-            "platforms.portal.check",
+            "platforms.portal.column",
             "--slot",
             "problems.timeliness",
             "--text",
