@@ -16,12 +16,12 @@ from typer.testing import CliRunner
 
 from report_writer.cli import app
 from report_writer.errors import WorkspaceError
-from report_writer.lock import LOCK_FILE, Holder, acquire, locked, release
 from report_writer.workspace import Workspace, open_workspace
+from report_writer.workspace.lock import LOCK_FILE, Holder, acquire, locked, release
 
 HOLD = """
 import sys, time
-from report_writer.lock import locked
+from report_writer.workspace.lock import locked
 from report_writer.workspace import open_workspace
 with locked(open_workspace(sys.argv[1]), "build"):
     print("locked", flush=True)

@@ -18,15 +18,10 @@ from typer.testing import CliRunner
 
 from report_writer.cli import app
 from report_writer.errors import InputError, WorkspaceError
+from report_writer.files import read_text, write_atomic
 from report_writer.limits import MAX_FILE_BYTES, MAX_YAML_DEPTH
 from report_writer.phrasebank import MAX_OUTPUT_CHARS
-from report_writer.workspace import (
-    edit_report,
-    load_report,
-    open_workspace,
-    read_text,
-    write_atomic,
-)
+from report_writer.workspace import edit_report, load_report, open_workspace
 
 runner = CliRunner()
 

@@ -44,9 +44,10 @@ from report_writer.draft import (
     units,
 )
 from report_writer.errors import InputError, ReportWriterError, WorkspaceError
+from report_writer.files import make_dir, read_text, write_atomic
 from report_writer.model import Report
 from report_writer.render.markdown import unescape
-from report_writer.workspace import Workspace, load_report, open_workspace, read_text, write_atomic
+from report_writer.workspace import Workspace, load_report, open_workspace
 
 FORMATS = ("md", "html", "docx")
 OUTPUT_NAMES = {"md": DRAFT_FILE, "html": "draft.html", "docx": "draft.docx"}
@@ -178,7 +179,7 @@ def build(
     text); the others are refreshed from the answers."""
     from report_writer.check import CheckResult, check_report
     from report_writer.consistency import check_draft
-    from report_writer.lock import locked
+    from report_writer.workspace.lock import locked
 
     formats = parse_formats(formats)
     ws = open_workspace(path)
@@ -218,10 +219,7 @@ def build(
         if strict and check.failed(strict=True):
             result.stopped = True
             return result
-        try:
-            target.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise WorkspaceError(f"无法新建文件夹 {target}：{exc.strerror}") from exc
+        make_dir(target)
         if "md" in formats:
             _save_state(target, state)  # before draft.md: see draft.remember
         for fmt in formats:
@@ -241,10 +239,7 @@ def _kept_note(name: str, number: str, line: int, ws: Workspace, home: Path) -> 
 
 def _save_state(home: Path, state: State) -> None:
     folder = home / STATE_FILE.parent
-    try:
-        folder.mkdir(exist_ok=True)
-    except OSError as exc:
-        raise WorkspaceError(f"无法新建文件夹 {folder}：{exc.strerror}") from exc
+    make_dir(folder)
     write_atomic(home / STATE_FILE, dump_state(state))
 
 
@@ -271,7 +266,7 @@ def regenerate(
     answers and phrasebank; leave every other byte as it was; merge the reviewer's edits of that
     region 3-way (base = the text last generated); `force` drops the edits; `dry_run` only
     computes the diff. Rebuilds HTML and Word beside draft.md."""
-    from report_writer.lock import locked
+    from report_writer.workspace.lock import locked
 
     ws = open_workspace(path)
     report = load_report(ws)
@@ -346,10 +341,7 @@ def _backup(home: Path, draft: Draft, number: str) -> Path:
     while path.exists():
         n += 1
         path = folder / f"discarded-{stamp}-{number}-{n}.md"
-    try:
-        folder.mkdir(exist_ok=True)
-    except OSError as exc:
-        raise WorkspaceError(f"无法新建文件夹 {folder}：{exc.strerror}") from exc
+    make_dir(folder)
     write_atomic(path, draft.text)
     return path
 

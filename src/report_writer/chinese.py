@@ -141,3 +141,17 @@ FILTERS = {
     "clause": clause,
     "sentence": sentence,
 }
+
+
+_HALF = str.maketrans({",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"})
+
+
+def full_width(text: str) -> str:
+    """Scraped half-width punctuation in Chinese text made full-width; straight quotes paired."""
+    out = text.translate(_HALF)
+    parts = out.split('"')
+    if len(parts) > 1 and len(parts) % 2 == 1:
+        out = (
+            "".join(p + ("“" if i % 2 == 0 else "”") for i, p in enumerate(parts[:-1])) + parts[-1]
+        )
+    return out

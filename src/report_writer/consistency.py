@@ -297,7 +297,8 @@ def completeness(
 def imported_sentences(report: Report, folder: Path) -> list[Said] | None:
     """The sentences of sections 一、五、六 as published, in an imported workspace (its
     imported.yaml), or None when it has none."""
-    from report_writer.workspace import parse_yaml, read_text
+    from report_writer.files import read_text
+    from report_writer.yamlio import parse_yaml
 
     path = folder / IMPORTED_FILE
     if not path.is_file():
@@ -434,7 +435,7 @@ def check_draft(report: Report, draft: Draft, previous: Draft | None = None) -> 
 
 
 def _draft_of(report: Report, folder: Path) -> Draft | None:
-    from report_writer.workspace import read_text
+    from report_writer.files import read_text
 
     path = folder / DRAFT_FILE
     if not path.is_file():

@@ -11,8 +11,6 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from report_writer.errors import InputError
-
 _PACKAGE = Path(__file__).resolve().parent
 
 
@@ -65,13 +63,7 @@ def load_data(path: Path) -> Any:
     """A YAML data file shipped with the package (a format, the answers schema, the rules, the
     questions), parsed once per content: see parsecache.py."""
     from report_writer import parsecache
+    from report_writer.yamlio import parse_data
 
-    def parse(text: str) -> tuple[Any, int]:
-        import yaml
-
-        try:
-            return yaml.load(text, Loader=yaml.CSafeLoader), 0  # our own files have no aliases
-        except yaml.YAMLError as exc:
-            raise InputError(f"{path} 有 YAML 语法错误：{exc}") from None
-
-    return parsecache.parsed("data", path.read_text(encoding="utf-8"), parse)
+    text = path.read_text(encoding="utf-8")
+    return parsecache.parsed("data", text, lambda t: (parse_data(t, path), 0))

@@ -15,6 +15,7 @@ from typing import Any
 from msgspec import Struct, field
 
 from report_writer.errors import InputError
+from report_writer.files import decode_published
 from report_writer.formats.spec import Format, format_for_year
 from report_writer.importer import cells, docx, html, markdown, pdf, pdftext
 from report_writer.importer.log import Log, LogEntry
@@ -87,7 +88,7 @@ def read_lines(source: Path) -> tuple[str, list[Line]]:
         raise InputError(
             f"{source} 是旧版 Word 文件（.doc），请用 Word 或 WPS“另存为”.docx 后再导入"
         )
-    text = _decode(source)
+    text = decode_published(source)
     if suffix in (".html", ".htm") or text.lstrip()[:200].lower().startswith(
         ("<!doctype", "<html")
     ):
@@ -97,27 +98,6 @@ def read_lines(source: Path) -> tuple[str, list[Line]]:
     if cells.looks_like(text):
         return cells.NAME, cells.read(text)
     return pdftext.NAME, pdftext.read(text)
-
-
-def _decode(source: Path) -> str:
-    """A published page as text: UTF-8, UTF-16 with its mark, or GBK (saved by older tools)."""
-    from report_writer.limits import check_file_size
-
-    try:
-        check_file_size(source.stat().st_size, source)  # before reading: refuse a huge file fast
-        raw = source.read_bytes()
-    except OSError as exc:
-        raise InputError(f"无法读取 {source}：{exc.strerror}") from None
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    if b"\x00" in raw:
-        raise InputError(f"{source} 不是文本文件（含有二进制内容），请确认选对了文件")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError(f"{source} 既不是 UTF-8 也不是 GBK 编码的文本，无法导入")
 
 
 def import_report(

@@ -14,6 +14,7 @@ from typing import Any
 from msgspec import Struct
 
 from report_writer.errors import WorkspaceError
+from report_writer.files import make_dir, read_text, write_atomic
 from report_writer.model import Meta, Report, parse_report
 from report_writer.workspace import (
     REPORT_FILE,
@@ -21,10 +22,8 @@ from report_writer.workspace import (
     create_workspace,
     load_report,
     open_workspace,
-    parse_yaml,
-    read_text,
-    write_atomic,
 )
+from report_writer.yamlio import parse_yaml
 
 PREVIOUS_DIR = "previous"
 # Files of last year's workspace copied into previous/ (report.yaml first).
@@ -82,7 +81,7 @@ def last_year_problems(previous: Previous) -> list[str]:
     named += list(answers.get("other", []))
     if named or not previous.problems_text:
         return named
-    from report_writer.importer.harvest import full_width
+    from report_writer.chinese import full_width
 
     for paragraph in previous.problems_text.split("\n"):
         head = paragraph
@@ -156,10 +155,7 @@ def _note(before: Report) -> list[str]:
 def _copy_workspace(source: Path, target: Path) -> None:
     if (target / REPORT_FILE).exists():
         raise WorkspaceError(f"“{target}”已存在，未做改动")
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise WorkspaceError(f"无法新建文件夹 {target}：{exc.strerror}") from exc
+    make_dir(target)
     for name in COPIED:
         path = source / name
         if path.is_file():

@@ -14,6 +14,7 @@ from typing import Any
 
 from report_writer.answers import Field, load_schema
 from report_writer.errors import InputError, ReportWriterError
+from report_writer.files import read_text
 from report_writer.formats.spec import Format, load_format
 from report_writer.interview.parse import (
     MESSAGES,
@@ -37,18 +38,16 @@ from report_writer.interview.session import (
     validate,
 )
 from report_writer.interview.store import Progress, load_progress, save_answers, save_progress
-from report_writer.lock import locked
 from report_writer.model import LEVELS, Report, ReportProblems, parse_report
 from report_writer.workspace import (
     REPORT_FILE,
     Workspace,
     init_workspace,
-    line_of,
     load_report,
     open_workspace,
-    parse_yaml,
-    read_text,
 )
+from report_writer.workspace.lock import locked
+from report_writer.yamlio import line_of, parse_yaml
 
 WELCOME = (
     "我会分六部分提问，随时输入 /help 查看命令，Ctrl-C 保存并退出。\n"

@@ -20,7 +20,8 @@ import msgspec
 from msgspec import Struct
 
 from report_writer.errors import WorkspaceError
-from report_writer.workspace import Workspace, os_reason
+from report_writer.files import os_reason
+from report_writer.workspace import Workspace
 
 LOCK_FILE = ".report-writer.lock"
 # A lock file that is empty or unreadable and older than this is a leftover of a crash between
