@@ -16,8 +16,8 @@ from conftest import EXAMPLE
 from interview_script import DONGLI
 from report_writer.answers import load_schema
 from report_writer.cli import app
+from report_writer.commands import interview_and_build
 from report_writer.interview.questions import load_questions
-from report_writer.interview.run import run_interview
 from report_writer.interview.session import PICK_PROMPT, Prompt
 from report_writer.workspace import load_report, open_workspace
 
@@ -68,7 +68,7 @@ def leaf_figures(path: Path) -> dict[tuple[str, str, str], Any]:
 
 
 def interview(path: Path, officer: Officer, **options: Any) -> Any:
-    return run_interview(path, officer.ask, officer.say, **options)
+    return interview_and_build(path, officer.ask, officer.say, **options)
 
 
 def test_every_question_names_the_one_schema() -> None:
@@ -500,7 +500,7 @@ def test_ctrl_d_saves_and_leaves_like_quit(tmp_path: Path) -> None:
             return typed
         raise EOFError
 
-    result = run_interview(ws, ask, lambda text: None)
+    result = interview_and_build(ws, ask, lambda text: None)
     assert result.status == "quit"
     assert load_report(open_workspace(ws)).answers["overview"]["focus"] == DONGLI[3][1]
 
@@ -793,7 +793,7 @@ def test_a_revisit_left_unfinished_is_resumed(tmp_path: Path) -> None:
             raise EOFError  # Ctrl-D with 12 applications not yet assigned
         return ""
 
-    result = run_interview(ws, revisit, lambda text: None, revisit="三")
+    result = interview_and_build(ws, revisit, lambda text: None, revisit="三")
     assert result.status == "quit"
     officer = Officer([("下一类办理结果", "/quit")])
     assert interview(ws, officer).status == "quit"
