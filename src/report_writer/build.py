@@ -22,7 +22,7 @@ from msgspec import Struct, field
 from report_writer import parsecache
 from report_writer.check import CheckResult
 from report_writer.document import Document, Narrative, build_document
-from report_writer.draft import (
+from report_writer.draft.markers import (
     DRAFT_FILE,
     OPENING,
     STATE_FILE,
@@ -30,19 +30,18 @@ from report_writer.draft import (
     Generated,
     Source,
     State,
-    apply_edits,
     base_of,
     compose,
     dump_state,
     load_state,
-    merge3,
-    merged_text,
     parse_draft,
     region_texts,
     remember,
     replace_regions,
     units,
 )
+from report_writer.draft.merge import merge3, merged_text
+from report_writer.draft.read import apply_edits
 from report_writer.errors import InputError, ReportWriterError, WorkspaceError
 from report_writer.files import make_dir, read_text, write_atomic
 from report_writer.model import Report
@@ -178,7 +177,7 @@ def build(
     them. A region of draft.md edited by hand is kept as it is (HTML and Word carry the edited
     text); the others are refreshed from the answers."""
     from report_writer.check import CheckResult, check_report
-    from report_writer.consistency import check_draft
+    from report_writer.draft.checks import check_draft
     from report_writer.workspace.lock import locked
 
     formats = parse_formats(formats)
@@ -307,7 +306,7 @@ def regenerate(
             )
         )
         if number != OPENING and report.fmt.section(number).kind == "table":
-            from report_writer.consistency import table_differences
+            from report_writer.draft.checks import table_differences
 
             kept = parse_draft(draft.path, text, list(names))
             result.notes = [f.message for f in table_differences(report, kept, number)]

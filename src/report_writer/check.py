@@ -51,7 +51,7 @@ def check_workspace_report(
     previous_folder: Path | None = None,
 ) -> CheckResult:
     """check_report, plus the draft checks (H4, H5, H8) when the workspace has a draft.md."""
-    from report_writer.consistency import draft_findings
+    from report_writer.draft.checks import draft_findings
 
     result = check_report(report, previous)
     return CheckResult(result.findings + draft_findings(report, folder, previous_folder))

@@ -22,22 +22,15 @@ from typing import Any
 from msgspec import Struct
 
 from report_writer.document import Paragraph
-from report_writer.draft import (
-    DRAFT_FILE,
-    OPENING,
-    Draft,
-    parse_blocks,
-    parse_draft,
-    unexported,
-    units,
-)
+from report_writer.draft.markers import DRAFT_FILE, OPENING, Draft, parse_draft, units
+from report_writer.draft.read import parse_blocks, unexported
 from report_writer.errors import ReportWriterError
 from report_writer.formats.checks import Finding, fmt_number
 from report_writer.model import Report
 from report_writer.render.markdown import text as markdown_text
 from report_writer.resources import load_data
 
-RULES_FILE = Path(__file__).resolve().parent / "consistency.yaml"
+RULES_FILE = Path(__file__).resolve().parent.parent / "consistency.yaml"
 # Sections 一、五、六 as published, in an imported workspace: importer.write's IMPORTED_FILE
 # (the importer package is not loaded for it: it takes longer to import than a check takes).
 IMPORTED_FILE = "imported.yaml"
