@@ -703,17 +703,6 @@ def test_a_township_is_asked_the_government_items(tmp_path: Path) -> None:
     assert "局" not in (session.example(lead) or "")
 
 
-def test_the_agency_type_is_guessed_from_the_name() -> None:
-    from report_writer.interview.run import guess_level
-
-    assert guess_level("某某区某某街道办事处") == "township"
-    assert guess_level("某某县某某镇人民政府") == "township"
-    assert guess_level("某某乡人民政府") == "township"
-    assert guess_level("某某区人民政府") == "government"
-    assert guess_level("某某区应急管理局") == "department"
-    assert guess_level("某某区人民政府办公室") == "department"
-
-
 def test_the_closing_hint_names_the_part_that_fits(example_ws: Path, tmp_path: Path) -> None:
     from report_writer.interview.run import revisit_hint
 

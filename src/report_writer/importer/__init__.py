@@ -21,8 +21,9 @@ from report_writer.importer import cells, docx, html, markdown, pdf, pdftext
 from report_writer.importer.log import Log, LogEntry
 from report_writer.importer.split import Cell
 from report_writer.importer.tables import read_tables
-from report_writer.importer.text import guess_level, read_narrative, read_title
+from report_writer.importer.text import read_narrative, read_title
 from report_writer.importer.tokens import Line
+from report_writer.model import guess_level
 
 __all__ = ["ImportResult", "LogEntry", "import_report", "read_lines"]
 

@@ -39,7 +39,7 @@ from report_writer.interview.session import (
     validate,
 )
 from report_writer.interview.store import Progress, save_answers, save_progress
-from report_writer.model import LEVELS, Report, ReportProblems, parse_report
+from report_writer.model import LEVELS, Report, ReportProblems, guess_level, parse_report
 from report_writer.workspace import (
     REPORT_FILE,
     init_workspace,
@@ -54,20 +54,6 @@ WELCOME = (
     "没有或不便填写的事项直接回车即可，正文不会写到它；表格中的数字直接回车按默认值。"
 )
 META_FIRST = "  先填写机关名称、年度和类型，新建工作区后才能使用其他命令。"
-# The agency type guessed from the end of its name, as the default offered (first match wins).
-LEVEL_BY_SUFFIX = (
-    ("街道办事处", "township"),
-    ("街道", "township"),
-    ("乡人民政府", "township"),
-    ("镇人民政府", "township"),
-    ("人民政府", "government"),
-)
-
-
-def guess_level(agency: str) -> str:
-    """The agency type a name suggests: 某某街道办事处 and 某某镇人民政府 are township."""
-    name = agency.strip()
-    return next((level for suffix, level in LEVEL_BY_SUFFIX if name.endswith(suffix)), "department")
 
 
 def _ask_meta(directory: Path, ask: Ask, say: Say) -> dict[str, Any] | None:
