@@ -1,34 +1,34 @@
-"""The workspace lock: one interview or build at a time on a workspace.
+"""Data layer: the workspace lock, one interview or build at a time on a workspace.
 
-The lock is a small file in the workspace naming its holder (process id, host, command, since
-when). It is created exclusively, so of two processes starting together exactly one wins. A lock
-left behind by a process that no longer exists (killed, machine restarted) is taken over; the
-caller gets a notice to show. A lock from another computer (a shared network folder) is never
-taken over: whether its process still runs cannot be known from here.
+The lock itself is an operating-system file lock (the `filelock` library) on
+`.report-writer/workspace.lock`: the system releases it when its process ends, however it ends, so
+no crash leaves it stale. Beside it, `.report-writer.lock` names the holder (process id, host,
+command, since when) for the message a second user sees. A holder file left by a process that was
+killed is noticed when the lock is next taken (the caller gets a notice to show). A holder file
+from another computer is never passed over: on a shared network folder the system's lock may not
+reach across computers. Imports only the workspace and the ground floor.
 """
 
 from __future__ import annotations
 
 import os
-import sys
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+from contextlib import contextmanager
 from pathlib import Path
 
 import msgspec
+from filelock import FileLock, Timeout
 from msgspec import Struct
 
 from report_writer.errors import WorkspaceError
-from report_writer.files import os_reason
+from report_writer.files import make_dir, os_reason, write_atomic
 from report_writer.workspace import Workspace
 
 LOCK_FILE = ".report-writer.lock"
-# A lock file that is empty or unreadable and older than this is a leftover of a crash between
-# creating and writing it; younger, it is a holder that is still writing it.
-UNREADABLE_GRACE_SECONDS = 10.0
+OS_LOCK_FILE = Path(".report-writer") / "workspace.lock"
 
-_held: set[Path] = set()  # lock files this process holds, as absolute paths
+_locks: dict[Path, FileLock] = {}  # the system locks this process holds, by holder file
 
 
 def _host() -> str:
@@ -79,42 +79,40 @@ def locked(ws: Workspace, command: str) -> Iterator[Lock]:
 
 def acquire(ws: Workspace, command: str) -> Lock:
     path = ws.path / LOCK_FILE
+    make_dir(ws.path / OS_LOCK_FILE.parent)
+    os_lock = FileLock(ws.path / OS_LOCK_FILE, timeout=0)
+    try:
+        os_lock.acquire()
+    except Timeout:
+        holder = _read(path)
+        if holder is None:  # it has not written its name yet
+            raise WorkspaceError(
+                f"工作区 {ws.path} 正由另一个 report-writer 进程使用。请等它结束后再试"
+            ) from None
+        raise _held_by(ws, holder, path) from None
+    except OSError as exc:
+        raise WorkspaceError(f"无法在 {ws.path} 中建立工作区锁：{os_reason(exc)}") from None
+    left = _read(path)  # the holder file of a process that was killed, if any
+    if left is not None and left.host != _host():
+        os_lock.release()
+        raise _held_by(ws, left, path)
     me = Holder(os.getpid(), _host(), command, time.time())
-    taken_over: Holder | None = None
-    for _ in range(5):
-        try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
-        except FileExistsError:
-            holder = _read(path)
-            if holder is not None and not _stale(holder, path):
-                raise _held_by(ws, holder, path) from None
-            if holder is None and time.time() - _mtime(path) < UNREADABLE_GRACE_SECONDS:
-                raise WorkspaceError(
-                    f"工作区 {ws.path} 正由另一个 report-writer 进程使用。请等它结束后再试"
-                ) from None
-            if _remove_stale(path, holder):
-                taken_over = holder
-            continue
-        except OSError as exc:
-            raise WorkspaceError(f"无法在 {ws.path} 中建立工作区锁：{os_reason(exc)}") from None
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as handle:
-                handle.write(msgspec.json.encode(me).decode())
-        except OSError as exc:
-            path.unlink(missing_ok=True)
-            raise WorkspaceError(f"无法在 {ws.path} 中建立工作区锁：{os_reason(exc)}") from None
-        _held.add(path.resolve())
-        _remove_leftover_temporaries(ws.path)
-        return Lock(path, taken_over)
-    raise WorkspaceError(f"工作区 {ws.path} 的锁正被多个进程争用，请稍后再试")
+    try:
+        write_atomic(path, msgspec.json.encode(me), durable=False)
+    except WorkspaceError:
+        os_lock.release()
+        raise
+    _locks[path.resolve()] = os_lock
+    _remove_leftover_temporaries(ws.path)
+    return Lock(path, left)
 
 
 def release(lock: Lock) -> None:
-    """Remove the lock file if it is still ours (it always is, unless someone deleted it)."""
-    _held.discard(lock.path.resolve())
-    holder = _read(lock.path)
-    if holder is not None and holder.pid == os.getpid() and holder.host == _host():
-        lock.path.unlink(missing_ok=True)
+    """Remove the holder file, then let go of the system's lock."""
+    os_lock = _locks.pop(lock.path.resolve(), None)
+    lock.path.unlink(missing_ok=True)
+    if os_lock is not None:
+        os_lock.release()
 
 
 def _held_by(ws: Workspace, holder: Holder, path: Path) -> WorkspaceError:
@@ -134,66 +132,11 @@ def _read(path: Path) -> Holder | None:
         return None
 
 
-def _mtime(path: Path) -> float:
-    try:
-        return path.stat().st_mtime
-    except OSError:
-        return 0.0
-
-
-def _stale(holder: Holder, path: Path) -> bool:
-    if holder.host != _host():
-        return False
-    if holder.pid == os.getpid():  # ours, or an earlier process's (e.g. a restarted container)
-        return path.resolve() not in _held
-    return not _alive(holder.pid)
-
-
-def _remove_stale(path: Path, holder: Holder | None) -> bool:
-    """Move the stale lock aside and delete it; False if another process got there first.
-
-    Renaming is atomic, so of several processes taking over together only one moves the file. If
-    what was moved is no longer the stale lock (a live process replaced it meanwhile), it is put
-    back."""
-    aside = path.with_name(f"{path.name}.{os.getpid()}.stale")
-    try:
-        os.replace(path, aside)
-    except FileNotFoundError:
-        return False
-    if _read(aside) != holder:
-        with suppress(OSError):
-            os.link(aside, path)
-        aside.unlink(missing_ok=True)
-        return False
-    aside.unlink(missing_ok=True)
-    return True
-
-
 def _remove_leftover_temporaries(folder: Path) -> None:
-    """Delete the temporary files of saves whose process was killed mid-write: write_atomic names
-    them `.<file>.<pid>.<random>.tmp`."""
+    """Delete the temporary files of saves whose process was killed mid-write (write_atomic names
+    them `.<file>.<pid>.<random>.tmp`): every save into a workspace happens under its lock, so
+    while this process holds it, another process's temporary file there is a leftover."""
     for tmp in folder.glob(".*.tmp"):
         pid = tmp.name.rsplit(".", 3)[-3]
-        if pid.isdigit() and int(pid) != os.getpid() and not _alive(int(pid)):
+        if pid.isdigit() and int(pid) != os.getpid():
             tmp.unlink(missing_ok=True)
-
-
-def _alive(pid: int) -> bool:
-    if sys.platform == "win32":
-        import ctypes
-
-        kernel32 = ctypes.WinDLL("kernel32", use_last_error=True)
-        handle = kernel32.OpenProcess(0x1000, False, pid)  # PROCESS_QUERY_LIMITED_INFORMATION
-        if not handle:
-            return ctypes.get_last_error() == 5  # ERROR_ACCESS_DENIED: it runs, as another user
-        code = ctypes.c_ulong()
-        kernel32.GetExitCodeProcess(handle, ctypes.byref(code))
-        kernel32.CloseHandle(handle)
-        return code.value == 259  # STILL_ACTIVE
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True  # it exists, under another user
-    return True
