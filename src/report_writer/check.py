@@ -122,6 +122,32 @@ def check_workspace(path: Path) -> WorkspaceCheck:
     return WorkspaceCheck(path, report.meta.agency, report.meta.year, result.findings)
 
 
+class Checked(Struct, frozen=True):
+    """`check DIR`: the report, what was found, and the previous year's report it was checked
+    against (None when there was none)."""
+
+    report: Report
+    result: CheckResult
+    previous: Path | None
+
+
+def check_one(path: Path, previous: Path | None = None, out: Path | None = None) -> Checked:
+    """Check one workspace: its tables, the draft in `out` (default: the workspace), and last
+    year's report `previous` (default: the workspace's `previous/` folder, when it has one)."""
+    from report_writer.importer.previous import default_previous, load_previous
+    from report_writer.workspace import load_report, open_workspace
+
+    if out is not None and not (out / "draft.md").is_file():
+        raise ReportWriterError(f"{out / 'draft.md'} 不存在：请给出 build --out 写入草稿的文件夹")
+    report = load_report(open_workspace(path))
+    last_path = previous or default_previous(path)
+    last = load_previous(last_path) if last_path else None
+    result = check_workspace_report(
+        report, out or path, last.report if last else None, last.folder if last else None
+    )
+    return Checked(report, result, last_path)
+
+
 def check_workspaces(paths: list[Path]) -> Iterator[WorkspaceCheck]:
     """Check many workspaces, yielding each outcome in order as it is ready. Beyond a few dozen,
     they are shared out over the processor's cores."""

@@ -89,9 +89,7 @@ def check(
 
     给出多个工作区（或一个存放多个工作区的文件夹）时逐个核对，最后列出汇总表：机关、错误数、提示数。
     """
-    from report_writer.check import check_workspace_report, find_workspaces
-    from report_writer.importer.previous import default_previous, load_previous
-    from report_writer.workspace import load_report, open_workspace
+    from report_writer.check import check_one, find_workspaces
 
     paths = find_workspaces(directories)
     if len(paths) > 1:
@@ -100,20 +98,14 @@ def check(
                 raise ReportWriterError(f"{name} 只能在核对单个工作区时使用")
         check_many(paths, strict, as_json)
         return
-    if out is not None and not (out / "draft.md").is_file():
-        raise ReportWriterError(f"{out / 'draft.md'} 不存在：请给出 build --out 写入草稿的文件夹")
-    report = load_report(open_workspace(paths[0]))
-    last_path = previous or default_previous(paths[0])
-    last = load_previous(last_path) if last_path else None
-    result = check_workspace_report(
-        report, out or paths[0], last.report if last else None, last.folder if last else None
-    )
+    checked = check_one(paths[0], previous, out)
+    result = checked.result
     if as_json:
         echo_json([f.to_json() for f in result.findings])
     else:
-        typer.echo(report.meta.title)
-        if last is not None:
-            typer.echo(f"（与上年报告 {last_path} 核对）")
+        typer.echo(checked.report.meta.title)
+        if checked.previous is not None:
+            typer.echo(f"（与上年报告 {checked.previous} 核对）")
         print_findings(result)
     if result.failed(strict):
         raise typer.Exit(ChecksFailed.exit_code)
