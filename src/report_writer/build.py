@@ -8,6 +8,8 @@ reviewer's edits; every other byte of draft.md stays. explain: where each senten
 The folder the drafts are written to (the workspace, or `--out`) is the home of its draft.md:
 the hand edits are read from there, and its `.report-writer/generated.json` keeps the text last
 generated for it.
+
+Floor: orchestration. Must not import from the floors above (chains and up).
 """
 
 from __future__ import annotations

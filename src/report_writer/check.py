@@ -1,5 +1,8 @@
 """`check`: every cross-check of a report, against last year's report where one is given; and
-the same over many workspaces at once (a 主管部门 checking a whole city's reports)."""
+the same over many workspaces at once (a 主管部门 checking a whole city's reports).
+
+Floor: orchestration. Must not import from the floors above (chains and up).
+"""
 
 from __future__ import annotations
 

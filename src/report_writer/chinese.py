@@ -2,6 +2,8 @@
 
 Lists joined with 、 and 和/及, ordinals (一、 （一） 一是), amounts in 万元 or 元 with at most four
 decimals, percentages, zero-aware counts and sums of answered counts. Every function is pure.
+
+Floor: ground. Must not import from the floors above (data and up).
 """
 
 from __future__ import annotations

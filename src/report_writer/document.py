@@ -2,6 +2,8 @@
 
 Narrative and tables are built into it; renderers (render/) only render it. Each sentence keeps
 its provenance (phrase id, layer, the answers and cells it used) for `explain` and the draft checks.
+
+Floor: output. Must not import from the floors above (phrases and up).
 """
 
 from __future__ import annotations

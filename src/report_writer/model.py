@@ -3,6 +3,8 @@
 Problems are collected with their key paths (`tables.applications.new.natural_person`) and raised
 together as one `ReportProblems`; the workspace adds file and line numbers. Cell values that are
 not valid numbers do not stop loading: check C0 reports them.
+
+Floor: data. Must not import from the floors above (output and up).
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 In a wheel, `phrasebank/` and `templates/` are copied into the package; in a source checkout
 (editable install, tests) they stay at the repository top level.
+
+Floor: ground. Must not import from the floors above (data and up).
 """
 
 from __future__ import annotations

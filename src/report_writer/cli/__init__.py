@@ -5,6 +5,8 @@ error boundary; output.py how results look; i18n.py the Chinese help. `main` (th
 `report-writer`) is the one place that exits. Heavy libraries (jinja2, python-docx,
 prompt_toolkit) are imported inside the commands that need them, so that `--help` starts fast.
 Nothing of the core imports this package.
+
+Floor: face (the top); nothing of the core imports it.
 """
 
 import os

@@ -1,4 +1,7 @@
-"""Face: the drafting commands — interview, build, regenerate, explain."""
+"""Face: the drafting commands — interview, build, regenerate, explain.
+
+Floor: face (the top); nothing of the core imports it.
+"""
 
 import sys
 from pathlib import Path

@@ -5,6 +5,8 @@ words its help in English. `install()` puts Chinese words in three places of tha
 typer's gettext hook `typer.core._`, `decorators.help_option` and `HelpFormatter.write_usage`.
 tests/test_cli_i18n.py fails loudly when a typer release moves any of them. Imports nothing of
 the core.
+
+Floor: face (the top); nothing of the core imports it.
 """
 
 from typing import Any

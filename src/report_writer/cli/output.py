@@ -1,6 +1,8 @@
 """Face: how findings, tables, phrases and progress look on the terminal.
 
 Imports typer and, lazily, the types it prints; never calls the core.
+
+Floor: face (the top); nothing of the core imports it.
 """
 
 import sys

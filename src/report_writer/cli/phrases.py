@@ -1,4 +1,7 @@
-"""Face: the `phrasebank` commands — list, show, search, lint, add, harvest."""
+"""Face: the `phrasebank` commands — list, show, search, lint, add, harvest.
+
+Floor: face (the top); nothing of the core imports it.
+"""
 
 from pathlib import Path
 from typing import Annotated

@@ -1,4 +1,7 @@
-"""Face: the workspace commands — init, check (one or many workspaces), import."""
+"""Face: the workspace commands — init, check (one or many workspaces), import.
+
+Floor: face (the top); nothing of the core imports it.
+"""
 
 import sys  # noqa: F401
 from pathlib import Path

@@ -8,6 +8,8 @@ always states the 信息处理费, even when none was charged (H8); section 五 
 problems (H9: completeness of 五), and a people's government's 六 its three items (H9). Without
 a draft.md, these are judged on the answers that generate them. The patterns are data
 (consistency.yaml).
+
+Floor: draft. Must not import from the floors above (import/interview and up).
 """
 
 from __future__ import annotations

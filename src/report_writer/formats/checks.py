@@ -2,6 +2,8 @@
 
 A rule's `kind` picks the function below; its parameters come from the format file. Each finding
 carries a finished Chinese message naming the table, row label, column label, values and sum.
+
+Floor: data. Must not import from the floors above (output and up).
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ sections 一、五、六 and a log of everything it could not read for sure.
 Layouts (FORMAT.md, last section): one cell a line with " |" padding (`cells`), PDF text rows with
 figures spaced or run together (`pdftext`, `pdf`), OCR'd Markdown (`markdown`), HTML with real
 tables (`html`), Word (`docx`). Tables are read the same way for all (`tables`).
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
 """
 
 from __future__ import annotations

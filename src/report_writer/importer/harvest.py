@@ -5,6 +5,8 @@ placeholders (`{{ tables.applications.new.total }}`), the year `{{ meta.year }}`
 `{{ meta.agency }}` and 「我局」 `{{ meta.we }}`. Every candidate is written with `draft: true`, so
 it is never selected until a person has read it and removed that mark. Candidates that would not
 pass `phrasebank lint` are left out and counted.
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 `init DIR --from LAST` keeps last year as the full workspace `DIR/previous/` and starts this year
 from it: meta, 上年结转 (= last year's 结转下年度 per column), the 现行有效 baseline and last year's
 problems for the 整改 question. `check` compares with `DIR/previous/` when no --previous is given.
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""The words of a published report: agency and year from its title, and sections 一、五、六."""
+"""The words of a published report: agency and year from its title, and sections 一、五、六.
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
 """An imported report written as an ordinary workspace: report.yaml (commented, as `init` writes
-it, with the figures read), imported.yaml (the text of sections 一、五、六) and import-log.yaml."""
+it, with the figures read), imported.yaml (the text of sections 一、五、六) and import-log.yaml.
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
+"""
 
 from __future__ import annotations
 

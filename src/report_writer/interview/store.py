@@ -3,6 +3,8 @@
 report.yaml is edited through `workspace.edit_report` (atomic, comments and key order kept). The
 progress file records which questions were answered or skipped, since a table cell that `init`
 wrote as 0 looks the same whether or not anybody confirmed it.
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
 """
 
 from __future__ import annotations
