@@ -8,10 +8,9 @@ Floor: output. Must not import from the floors above (phrases and up).
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from msgspec import Struct, field
 
+from report_writer.chinese import number
 from report_writer.formats.figures import Value
 from report_writer.formats.spec import CellKey, TableSpec
 from report_writer.model import Report
@@ -149,11 +148,8 @@ def opening(report: Report) -> Paragraph:
 
 
 def cell_text(value: Value) -> str:
-    if value is None:
-        return UNKNOWN
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    return str(value)
+    """A cell as printed in a table (see chinese.number); UNKNOWN for an unknown one."""
+    return UNKNOWN if value is None else number(value)
 
 
 def build_table(report: Report, key: str) -> Table:
