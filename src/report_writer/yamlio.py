@@ -2,8 +2,10 @@
 
 Holds: `parse_yaml` (PyYAML's C safe loader, with the limits of limits.py and messages naming the
 line and what the problem means), `parse_data` (our own shipped files, trusted), `line_of` (the
-line of a key path), and `roundtrip_yaml` (ruamel.yaml's round-trip mode, which keeps a
-reviewer's comments and key order) with `dump_roundtrip`. Imports only errors.py and limits.py.
+line of a key path), `dump_yaml` (plain data as the tool writes it), and `roundtrip_yaml` with
+`dump_roundtrip` (ruamel.yaml's round-trip mode, which keeps a reviewer's comments and key order).
+The phrasebank's line-numbered loader is still in phrasebank.py (r-phrases moves it here).
+Imports only errors.py and limits.py.
 """
 
 from __future__ import annotations
@@ -106,6 +108,22 @@ def line_of(text: str, path: str) -> int | None:
         else:
             break
     return line
+
+
+def dump_yaml(data: Any) -> str:
+    """Plain data as YAML text, as the tool writes its own files: keys in the given order, Chinese
+    as it is, long lines unbroken, text of several lines as a literal block (`|`)."""
+    import yaml
+
+    class Literal(yaml.SafeDumper):
+        pass
+
+    def text(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
+        style = "|" if "\n" in value else None
+        return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
+
+    Literal.add_representer(str, text)
+    return yaml.dump(data, Dumper=Literal, allow_unicode=True, sort_keys=False, width=4096)
 
 
 def parse_data(text: str, path: Path) -> Any:

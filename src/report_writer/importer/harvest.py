@@ -17,13 +17,13 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from msgspec import Struct, field
 
 from report_writer.chinese import full_width
 from report_writer.errors import InputError, WorkspaceError
 from report_writer.model import Report
 from report_writer.resources import load_data
+from report_writer.yamlio import dump_yaml
 
 _DATA = Path(__file__).resolve().parent / "harvest.yaml"
 _ENDS = "。！？"
@@ -208,7 +208,7 @@ def harvest(source: Path, to: Path) -> Harvest:
         f"# 采集自：{report.meta.title}（{origin}）\n"
         "# 以下表述都是草稿（draft: true），不会被选用；逐条审阅、修改后删去 draft 一行即可使用。\n"
     )
-    body = yaml.safe_dump({"phrases": phrases}, allow_unicode=True, sort_keys=False, width=4096)
+    body = dump_yaml({"phrases": phrases})
     from report_writer.files import make_dir, write_atomic
 
     make_dir(path.parent)

@@ -10,8 +10,6 @@ import io
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from report_writer.errors import WorkspaceError
 from report_writer.files import write_atomic
 from report_writer.formats.spec import Format
@@ -19,7 +17,7 @@ from report_writer.importer import LAYOUT_LABELS, ImportResult
 from report_writer.importer.log import KINDS
 from report_writer.model import Meta, parse_report
 from report_writer.workspace import REPORT_FILE, Workspace, create_workspace
-from report_writer.yamlio import parse_yaml, roundtrip_yaml
+from report_writer.yamlio import dump_yaml, parse_yaml, roundtrip_yaml
 
 IMPORTED_FILE = "imported.yaml"
 LOG_FILE = "import-log.yaml"
@@ -67,22 +65,6 @@ def report_text(
     text = "\n".join([title, *(f"# {n}" for n in note or []), rest])
     parse_report(parse_yaml(text, Path(REPORT_FILE)))  # what we write must load
     return text
-
-
-class _Literal(yaml.SafeDumper):
-    pass
-
-
-def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Literal.add_representer(str, _str)
-
-
-def dump_yaml(data: Any) -> str:
-    return yaml.dump(data, Dumper=_Literal, allow_unicode=True, sort_keys=False, width=4096)
 
 
 def imported_text(result: ImportResult) -> str:

@@ -15,14 +15,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
 from msgspec import Struct, field
 
 from report_writer.files import read_text, write_atomic
 from report_writer.formats.spec import Format
 from report_writer.model import parse_report
 from report_writer.workspace import Workspace, edit_report
-from report_writer.yamlio import parse_yaml
+from report_writer.yamlio import dump_yaml, parse_yaml
 
 PROGRESS_FILE = ".interview.yaml"
 PROGRESS_HEADER = (
@@ -75,7 +74,7 @@ def save_progress(ws: Workspace, progress: Progress) -> None:
         state["partial"] = progress.partial
     if progress.revisit:
         state["revisit"] = progress.revisit
-    body = yaml.safe_dump(state, allow_unicode=True, sort_keys=False)
+    body = dump_yaml(state)
     write_atomic(progress_path(ws), PROGRESS_HEADER + body)
 
 
