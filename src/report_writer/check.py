@@ -110,8 +110,9 @@ def find_workspaces(paths: list[Path]) -> list[Path]:
 def check_workspace(path: Path) -> WorkspaceCheck:
     """Check one workspace as `check DIR` does (its draft, and its `previous/` folder when it has
     one); an unusable workspace is reported, not raised."""
-    from report_writer.importer.previous import default_previous, load_previous
+    from report_writer.importer.previous import load_previous
     from report_writer.workspace import load_report, open_workspace
+    from report_writer.workspace.previous import default_previous
 
     try:
         report = load_report(open_workspace(path), keep_parsed=False)  # one of many: see there
@@ -137,8 +138,9 @@ class Checked(Struct, frozen=True):
 def check_one(path: Path, previous: Path | None = None, out: Path | None = None) -> Checked:
     """Check one workspace: its tables, the draft in `out` (default: the workspace), and last
     year's report `previous` (default: the workspace's `previous/` folder, when it has one)."""
-    from report_writer.importer.previous import default_previous, load_previous
+    from report_writer.importer.previous import load_previous
     from report_writer.workspace import load_report, open_workspace
+    from report_writer.workspace.previous import default_previous
 
     if out is not None and not (out / "draft.md").is_file():
         raise ReportWriterError(f"{out / 'draft.md'} 不存在：请给出 build --out 写入草稿的文件夹")
