@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from report_writer.cli.app import DraftFolderOption, PhrasebankOption, app, command
-from report_writer.cli.output import print_findings
+from report_writer.cli.output import echo_findings, print_findings
 from report_writer.errors import ChecksFailed, ReportWriterError
 
 
@@ -105,9 +105,7 @@ def build(
     from report_writer.build import build as build_drafts
 
     result = build_drafts(directory, formats.split(","), out, strict, phrasebank or [])
-    for f in result.check.findings:
-        label = "错误" if f.severity == "error" else "提示"
-        typer.echo(f"  {label} {f.code}  {f.message}")
+    echo_findings(result.check.findings)
     if result.stopped:
         typer.echo("核对未通过（--strict），未生成文件。", err=True)
         raise typer.Exit(ChecksFailed.exit_code)
