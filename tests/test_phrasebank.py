@@ -14,8 +14,8 @@ from report_writer import narrative, resources
 from report_writer.answers import load_schema
 from report_writer.cli import app
 from report_writer.errors import InputError, ReportWriterError
-from report_writer.layers import BUILTIN
 from report_writer.phrasebank import (
+    BUILTIN,
     CACHE_MIN_CHARS,
     MAX_LOOP_DEPTH,
     MAX_OUTPUT_CHARS,
@@ -502,7 +502,7 @@ def test_phrase_file_header_documents_every_derived_value_and_filter() -> None:
 
 
 def test_fast_analysis_agrees_with_the_full_parse() -> None:
-    from report_writer import phrasebank
+    from report_writer.phrasebank import plain, sandbox, scan
 
     texts = [p.text for p in load_phrasebank().phrases.values()]
     texts += [
@@ -515,15 +515,15 @@ def test_fast_analysis_agrees_with_the_full_parse() -> None:
     ]
     simple = 0
     for text in texts:
-        fast = phrasebank._simple(text)
+        fast = plain.simple(text)
         if fast is None:
             continue
         simple += 1
-        tree = phrasebank._parse(text, expression=False)
-        scan = phrasebank._Scan()
-        scan.visit(tree, {}, 0)
-        assert fast.paths == tuple(dict.fromkeys(scan.paths)), text
-        assert not scan.problems and not scan.loops and not scan.attributes, text
+        tree = sandbox.parse(text, expression=False)
+        found = scan.Scan()
+        found.visit(tree, {}, 0)
+        assert fast.paths == tuple(dict.fromkeys(found.paths)), text
+        assert not found.problems and not found.loops and not found.attributes, text
     assert simple > len(texts) // 2  # most phrases take the fast path
 
 

@@ -78,7 +78,7 @@ def _narrative(report: Report, ws: Workspace, phrasebanks: Sequence[Path]) -> Na
     the narrative; one that changed either makes it anew."""
     import msgspec
 
-    from report_writer.layers import layer_texts, team_folders
+    from report_writer.phrasebank import layer_texts, team_folders
 
     team = team_folders(report, ws.path, phrasebanks)
 

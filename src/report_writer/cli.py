@@ -545,7 +545,7 @@ def explain(
     """逐句说明草稿的来源：表述编号、所在表述库，以及用到的答案和表格数字；人工写的句子标为“人工编辑”。"""
     from report_writer.build import explain as explain_draft
     from report_writer.document import FIXED
-    from report_writer.layers import layer_label
+    from report_writer.phrasebank import layer_label
 
     try:
         regions = explain_draft(directory, section, phrasebank or [], out)
@@ -613,8 +613,7 @@ def phrasebank_show(
     folders: PhrasebankOption = None,
 ) -> None:
     """显示一条表述的全文、所在文件和表述库。"""
-    from report_writer.layers import layer_label
-    from report_writer.phrasebank import show_phrase
+    from report_writer.phrasebank import layer_label, show_phrase
 
     try:
         p = show_phrase(folders or [], phrase_id)

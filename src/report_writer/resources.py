@@ -1,7 +1,8 @@
 """Where the data shipped with the package lives: the built-in phrasebank, templates, formats.
 
-In a wheel, `phrasebank/` and `templates/` are copied into the package; in a source checkout
-(editable install, tests) they stay at the repository top level.
+In a wheel, the top-level `phrasebank/` is copied into the package as `builtin_phrasebank/` (the
+package `phrasebank/` is the code that reads it) and `templates/` as `templates/`; in a source
+checkout (editable install, tests) they stay at the repository top level.
 """
 
 from __future__ import annotations
@@ -16,9 +17,13 @@ from report_writer.errors import InputError
 _PACKAGE = Path(__file__).resolve().parent
 
 
+# The name of a shipped folder inside the wheel, where it differs from the checkout's.
+_IN_WHEEL = {"phrasebank": "builtin_phrasebank"}
+
+
 def shipped_dir(name: str) -> Path:
     """The folder `name` ("phrasebank" or "templates") inside the package, else in the checkout."""
-    inside = _PACKAGE / name
+    inside = _PACKAGE / _IN_WHEEL.get(name, name)
     if inside.is_dir():
         return inside
     return _PACKAGE.parent.parent / name
