@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from report_writer import narrative
+from report_writer import context, narrative
 from report_writer.errors import ReportWriterError
 from report_writer.phrasebank import (
     Phrase,
@@ -153,7 +153,7 @@ TRICKY_TEXTS = [
 def contexts() -> Iterator[tuple[str, Scope]]:
     """The example's scope and variants that flip conditions and stretch texts."""
     report = load_report(open_workspace(EXAMPLE))
-    base = narrative.template_context(report)
+    base = context.template_context(report)
 
     def changed(value: Any, leaf: Callable[[Any], Any]) -> Any:
         if isinstance(value, dict):
@@ -177,11 +177,11 @@ def contexts() -> Iterator[tuple[str, Scope]]:
     def spaced(v: Any) -> Any:
         return f" {v}\n 又一行 " if isinstance(v, str) else v
 
-    yield "example", Scope(base, narrative.sources(), narrative.vocabulary())
+    yield "example", Scope(base, context.sources(), narrative.vocabulary())
     variants = {"zero": zero, "more": more, "long": long, "blank": blank, "spaced": spaced}
     for name, leaf in variants.items():
         data = changed(base, leaf)
-        yield name, Scope(data, narrative.sources(), narrative.vocabulary())
+        yield name, Scope(data, context.sources(), narrative.vocabulary())
 
 
 def outcome(

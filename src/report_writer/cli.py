@@ -656,10 +656,11 @@ def phrasebank_lint(
     ] = None,
 ) -> None:
     """检查表述库：格式、重复编号、未知段落、未定义的答案、不安全的模板、标点。有问题时退出码为1。"""
+    from report_writer.narrative import vocabulary
     from report_writer.phrasebank import lint_folders
 
     try:
-        report = lint_folders(folders or [])
+        report = lint_folders(vocabulary(), folders or [])
     except ReportWriterError as exc:
         fail(exc)
     for issue in report.issues:
@@ -693,10 +694,13 @@ def phrasebank_add(
     ] = None,
 ) -> None:
     """把一条表述检查后追加到团队表述库的文件中，保留文件原有的注释。"""
+    from report_writer.narrative import vocabulary
     from report_writer.phrasebank import add_phrase
 
     try:
-        phrase = add_phrase(to, slot, text, phrase_id=phrase_id, when=when, tags=tags or [])
+        phrase = add_phrase(
+            vocabulary(), to, slot, text, phrase_id=phrase_id, when=when, tags=tags or []
+        )
     except ReportWriterError as exc:
         fail(exc)
     typer.echo(f"已添加表述 {phrase.id} 到 {phrase.file}")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from report_writer.errors import InputError
+from report_writer.phrasebank.analysis import Vocabulary
 from report_writer.phrasebank.bank import (
     Issue,
     Phrase,
@@ -46,6 +47,7 @@ def show_phrase(dirs: Sequence[Path], phrase_id: str) -> Phrase:
 
 
 def add_phrase(
+    vocab: Vocabulary,
     folder: Path,
     slot: str,
     text: str,
@@ -53,14 +55,13 @@ def add_phrase(
     when: str | None = None,
     tags: Sequence[str] = (),
 ) -> Phrase:
-    """Append a phrase to a team folder, after linting it; the file keeps its comments.
+    """Append a phrase to a team folder, after linting it against `vocab`; the file keeps its
+    comments.
 
     The phrase goes into the folder's file that already holds phrases of `slot`, else into
     `<first part of slot>.yaml` (created when missing). Without `phrase_id` one is made up from
     the slot (`<slot>.team<n>`).
     """
-    from report_writer.narrative import vocabulary
-
     folder = Path(folder)
     if folder.exists() and not folder.is_dir():
         raise InputError(f"“{folder}”不是文件夹")
@@ -92,7 +93,7 @@ def add_phrase(
     issues: list[Issue] = []
     phrase = phrase_from(raw, target, str(folder), 0, issues)
     if phrase is not None:
-        issues.extend(lint_phrase(phrase, vocabulary()))
+        issues.extend(lint_phrase(phrase, vocab))
     if issues or phrase is None:
         raise InputError("新表述未通过检查，没有写入：", details=[i.message for i in issues])
     _append(target, raw)

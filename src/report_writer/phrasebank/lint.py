@@ -26,15 +26,13 @@ _PAIR_CHARS = "[“”‘’（）《》【】「」〔〕]"
 _PAIRS = {"“": "”", "‘": "’", "（": "）", "《": "》", "【": "】", "「": "」", "〔": "〕"}
 
 
-def lint_folders(dirs: Sequence[Path] = ()) -> LintReport:
-    """Lint the given phrase folders (each a layer), or the built-in phrasebank when none."""
-    from report_writer.narrative import vocabulary
-
+def lint_folders(vocab: Vocabulary, dirs: Sequence[Path] = ()) -> LintReport:
+    """Lint the given phrase folders (each a layer), or the built-in phrasebank when none, against
+    what a phrase may name (`vocab`)."""
     # Team folders are read over the built-in layer, as a build reads them, so that an override
     # is checked against what it overrides; only the folders given are reported on.
     bank = read_phrasebank(layer_folders(dirs))
     linted = bank.layers[1:] if dirs else bank.layers
-    vocab = vocabulary()
     issues = list(bank.issues)
     remember_analyses([p for layer in linted for p in layer.phrases])
     for layer in linted:
