@@ -47,7 +47,7 @@ class Case:
     requires: tuple[str, ...] = ()  # subcommand that must exist, e.g. ("phrasebank", "lint")
     ok_codes: tuple[int, ...] = (0,)
     target: float | None = None  # seconds
-    cold: bool = False  # run with an empty cache folder (see parsecache.py), as a first run does
+    cold: bool = False  # run with an empty cache folder (see cache.py), as a first run does
 
 
 @dataclass

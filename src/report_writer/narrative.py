@@ -33,7 +33,6 @@ from report_writer.phrasebank import (
     applicable,
     rank,
     refusal,
-    remember_analyses,
     render,
 )
 from report_writer.resources import load_data
@@ -328,7 +327,6 @@ def build_narrative(report: Report, bank: Phrasebank) -> Narrative:
     A phrase that must not be rendered stops the build; all such phrases are named at once, so
     that a team can mend its folder in one go."""
     usable = [p for p in bank.phrases.values() if not p.draft]
-    remember_analyses(usable)
     refused = [r for p in usable if (r := refusal(p, vocabulary()))]
     if refused:
         raise InputError(

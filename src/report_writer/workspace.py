@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 
 from msgspec import Struct
 
-from report_writer import parsecache
 from report_writer.errors import InputError, WorkspaceError
 from report_writer.limits import check_file_size, check_yaml_structure
 from report_writer.model import Report, ReportProblems, parse_report
@@ -190,14 +189,10 @@ def line_of(text: str, path: str) -> int | None:
     return line
 
 
-def load_report(ws: Workspace, keep_parsed: bool = True) -> Report:
-    """The workspace's report. Its parsed report.yaml is kept per content (see parsecache.py;
-    `keep_parsed` False only reads that cache), so that a build after a check, or after edits to
-    draft.md only, does not even load the YAML parser."""
+def load_report(ws: Workspace) -> Report:
+    """The workspace's report, from its report.yaml."""
     text = read_text(ws.report_path)
-    data = parsecache.parsed(
-        "report", text, lambda t: _parse_yaml(t, ws.report_path), store=keep_parsed
-    )
+    data = parse_yaml(text, ws.report_path)
     try:
         return parse_report(data)
     except ReportProblems as exc:

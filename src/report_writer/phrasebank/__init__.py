@@ -17,7 +17,7 @@ Code outside the package imports from here; the modules, from the ground up:
   edit        `phrasebank list/show/add`
 """
 
-from report_writer.phrasebank.analysis import Vocabulary, analyse, remember_analyses
+from report_writer.phrasebank.analysis import Vocabulary, analyse
 from report_writer.phrasebank.bank import (
     BUILTIN,
     CACHE_MIN_CHARS,
@@ -27,7 +27,6 @@ from report_writer.phrasebank.bank import (
     Phrasebank,
     layer_folders,
     layer_label,
-    layer_texts,
     load_phrasebank,
     phrasebank_for,
     read_phrasebank,
@@ -59,7 +58,6 @@ __all__ = [
     "applicable",
     "layer_folders",
     "layer_label",
-    "layer_texts",
     "lint_folders",
     "lint_phrase",
     "list_phrases",
@@ -68,7 +66,6 @@ __all__ = [
     "rank",
     "read_phrasebank",
     "refusal",
-    "remember_analyses",
     "render",
     "show_phrase",
     "team_folders",

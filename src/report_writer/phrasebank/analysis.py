@@ -7,22 +7,17 @@ Imports the modules of the template floor below it (sandbox, scan, conditions, p
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import Any
 
-import msgspec
 from msgspec import Struct
 
-from report_writer import parsecache
 from report_writer.phrasebank.conditions import plain_condition
 from report_writer.phrasebank.plain import simple, structured
 from report_writer.phrasebank.sandbox import MAX_TEMPLATE_CHARS, parse, syntax_message
 from report_writer.phrasebank.scan import Analysis, Scan
 
-if TYPE_CHECKING:
-    from report_writer.phrasebank.bank import Phrase
-
-# (source, is a `when` expression) -> its analysis, for this process; see remember_analyses.
+# (source, is a `when` expression) -> its analysis, for this process.
 ANALYSES: dict[tuple[str, bool], Analysis] = {}
 
 
@@ -33,29 +28,6 @@ def analyse(source: str, expression: bool = False) -> Analysis:
     if found is None:
         found = ANALYSES[key] = _analyse(source, expression)
     return found
-
-
-def remember_analyses(phrases: Sequence[Phrase]) -> None:
-    """Analyse every text and condition of `phrases` at once, taking the analyses from the cache
-    (see parsecache.py) when the same set was analysed before: a build judges every phrase of
-    the bank, and analysing them costs more than the rest of the narrative."""
-    wanted = {(p.text, False) for p in phrases} | {(p.when, True) for p in phrases if p.when}
-    missing = sorted(wanted - ANALYSES.keys())
-    if not missing:
-        return
-
-    def analysed(_: bytes) -> tuple[Any, int]:
-        analyses = [_analyse(s, e) for s, e in missing]
-        return msgspec.json.decode(msgspec.json.encode(analyses)), 0  # as plain lists
-
-    def shape(plain: Any) -> list[Analysis]:
-        found = msgspec.convert(plain, list[Analysis])
-        if len(found) != len(missing):
-            raise ValueError("an entry of another length")
-        return found
-
-    found = parsecache.parsed("analyses", msgspec.json.encode(missing), analysed, shape=shape)
-    ANALYSES.update(zip(missing, found, strict=True))
 
 
 def _analyse(source: str, expression: bool) -> Analysis:

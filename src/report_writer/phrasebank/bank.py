@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any
 
 from msgspec import Struct, field
 
-from report_writer import parsecache, resources
+from report_writer import cache, resources
 from report_writer.errors import InputError
 from report_writer.limits import check_yaml_structure
 
@@ -50,21 +50,6 @@ ID_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,99}$")
 MAX_FILE_DEPTH = 6  # nesting in a phrase file: phrases → phrase → tags → tag
 # Phrase files longer than this (the built-in ones too) are cached parsed.
 CACHE_MIN_CHARS = 2 * 1024
-
-
-def layer_texts(team: Iterable[Path]) -> list[tuple[str, list[tuple[str, str]]]]:
-    """Each layer's folder with the name and text of each of its phrase files, as the phrasebank
-    reads them: what a phrasebank is made of, without parsing it. InputError when a folder is
-    missing or a file cannot be read (reading the phrasebank tells more)."""
-    from report_writer.workspace import read_text
-
-    result = []
-    for _, folder in layer_folders(team):
-        if not folder.is_dir():
-            raise InputError(f"找不到表述库文件夹“{folder}”")
-        files = [(path.name, read_text(path)) for path in sorted(folder.glob("*.yaml"))]
-        result.append((str(folder), files))
-    return result
 
 
 class Phrase(Struct, frozen=True):
@@ -277,14 +262,15 @@ def load_yaml(text: str, path: Path) -> tuple[Any, int]:
 
 
 def _parsed(path: Path) -> Any:
-    """The data of a phrase file; a large one is parsed once per content (see parsecache.py), so that
+    """The data of a phrase file; a large one is parsed once per content (see cache.py), so that
     a team's 10,000 phrases load in a few ms."""
     from report_writer.workspace import read_text
 
     text = read_text(path)
     if len(text) < CACHE_MIN_CHARS:
         return load_yaml(text, path)[0]
-    return parsecache.parsed("phrases", text, lambda t: load_yaml(t, path))
+    code = ("report_writer.phrasebank.bank", "report_writer.limits", "yaml")
+    return cache.parsed("phrases", text, lambda t: load_yaml(t, path), code=code)
 
 
 def phrase_from(raw: Any, path: Path, layer: str, index: int, issues: list[Issue]) -> Phrase | None:

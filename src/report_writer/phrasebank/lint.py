@@ -14,7 +14,7 @@ from pathlib import Path
 from msgspec import Struct
 
 from report_writer import chinese
-from report_writer.phrasebank.analysis import Vocabulary, analyse, name_problems, remember_analyses
+from report_writer.phrasebank.analysis import Vocabulary, analyse, name_problems
 from report_writer.phrasebank.bank import Issue, Phrase, layer_folders, read_phrasebank
 
 # Punctuation that must be full-width in phrase text (all of it is Chinese): half-width
@@ -34,7 +34,6 @@ def lint_folders(vocab: Vocabulary, dirs: Sequence[Path] = ()) -> LintReport:
     bank = read_phrasebank(layer_folders(dirs))
     linted = bank.layers[1:] if dirs else bank.layers
     issues = list(bank.issues)
-    remember_analyses([p for layer in linted for p in layer.phrases])
     for layer in linted:
         for phrase in layer.phrases:
             issues.extend(lint_phrase(phrase, vocab))
