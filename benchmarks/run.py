@@ -180,7 +180,7 @@ def cases(scratch: Path) -> list[Case]:
             0.2,
         ),
         Case(
-            "build 示例（Markdown；缓存为空，如首次运行或刚改过 report.yaml）",
+            "build 示例（Markdown；缓存为空，如首次运行或升级后）",
             lambda s, r: [*rw, "build", str(ws), "--format", "md"],
             prepare_build,
             ("build",),
