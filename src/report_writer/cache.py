@@ -9,7 +9,7 @@ of msgspec's version and of VERSION: no edit of the code or upgrade meets entrie
 made, and no file is stat'ed to find out. An entry that cannot be read is ignored and the text
 parsed again.
 
-Ground floor: imports nothing of the package (the standard library and msgspec only).
+Floor: ground. Imports errors.py and files.py only (and the standard library, msgspec).
 """
 
 from __future__ import annotations
@@ -92,26 +92,14 @@ def _store(entry: Path, data: Any) -> None:
         return  # not plain data: parsed again each time
     if msgspec.json.decode(encoded) != data:
         return
-    with suppress(OSError):
+    from report_writer.errors import ReportWriterError
+    from report_writer.files import write_atomic
+
+    with suppress(OSError, ReportWriterError):
         entry.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        _write(entry, encoded)
+        # a lost entry is parsed again; only their owner reads them
+        write_atomic(entry, encoded, durable=False, mode=0o600)
         _prune(entry.parent, entry.name.split("-")[0])
-
-
-def _write(entry: Path, data: bytes) -> None:
-    """Write to a temporary file beside `entry`, then rename it over: a reader never sees part of
-    an entry. Not fsynced (a lost entry is parsed again); readable by its owner only. (The ground
-    floor cannot use workspace.write_atomic; this goes when files.py holds it.)"""
-    tmp = entry.with_name(f".{entry.name}.{os.getpid()}.{os.urandom(4).hex()}.tmp")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-        os.replace(tmp, entry)
-    except BaseException:
-        with suppress(OSError):
-            tmp.unlink()
-        raise
 
 
 def _prune(folder: Path, kind: str) -> None:
@@ -123,7 +111,7 @@ def _prune(folder: Path, kind: str) -> None:
             entries.append((path.stat().st_mtime, path))
     entries.sort(reverse=True)
     stale = [path for _, path in entries[KEEP:]]
-    for path in folder.glob(f".*-{VERSION}-*.json.*.tmp"):  # _write's, of entries only
+    for path in folder.glob(f".*-{VERSION}-*.json.*.tmp"):  # write_atomic's, of entries only
         with suppress(OSError):
             if time.time() - path.stat().st_mtime > 3600:
                 stale.append(path)

@@ -3,14 +3,14 @@
 In a wheel, the top-level `phrasebank/` is copied into the package as `builtin_phrasebank/` (the
 package `phrasebank/` is the code that reads it) and `templates/` as `templates/`; in a source
 checkout (editable install, tests) they stay at the repository top level.
+
+Floor: ground. Must not import from the floors above (data and up).
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-
-from report_writer.errors import InputError
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -35,14 +35,8 @@ def load_data(path: Path) -> Any:
     """A YAML data file shipped with the package (a format, the answers schema, the rules, the
     questions), parsed once per content: see cache.py."""
     from report_writer import cache
-
-    def parse(text: str) -> tuple[Any, int]:
-        import yaml
-
-        try:
-            return yaml.load(text, Loader=yaml.CSafeLoader), 0  # our own files have no aliases
-        except yaml.YAMLError as exc:
-            raise InputError(f"{path} 有 YAML 语法错误：{exc}") from None
+    from report_writer.yamlio import parse_data
 
     text = path.read_text(encoding="utf-8")
-    return cache.parsed("data", text, parse, code=("report_writer.resources", "yaml"))
+    code = ("report_writer.yamlio", "yaml")
+    return cache.parsed("data", text, lambda t: (parse_data(t, path), 0), code=code)

@@ -3,6 +3,8 @@
 `init DIR --from LAST` keeps last year as the full workspace `DIR/previous/` and starts this year
 from it: meta, 上年结转 (= last year's 结转下年度 per column), the 现行有效 baseline and last year's
 problems for the 整改 question. `check` compares with `DIR/previous/` when no --previous is given.
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from typing import Any
 from msgspec import Struct
 
 from report_writer.errors import WorkspaceError
+from report_writer.files import make_dir, read_text, write_atomic
 from report_writer.model import Meta, Report, parse_report
 from report_writer.workspace import (
     REPORT_FILE,
@@ -21,10 +24,8 @@ from report_writer.workspace import (
     create_workspace,
     load_report,
     open_workspace,
-    parse_yaml,
-    read_text,
-    write_atomic,
 )
+from report_writer.yamlio import parse_yaml
 
 PREVIOUS_DIR = "previous"
 # Files of last year's workspace copied into previous/ (report.yaml first).
@@ -82,7 +83,7 @@ def last_year_problems(previous: Previous) -> list[str]:
     named += list(answers.get("other", []))
     if named or not previous.problems_text:
         return named
-    from report_writer.importer.harvest import full_width
+    from report_writer.chinese import full_width
 
     for paragraph in previous.problems_text.split("\n"):
         head = paragraph
@@ -156,10 +157,7 @@ def _note(before: Report) -> list[str]:
 def _copy_workspace(source: Path, target: Path) -> None:
     if (target / REPORT_FILE).exists():
         raise WorkspaceError(f"“{target}”已存在，未做改动")
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise WorkspaceError(f"无法新建文件夹 {target}：{exc.strerror}") from exc
+    make_dir(target)
     for name in COPIED:
         path = source / name
         if path.is_file():

@@ -1,5 +1,8 @@
 """An imported report written as an ordinary workspace: report.yaml (commented, as `init` writes
-it, with the figures read), imported.yaml (the text of sections 一、五、六) and import-log.yaml."""
+it, with the figures read), imported.yaml (the text of sections 一、五、六) and import-log.yaml.
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
+"""
 
 from __future__ import annotations
 
@@ -10,18 +13,13 @@ from typing import Any
 import yaml
 
 from report_writer.errors import WorkspaceError
+from report_writer.files import write_atomic
 from report_writer.formats.spec import Format
 from report_writer.importer import LAYOUT_LABELS, ImportResult
 from report_writer.importer.log import KINDS
 from report_writer.model import Meta, parse_report
-from report_writer.workspace import (
-    REPORT_FILE,
-    Workspace,
-    create_workspace,
-    parse_yaml,
-    roundtrip_yaml,
-    write_atomic,
-)
+from report_writer.workspace import REPORT_FILE, Workspace, create_workspace
+from report_writer.yamlio import parse_yaml, roundtrip_yaml
 
 IMPORTED_FILE = "imported.yaml"
 LOG_FILE = "import-log.yaml"
@@ -37,7 +35,7 @@ def report_text(
     """report.yaml as `init` writes it, with `tables` (and `answers`) filled in; comments kept."""
     from ruamel.yaml.comments import CommentedMap
 
-    from report_writer.skeleton import report_yaml
+    from report_writer.workspace.skeleton import report_yaml
 
     rt = roundtrip_yaml()
     doc = rt.load(report_yaml(meta, fmt))

@@ -264,7 +264,7 @@ def load_yaml(text: str, path: Path) -> tuple[Any, int]:
 def _parsed(path: Path) -> Any:
     """The data of a phrase file; a large one is parsed once per content (see cache.py), so that
     a team's 10,000 phrases load in a few ms."""
-    from report_writer.workspace import read_text
+    from report_writer.files import read_text
 
     text = read_text(path)
     if len(text) < CACHE_MIN_CHARS:

@@ -101,30 +101,22 @@ def add_phrase(
 
 
 def _append(path: Path, raw: dict[str, Any]) -> None:
-    import io
-
-    from ruamel.yaml import YAML
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-    from report_writer.workspace import read_text, write_atomic
+    from report_writer.files import read_text, write_atomic
+    from report_writer.yamlio import dump_roundtrip, roundtrip_yaml
 
-    yaml_rt = YAML()
-    yaml_rt.width = 4096
-    yaml_rt.preserve_quotes = True
-    yaml_rt.indent(mapping=2, sequence=4, offset=2)
-    if path.exists():
-        data = yaml_rt.load(read_text(path))
-        if data is None:
-            data = CommentedMap()
-    else:
+    data = roundtrip_yaml().load(read_text(path)) if path.exists() else None
+    if data is None:
         data = CommentedMap()
-        data.yaml_set_start_comment("团队表述库（report-writer phrasebank add 写入，可手工编辑）")
+        if not path.exists():
+            data.yaml_set_start_comment(
+                "团队表述库（report-writer phrasebank add 写入，可手工编辑）"
+            )
     if "phrases" not in data or data["phrases"] is None:
         data["phrases"] = CommentedSeq()
     entry = CommentedMap()
     for key, value in raw.items():
         entry[key] = value
     data["phrases"].append(entry)
-    out = io.StringIO()
-    yaml_rt.dump(data, out)
-    write_atomic(path, out.getvalue())
+    write_atomic(path, dump_roundtrip(data))
