@@ -14,12 +14,12 @@ import yaml
 from typer.testing import CliRunner
 
 from report_writer.cli import app
-from report_writer.consistency import Said, draft_findings
-from report_writer.draft import DRAFT_FILE
+from report_writer.draft.checks import Said, draft_findings
+from report_writer.draft.figures import stale
+from report_writer.draft.markers import DRAFT_FILE
 from report_writer.model import parse_report
 from report_writer.narrative import build_narrative
 from report_writer.phrasebank import load_phrasebank
-from report_writer.stated_figures import stale
 from test_narrative import complete_answers
 
 runner = CliRunner()

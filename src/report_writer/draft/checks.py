@@ -24,6 +24,7 @@ from typing import Any
 from msgspec import Struct
 
 from report_writer.document import Paragraph
+from report_writer.draft.figures import findings as figure_findings
 from report_writer.draft.markers import DRAFT_FILE, OPENING, Draft, parse_draft, units
 from report_writer.draft.read import parse_blocks, unexported
 from report_writer.errors import ReportWriterError
@@ -105,9 +106,7 @@ def _finding(code: str, message: str, rule: dict[str, Any], values: dict[str, An
 
 def figures_agree(report: Report, said: list[Said]) -> Iterator[Finding]:
     """H4: every figure the narrative states about a table cell or an answer equals it."""
-    from report_writer.stated_figures import findings
-
-    return findings(report, said, DRAFT_FILE)
+    return figure_findings(report, said, DRAFT_FILE)
 
 
 def none_happened(report: Report, said: list[Said]) -> Iterator[Finding]:

@@ -2,9 +2,11 @@
 
 A reviewer may edit a sentence by hand and a table cell afterwards (行政许可决定138件, then 140 in
 report.yaml): the sentence is no longer regenerated, so only this check notices. What a figure
-may be matched to is data (stated_figures.yaml): terms naming one quantity (行政许可决定), grids
+may be matched to is data (figures.yaml): terms naming one quantity (行政许可决定), grids
 naming a row and a column (废止行政规范性文件), the named counts of list answers (行政处罚信息20条),
 and every numbered sub-row of 表三 by its label.
+
+Floor: draft. Must not import from the floors above (import/interview and up).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from report_writer.formats.checks import Finding, fmt_number
 from report_writer.model import Report
 from report_writer.resources import load_data
 
-RULES_FILE = Path(__file__).resolve().parent / "stated_figures.yaml"
+RULES_FILE = Path(__file__).resolve().parent / "figures.yaml"
 SECTIONS = ("overview", "problems", "other")
 BREAKS = "，；。：、！？,;:\n"
 NUMBER = r"(?P<n>\d+(?:\.\d+)?)"
@@ -106,7 +108,7 @@ def _answer_label(name: str) -> str:
 
 
 def matchers(report: Report) -> list[Matcher]:
-    """Every way this report's prose may state a figure, from stated_figures.yaml."""
+    """Every way this report's prose may state a figure, from figures.yaml."""
     rules = load_rules()
     default_gap = int(rules["gap"])
     found: list[Matcher] = []
