@@ -140,6 +140,18 @@ def test_lint_accepts_claims_backed_by_their_answers() -> None:
         assert lint_phrase(phrase, vocabulary()) == [], phrase.text
 
 
+def test_phrasebank_add_takes_what_a_phrase_asserts(tmp_path: Path) -> None:
+    add = ["phrasebank", "add", "--slot", "supervision.training", "--to", str(tmp_path / "t")]
+    text = ["--text", "全年组织专题培训{{ supervision.trainings }}次。"]
+    refused = runner.invoke(app, [*add, *text])
+    assert refused.exit_code == 2 and "--asserts" in refused.output
+    assert not (tmp_path / "t").exists() or not list((tmp_path / "t").glob("*.yaml"))
+    added = runner.invoke(app, [*add, *text, "--asserts", "supervision.trainings"])
+    assert added.exit_code == 0, added.output
+    saved = load_phrasebank([tmp_path / "t"]).get("supervision.training.team1")
+    assert saved is not None and saved.asserts == ("supervision.trainings",)
+
+
 def test_builtin_bank_declares_what_it_asserts() -> None:
     result = runner.invoke(app, ["phrasebank", "lint"])
     assert result.exit_code == 0, result.output

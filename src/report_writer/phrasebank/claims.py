@@ -116,6 +116,6 @@ def _facts(phrase: Phrase, words: str, when_paths: tuple[str, ...]) -> list[str]
         elif not backed:
             found.append(
                 f"“{said.group(0)}”（{rule['what']}）是具体的说法，应在 asserts 中写明依据的答案"
-                f"（{'、'.join(answers)}），并在 when 中要求它"
+                f"（{'、'.join(answers)}；phrasebank add 用 --asserts），且条件 when 或正文须用到它"
             )
     return found
