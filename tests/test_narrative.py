@@ -360,6 +360,7 @@ def fixture_reports() -> list[dict[str, Any]]:
     del silent["answers"]["fees"]
     single = copy.deepcopy(base)
     single["answers"]["platforms"]["channels"] = [{"name": "政务微博", "count": 35}]
+    single["answers"]["proactive"]["items"] = [{"kind": "行政处罚信息", "count": 20}]
     late = copy.deepcopy(base)  # all applications finished, a few answered late
     late["answers"]["requests"] = {"on_time_rate": 95, "procedure": ["written_reply"]}
     # 表二 and 表三 shapes the others lack: documents issued but none repealed, 规章, applications
@@ -376,6 +377,7 @@ def fixture_reports() -> list[dict[str, Any]]:
             "granted": {"natural_person": 3},
             "carried_forward": {"natural_person": 1},
         },
+        "reviews": {"review": {"upheld": 1}},  # 表四: 行政复议 only
     }
     repealed = copy.deepcopy(zeros)  # only repeals; the one application carried over is pending
     repealed["tables"] = {
@@ -387,13 +389,15 @@ def fixture_reports() -> list[dict[str, Any]]:
             "carried_over": {"natural_person": 1},
             "carried_forward": {"natural_person": 1},
         },
+        "reviews": {"litigation_direct": {"pending": 1}},  # 表四: 行政诉讼 only
     }
     emptied = copy.deepcopy(zeros)  # the last documents repealed; only 规章 in force
     emptied["tables"] = {
         "proactive": {
             "normative_documents": {"repealed": 1},
             "regulations": {"in_force": 2},
-        }
+        },
+        "reviews": {"review": {"corrected": 1}, "litigation_after_review": {"upheld": 1}},
     }
     return [base, full, zeros, unpaid, silent, single, late, issued, repealed, emptied]
 

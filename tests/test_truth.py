@@ -178,9 +178,10 @@ def without(data: dict[str, Any], name: str) -> dict[str, Any]:
     if name.startswith("tables."):
         _, table, row, column = name.split(".")
         cells = new["tables"].setdefault(table, {}).setdefault(row, {})
-        if column == "total":
+        if column == "total":  # a derived total is unknown when a cell it sums is
+            first = {"applications": "natural_person", "reviews": "upheld"}[table]
             cells.clear()
-            cells.update({c: None for c in ("natural_person",)})
+            cells[first] = None
         else:
             cells[column] = None
     else:
