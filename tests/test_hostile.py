@@ -140,3 +140,44 @@ def test_hostile_pdf_is_refused_naming_the_file(
     pytest.importorskip("pypdf")
     source = write_pdf(tmp_path / f"{name}.pdf", content, flate)
     refused(["import", str(source), "-o", str(tmp_path / "ws")], str(source), "无法读取 PDF")
+
+
+# --- silent zeros: a table or cell not filled in is 「未填写」, never 0 --------------------------
+
+
+def table_cells(draft: str, label: str) -> list[str]:
+    """The cells of the draft.md table row that starts with `label`."""
+    import re
+
+    row = next(line for line in draft.splitlines() if line.startswith(f"<tr><td>{label}<"))
+    return re.findall(r"<td[^>]*>([^<]*)</td>", row)[1:]
+
+
+def test_report_without_tables_is_unfilled_not_zero(tmp_path: Path, example_ws: Path) -> None:
+    text = (example_ws / "report.yaml").read_text(encoding="utf-8")
+    (example_ws / "report.yaml").write_text(text[: text.index("\ntables:")] + "\n", "utf-8")
+    result = runner.invoke(app, ["check", str(example_ws), "--strict"])
+    assert result.exit_code == 1, result.output
+    assert "表三（tables.applications）未填写" in result.output
+    lenient = runner.invoke(app, ["check", str(example_ws)])
+    assert lenient.exit_code == 0 and "提示 C0" in lenient.output, lenient.output
+    built = runner.invoke(app, ["build", str(example_ws), "--format", "md"])
+    assert built.exit_code == 0, built.output
+    draft = (example_ws / "draft.md").read_text(encoding="utf-8")
+    assert table_cells(draft, "行政处罚") == [""]  # not 0
+    assert ">0<" not in draft
+
+
+def test_a_deleted_cell_is_unfilled_not_zero(example_ws: Path) -> None:
+    report = example_ws / "report.yaml"
+    text = report.read_text(encoding="utf-8")
+    report.write_text(text.replace("penalty: {decisions: 60}", "penalty: {}"), "utf-8")
+    result = runner.invoke(app, ["check", str(example_ws), "--strict"])
+    assert result.exit_code == 1
+    assert (
+        "行政处罚 · 本年处理决定数量（tables.proactive.penalty.decisions）未填写" in result.output
+    )
+    assert runner.invoke(app, ["build", str(example_ws), "--format", "md"]).exit_code == 0
+    draft = (example_ws / "draft.md").read_text(encoding="utf-8")
+    assert table_cells(draft, "行政处罚") == [""]
+    assert "行政处罚决定0件" not in draft and "行政处罚决定60件" not in draft
