@@ -181,3 +181,32 @@ def test_a_deleted_cell_is_unfilled_not_zero(example_ws: Path) -> None:
     draft = (example_ws / "draft.md").read_text(encoding="utf-8")
     assert table_cells(draft, "行政处罚") == [""]
     assert "行政处罚决定0件" not in draft and "行政处罚决定60件" not in draft
+
+
+# --- hints that run commands ------------------------------------------------------------------
+
+
+def test_printed_commands_quote_their_paths(tmp_path: Path) -> None:
+    """A workspace named like `x$(touch PWNED);x` (after an imported file): the hint to
+    regenerate a hand-edited section names it as one shell word, and pasting it runs nothing
+    embedded."""
+    import shlex
+    import shutil
+    import subprocess
+
+    from conftest import EXAMPLE
+
+    ws = tmp_path / "x$(touch PWNED);x"
+    shutil.copytree(EXAMPLE, ws, ignore=shutil.ignore_patterns(".report-writer*"))
+    assert runner.invoke(app, ["build", str(ws), "--format", "md"]).exit_code == 0
+    draft = ws / "draft.md"
+    text = draft.read_text(encoding="utf-8")
+    draft.write_text(
+        text.replace("我局将政府信息公开工作", "我局始终把政府信息公开工作", 1), "utf-8"
+    )
+    result = runner.invoke(app, ["build", str(ws), "--format", "md"])
+    hint = next(line for line in result.output.splitlines() if "report-writer regenerate" in line)
+    pasted = hint[hint.index("report-writer regenerate") :]
+    assert shlex.split(pasted)[2] == str(ws), pasted
+    subprocess.run(["bash", "-c", pasted], cwd=tmp_path, capture_output=True, check=False)
+    assert not (tmp_path / "PWNED").exists()

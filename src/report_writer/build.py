@@ -21,6 +21,7 @@ from msgspec import Struct, field
 
 from report_writer import parsecache
 from report_writer.check import CheckResult
+from report_writer.commandline import command, quote
 from report_writer.document import Document, Narrative, build_document
 from report_writer.draft import (
     DRAFT_FILE,
@@ -130,7 +131,7 @@ def draft_home(ws: Workspace, out: Path | None) -> Path:
 
 def _out_option(ws: Workspace, home: Path) -> str:
     """The `--out` a command needs to work on the draft in `home` ("" for the workspace)."""
-    return "" if home.resolve() == ws.path.resolve() else f" --out {home}"
+    return "" if home.resolve() == ws.path.resolve() else f" --out {quote(home)}"
 
 
 def _need_draft(ws: Workspace, home: Path, report: Report) -> Draft:
@@ -139,7 +140,7 @@ def _need_draft(ws: Workspace, home: Path, report: Report) -> Draft:
     draft = _read_draft(home, report)
     if draft is not None:
         return draft
-    message = f"{home / DRAFT_FILE} 还不存在：请先运行 report-writer build {ws.path}"
+    message = f"{home / DRAFT_FILE} 还不存在：请先运行 {command('build', ws.path)}"
     if _out_option(ws, home):
         message += _out_option(ws, home)
         if (ws.path / DRAFT_FILE).is_file():
@@ -235,7 +236,7 @@ def _kept_note(name: str, number: str, line: int, ws: Workspace, home: Path) -> 
     return (
         f"“{name}”（{home / DRAFT_FILE} 第{line}行起）有人工修改，已保留未覆盖；"
         "如需按最新答案重写这一部分，"
-        f"运行 report-writer regenerate {ws.path}{_out_option(ws, home)} --section {number}"
+        f"运行 {command('regenerate', ws.path)}{_out_option(ws, home)} --section {number}"
     )
 
 

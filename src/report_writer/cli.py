@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO, TypeVar
 
 import typer
 
+from report_writer.commandline import command
 from report_writer.errors import ChecksFailed, ReportWriterError
 
 if TYPE_CHECKING:
@@ -149,7 +150,7 @@ def init(
     typer.echo(f"已新建工作区：{ws.path}")
     if last is not None:
         typer.echo(f"上年报告保存在 {ws.path / 'previous'}，已预填上年结转、现行有效件数和上年问题")
-    typer.echo(f"下一步：编辑 {ws.report_path}，或运行 report-writer check {ws.path}")
+    typer.echo(f"下一步：编辑 {ws.report_path}，或运行 {command('check', ws.path)}")
 
 
 @app.command()
@@ -397,7 +398,7 @@ def interview(
         elif not sys.stdin.isatty():
             raise ReportWriterError(
                 "interview 需要在终端中逐项问答，当前没有终端（输入来自管道或文件）。"
-                f"在脚本中请用 --answers 答案.yaml 提供答案，例如：report-writer interview {directory} --answers 答案.yaml"
+                f"在脚本中请用 --answers 答案.yaml 提供答案，例如：{command('interview', directory)} --answers 答案.yaml"
             )
         else:
             from report_writer.interview.terminal import Terminal
@@ -413,7 +414,7 @@ def interview(
             typer.echo("\n尚未新建工作区，没有需要保存的内容。")
         else:
             typer.echo(f"\n已保存到 {result.workspace.report_path}。")
-            typer.echo(f"继续填写请运行：report-writer interview {directory}")
+            typer.echo(f"继续填写请运行：{command('interview', directory)}")
         if result.status == "interrupted":
             raise typer.Exit(130)
         return
@@ -428,11 +429,11 @@ def interview(
         typer.echo(f"  {path}")
     if answers is None:
         part, why = result.revisit
-        command = f"report-writer interview {directory} --revisit"
+        revisit_command = f"{command('interview', directory)} --revisit"
         if part:
-            typer.echo(f"{why}，运行：{command} {part}")
+            typer.echo(f"{why}，运行：{revisit_command} {part}")
         else:
-            typer.echo(f"{why}，运行：{command} 部分编号（{'、'.join('一二三四五六')}）")
+            typer.echo(f"{why}，运行：{revisit_command} 部分编号（{'、'.join('一二三四五六')}）")
     if result.check.failed():
         raise typer.Exit(ChecksFailed.exit_code)
 

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from msgspec import Struct
 
 from report_writer import parsecache
+from report_writer.commandline import command
 from report_writer.errors import InputError, WorkspaceError
 from report_writer.limits import check_file_size, check_yaml_structure
 from report_writer.model import Report, ReportProblems, parse_report
@@ -38,11 +39,11 @@ def open_workspace(path: str | Path) -> Workspace:
     ws = Workspace(Path(path))
     if not ws.path.exists():
         raise WorkspaceError(
-            f"找不到工作区“{path}”。新建请运行：report-writer init {path} --agency 机关全称 --year 年度"
+            f"找不到工作区“{path}”。新建请运行：{command('init', path)} --agency 机关全称 --year 年度"
         )
     if not ws.report_path.is_file():
         raise WorkspaceError(
-            f"“{path}”不是工作区：其中没有 {REPORT_FILE}。新建请运行：report-writer init {path}"
+            f"“{path}”不是工作区：其中没有 {REPORT_FILE}。新建请运行：{command('init', path)}"
         )
     return ws
 
