@@ -210,3 +210,36 @@ def test_printed_commands_quote_their_paths(tmp_path: Path) -> None:
     assert shlex.split(pasted)[2] == str(ws), pasted
     subprocess.run(["bash", "-c", pasted], cwd=tmp_path, capture_output=True, check=False)
     assert not (tmp_path / "PWNED").exists()
+
+
+# --- draft.md: what looks like a conflict marker but is not -----------------------------------
+
+
+@pytest.mark.parametrize(
+    "added",
+    [
+        "工作要点\n=======\n",  # a Markdown setext heading
+        "<<<<<<< 这一行以七个小于号开头，但不是冲突\n",
+        "<<<<<<< 开头\n\n=======\n\n正文，没有结束标记\n",
+    ],
+)
+def test_text_that_only_looks_like_a_conflict_is_kept(example_ws: Path, added: str) -> None:
+    assert runner.invoke(app, ["build", str(example_ws), "--format", "md"]).exit_code == 0
+    draft = example_ws / "draft.md"
+    text = draft.read_text(encoding="utf-8")
+    anchor = "我局将政府信息公开工作"
+    draft.write_text(text.replace(anchor, added + "\n" + anchor, 1), "utf-8")
+    result = runner.invoke(app, ["build", str(example_ws), "--format", "md"])
+    assert result.exit_code == 0 and "冲突" not in result.output, result.output
+    assert added in draft.read_text(encoding="utf-8")
+
+
+def test_a_real_conflict_block_is_still_refused(example_ws: Path) -> None:
+    assert runner.invoke(app, ["build", str(example_ws), "--format", "md"]).exit_code == 0
+    draft = example_ws / "draft.md"
+    text = draft.read_text(encoding="utf-8")
+    block = "<<<<<<< 审阅人修改的文字\n甲\n=======\n乙\n>>>>>>> 重新生成的文字\n"
+    draft.write_text(
+        text.replace("我局将政府信息公开工作", block + "我局将政府信息公开工作", 1), "utf-8"
+    )
+    refused(["build", str(example_ws), "--format", "md"], "未解决的冲突标记")
