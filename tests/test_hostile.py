@@ -243,3 +243,18 @@ def test_a_real_conflict_block_is_still_refused(example_ws: Path) -> None:
         text.replace("我局将政府信息公开工作", block + "我局将政府信息公开工作", 1), "utf-8"
     )
     refused(["build", str(example_ws), "--format", "md"], "未解决的冲突标记")
+
+
+# --- answers too many or too long for a sentence ----------------------------------------------
+
+
+def test_a_hundred_highlights_blame_the_answer_not_the_phrase(example_ws: Path) -> None:
+    report = example_ws / "report.yaml"
+    text = report.read_text(encoding="utf-8")
+    items = "".join(f"      - 开展第{i}项专项工作\n" for i in range(120))
+    anchor = "    focus: 应急管理、防灾减灾和安全生产\n"
+    report.write_text(text.replace(anchor, anchor + "    highlights:\n" + items, 1), "utf-8")
+    output = refused(["build", str(example_ws)], str(report), "answers.overview.highlights")
+    assert "最多30项，现有120项" in output and "overview.yaml" not in output
+    line = text[: text.index(anchor)].count("\n") + 2
+    assert f"第{line}行 answers.overview.highlights" in output
