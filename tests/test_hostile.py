@@ -258,3 +258,323 @@ def test_a_hundred_highlights_blame_the_answer_not_the_phrase(example_ws: Path) 
     assert "最多30项，现有120项" in output and "overview.yaml" not in output
     line = text[: text.index(anchor)].count("\n") + 2
     assert f"第{line}行 answers.overview.highlights" in output
+
+
+# --- the phrase sandbox: bounded by what an expression builds ---------------------------------
+
+# Each keeps every operand under the old per-operand limit; what it builds is gigabytes, or a
+# quadratic sum. None is ever chosen (its slot is taken), yet its `when` would be evaluated.
+BOMBS = {
+    "join": "([([('a'*2000)]*2000)|join]*2000)|join|length < 0",
+    "sum": "([([1]*2000)]*2000)|sum(start=[])|length < 0",
+    "literal": "[[1]*1999, [1]*1999, [1]*1999, [1]*1999, [1]*1999, [1]*1999]|sum(start=[])"
+    "|join|length < 0",
+    "plus": "(([('a'*1999)]*10) + ([('a'*1999)]*10))|join|length < 0",
+    "separator": "([1]*2000)|join('a'*2000)|length < 0",
+}
+
+
+def bomb_folder(tmp_path: Path, name: str, field: str = "when") -> Path:
+    import yaml
+
+    folder = tmp_path / "team"
+    folder.mkdir(exist_ok=True)
+    phrase = {"id": f"team.{name}", "slot": "other.none", "text": "无。"}
+    if field == "when":
+        phrase["when"] = BOMBS[name]
+    else:
+        phrase["text"] = "{{ " + BOMBS[name].rsplit(" < ", 1)[0] + " }}"
+    text = yaml.safe_dump({"phrases": [phrase]}, allow_unicode=True)
+    (folder / "team.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+@pytest.mark.parametrize("name", list(BOMBS))
+def test_lint_refuses_a_phrase_that_builds_too_much(tmp_path: Path, name: str) -> None:
+    folder = bomb_folder(tmp_path, name)
+    result = runner.invoke(app, ["phrasebank", "lint", str(folder)])
+    assert result.exit_code == 1, result.output
+    assert f"{folder / 'team.yaml'}：team.{name}：" in result.output
+    assert "过大" in result.output and "内部错误" not in result.output
+
+
+@pytest.mark.parametrize("name", ["join", "sum"])
+def test_lint_refuses_a_text_that_builds_too_much(tmp_path: Path, name: str) -> None:
+    folder = bomb_folder(tmp_path, name, field="text")
+    result = runner.invoke(app, ["phrasebank", "lint", str(folder)])
+    assert result.exit_code == 1 and f"team.{name}：" in result.output, result.output
+
+
+@pytest.mark.parametrize("name", ["join", "sum"])
+def test_build_with_a_bomb_in_the_team_folder_stops_quickly(
+    tmp_path: Path, example_ws: Path, name: str
+) -> None:
+    folder = bomb_folder(tmp_path, name)
+    refused(
+        ["build", str(example_ws), "--phrasebank", str(folder), "--format", "md"],
+        f"team.{name}",
+        str(folder / "team.yaml"),
+        "过大",
+    )
+
+
+# --- files that are not regular files: devices, pipes, symlinks to them -----------------------
+
+
+def run_cli(*args: str | Path, timeout: float = 30) -> tuple[int, str]:
+    """The command in a process of its own (a FIFO would hang an in-process runner forever)."""
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "report_writer", *map(str, args)],
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
+    return done.returncode, done.stdout + done.stderr
+
+
+def special(tmp_path: Path, kind: str, name: str) -> Path:
+    import os
+
+    path = tmp_path / name
+    if kind == "fifo":
+        os.mkfifo(path)
+    else:
+        path.symlink_to("/dev/zero")
+    return path
+
+
+@pytest.mark.parametrize("kind", ["zero", "fifo"])
+def test_a_phrase_file_that_is_a_device_or_pipe_is_refused(
+    tmp_path: Path, example_ws: Path, kind: str
+) -> None:
+    folder = tmp_path / "team"
+    folder.mkdir()
+    bad = special(folder, kind, "evil.yaml")
+    code, out = run_cli("phrasebank", "lint", folder)
+    assert code in (1, 2) and str(bad) in out and "不是普通文件" in out, out
+    code, out = run_cli("build", example_ws, "--phrasebank", folder, "--format", "md")
+    assert code == 2 and str(bad) in out and "不是普通文件" in out, out
+    assert "内部错误" not in out
+
+
+@pytest.mark.parametrize("kind", ["zero", "fifo"])
+def test_answers_or_import_from_a_device_or_pipe_is_refused(
+    tmp_path: Path, example_ws: Path, kind: str
+) -> None:
+    bad = special(tmp_path, kind, "answers.yaml")
+    code, out = run_cli("interview", example_ws, "--answers", bad)
+    assert code == 2 and str(bad) in out and "不是普通文件" in out, out
+    source = special(tmp_path, kind, "report.txt")
+    code, out = run_cli("import", source, "-o", tmp_path / "ws")
+    assert code == 2 and str(source) in out and "不是普通文件" in out, out
+
+
+def test_a_report_yaml_that_is_a_device_is_refused(example_ws: Path) -> None:
+    report = example_ws / "report.yaml"
+    report.unlink()
+    report.symlink_to("/dev/zero")
+    code, out = run_cli("check", example_ws)
+    assert code == 2 and "不是普通文件" in out and "内部错误" not in out, out
+
+
+# --- duplicate keys ---------------------------------------------------------------------------
+
+
+def test_duplicate_key_in_report_yaml_is_refused_by_every_command(
+    example_ws: Path, tmp_path: Path
+) -> None:
+    report = example_ws / "report.yaml"
+    text = report.read_text(encoding="utf-8")
+    report.write_text(text.replace("  year: 2023", "  year: 2023\n  year: 2024", 1), "utf-8")
+    line = text[: text.index("  year: 2023")].count("\n") + 2
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("answers:\n  leadership:\n    staff: 2\n", encoding="utf-8")
+    for args in (
+        ["build", str(example_ws)],
+        ["check", str(example_ws)],
+        ["interview", str(example_ws), "--answers", str(answers)],
+    ):
+        out = refused(args, str(report), f"第{line}行", "year")
+        assert "重复" in out
+
+
+def test_duplicate_key_in_a_phrase_file_is_reported_by_lint_and_refused_by_add(
+    tmp_path: Path,
+) -> None:
+    folder = tmp_path / "team"
+    folder.mkdir()
+    phrases = folder / "team.yaml"
+    phrases.write_text(
+        "phrases:\n  - id: team.a\n    slot: other.none\n    text: 无。\n    text: 没有。\n",
+        encoding="utf-8",
+    )
+    before = phrases.read_bytes()
+    result = runner.invoke(app, ["phrasebank", "lint", str(folder)])
+    assert result.exit_code == 1 and str(phrases) in result.output, result.output
+    assert "第5行" in result.output and "text" in result.output and "重复" in result.output
+    add = ["phrasebank", "add", "--slot", "other.none", "--text", "无。", "--id", "team.b"]
+    refused([*add, "--to", str(folder)], str(phrases), "重复")
+    assert phrases.read_bytes() == before
+
+
+# --- build --out another workspace ------------------------------------------------------------
+
+
+def test_build_out_into_another_workspace_is_refused(example_ws: Path, tmp_path: Path) -> None:
+    import shutil
+
+    other = tmp_path / "other"
+    shutil.copytree(example_ws, other)
+    assert runner.invoke(app, ["build", str(other), "--format", "md"]).exit_code == 0
+    before = (other / "draft.md").read_bytes()
+    refused(["build", str(example_ws), "--out", str(other)], str(other), "工作区")
+    refused(["build", str(example_ws), "--out", str(other / "sub" / "..")], "工作区")
+    assert (other / "draft.md").read_bytes() == before
+    assert runner.invoke(app, ["build", str(example_ws), "--out", str(example_ws)]).exit_code == 0
+
+
+# --- interview --answers: one lock from saving to building; problems blamed where they are -----
+
+
+def test_answers_are_saved_and_built_under_one_lock(
+    example_ws: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Between saving the answers and building, another process's build is refused: the lock
+    is never let go in between."""
+    import report_writer.build as build_module
+
+    real_build = build_module.build
+    seen: list[tuple[int, str]] = []
+
+    def build_after_a_rival(*args: object, **kwargs: object) -> object:
+        seen.append(run_cli("build", example_ws, "--format", "md"))
+        return real_build(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(build_module, "build", build_after_a_rival)
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("answers:\n  leadership:\n    staff: 2\n", encoding="utf-8")
+    result = runner.invoke(app, ["interview", str(example_ws), "--answers", str(answers)])
+    assert "初稿已生成" in result.output, result.output  # exit 1: the example's own C4 error
+    ((code, out),) = seen
+    assert code == 2 and "正由另一个 report-writer 进程使用" in out, out
+    assert "2名工作人员" in (example_ws / "draft.md").read_text(encoding="utf-8")
+
+
+def test_answers_file_is_not_blamed_for_report_yaml(example_ws: Path, tmp_path: Path) -> None:
+    report = example_ws / "report.yaml"
+    text = report.read_text(encoding="utf-8")
+    report.write_text(
+        text.replace("penalty: {decisions: 60}", "penalty: {decisions: 六十}"), "utf-8"
+    )
+    text = report.read_text(encoding="utf-8")
+    line = text[: text.index("penalty: {decisions: 六十}")].count("\n") + 1
+    report.write_text(text.replace("  level: department", "  level: bureau", 1), "utf-8")
+    level_line = text[: text.index("  level: department")].count("\n") + 1
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("answers:\n  leadership:\n    staff: 2\n", encoding="utf-8")
+    before = report.read_bytes()
+    out = refused(["interview", str(example_ws), "--answers", str(answers)], str(report))
+    assert f"第{level_line}行 meta.level" in out, out
+    assert f"{answers} 有" not in out
+    assert report.read_bytes() == before
+    del line
+
+
+# --- smaller ones -----------------------------------------------------------------------------
+
+
+def test_leftover_temporary_files_in_the_state_folder_are_removed(example_ws: Path) -> None:
+    assert runner.invoke(app, ["build", str(example_ws), "--format", "md"]).exit_code == 0
+    state = example_ws / ".report-writer"
+    leftover = state / ".generated.json.999999.0a1b2c3d.tmp"
+    leftover.write_text("{", encoding="utf-8")
+    assert runner.invoke(app, ["build", str(example_ws), "--format", "md"]).exit_code == 0
+    assert not leftover.exists()
+    assert not list(state.glob("*.tmp")) and not list(example_ws.glob(".*.tmp"))
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_a_save_keeps_windows_line_ends_and_the_byte_order_mark(
+    example_ws: Path, tmp_path: Path, bom: bytes
+) -> None:
+    report = example_ws / "report.yaml"
+    report.write_bytes(bom + report.read_bytes().replace(b"\n", b"\r\n"))
+    answers = tmp_path / "answers.yaml"
+    answers.write_text("answers:\n  leadership:\n    staff: 2\n", encoding="utf-8")
+    result = runner.invoke(app, ["interview", str(example_ws), "--answers", str(answers)])
+    assert "初稿已生成" in result.output, result.output
+    saved = report.read_bytes()
+    assert saved.startswith(bom) and (not bom or not saved.startswith(bom + bom))
+    assert b"staff: 2" in saved
+    assert saved.count(b"\n") == saved.count(b"\r\n"), "mixed line ends"
+
+
+def test_os_errors_are_told_in_chinese(tmp_path: Path) -> None:
+    import re
+
+    dangling = tmp_path / "sl6"
+    dangling.symlink_to(tmp_path / "nowhere" / "x")
+    out = refused(["init", str(dangling), "--agency", "测试局", "--year", "2024"], str(dangling))
+    message = out.replace(str(dangling), "").replace(str(tmp_path), "")
+    assert not re.search(r"[A-Za-z]{3,} [a-z]{3,}", message), out  # "File exists"
+
+
+def test_a_taken_over_lock_says_note_once(example_ws: Path) -> None:
+    import json
+    import os
+    import time
+
+    holder = {"pid": 999_999, "host": os.uname().nodename, "command": "build", "since": time.time()}
+    (example_ws / ".report-writer.lock").write_text(json.dumps(holder), encoding="utf-8")
+    result = runner.invoke(app, ["build", str(example_ws), "--format", "md"])
+    assert result.exit_code == 0, result.output
+    assert "注意：工作区曾被进程 999999" in result.output
+    assert "注意：注意：" not in result.output
+
+
+def test_a_read_only_workspace_builds_into_a_writable_out(tmp_path: Path) -> None:
+    """As an ordinary user (root may write anywhere): the workspace folder is read-only."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import tempfile
+
+    from conftest import EXAMPLE
+
+    if os.geteuid() == 0 and not shutil.which("setpriv"):
+        pytest.skip("needs an ordinary user, or setpriv to become one")
+    base = Path(tempfile.mkdtemp(prefix="i16-ro-"))
+    try:
+        base.chmod(0o777)
+        ws = base / "ws"
+        shutil.copytree(EXAMPLE, ws, ignore=shutil.ignore_patterns(".report-writer*"))
+        out = base / "out"
+        out.mkdir()
+        out.chmod(0o777)
+        (base / "cache").mkdir()
+        (base / "cache").chmod(0o777)
+        for path in [ws, *ws.rglob("*")]:
+            path.chmod(0o555 if path.is_dir() else 0o444)
+        prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+        command = [*(prefix if os.geteuid() == 0 else []), sys.executable, "-m", "report_writer"]
+        env = {**os.environ, "REPORT_WRITER_CACHE": str(base / "cache"), "HOME": str(base)}
+        done = subprocess.run(
+            [*command, "build", str(ws), "--out", str(out), "--format", "md"],
+            capture_output=True,
+            text=True,
+            env=env,
+            timeout=60,
+            check=False,
+        )
+        assert done.returncode == 0, done.stdout + done.stderr
+        assert (out / "draft.md").is_file() and not (ws / "draft.md").exists()
+    finally:
+        for path in [base, *base.rglob("*")]:
+            if not path.is_symlink():
+                path.chmod(0o777 if path.is_dir() else 0o666)
+        shutil.rmtree(base)
