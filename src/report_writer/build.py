@@ -8,6 +8,8 @@ reviewer's edits; every other byte of draft.md stays. explain: where each senten
 The folder the drafts are written to (the workspace, or `--out`) is the home of its draft.md:
 the hand edits are read from there, and its `.report-writer/generated.json` keeps the text last
 generated for it.
+
+Floor: orchestration. Must not import from the floors above (chains and up).
 """
 
 from __future__ import annotations
@@ -21,9 +23,9 @@ from msgspec import Struct, field
 
 from report_writer import parsecache
 from report_writer.check import CheckResult
-from report_writer.commandline import command, quote
+from report_writer.commandline import command_line, quote
 from report_writer.document import Document, Narrative, build_document
-from report_writer.draft import (
+from report_writer.draft.markers import (
     DRAFT_FILE,
     OPENING,
     STATE_FILE,
@@ -31,23 +33,23 @@ from report_writer.draft import (
     Generated,
     Source,
     State,
-    apply_edits,
     base_of,
     compose,
     dump_state,
     load_state,
-    merge3,
-    merged_text,
     parse_draft,
     region_texts,
     remember,
     replace_regions,
     units,
 )
+from report_writer.draft.merge import merge3, merged_text
+from report_writer.draft.read import apply_edits
 from report_writer.errors import InputError, ReportWriterError, WorkspaceError
+from report_writer.files import make_dir, read_text, write_atomic
 from report_writer.model import Report
 from report_writer.render.markdown import unescape
-from report_writer.workspace import Workspace, load_report, open_workspace, read_text, write_atomic
+from report_writer.workspace import Workspace, load_report, open_workspace
 
 FORMATS = ("md", "html", "docx")
 OUTPUT_NAMES = {"md": DRAFT_FILE, "html": "draft.html", "docx": "draft.docx"}
@@ -140,7 +142,7 @@ def _need_draft(ws: Workspace, home: Path, report: Report) -> Draft:
     draft = _read_draft(home, report)
     if draft is not None:
         return draft
-    message = f"{home / DRAFT_FILE} 还不存在：请先运行 {command('build', ws.path)}"
+    message = f"{home / DRAFT_FILE} 还不存在：请先运行 {command_line('build', ws.path)}"
     if _out_option(ws, home):
         message += _out_option(ws, home)
         if (ws.path / DRAFT_FILE).is_file():
@@ -178,8 +180,8 @@ def build(
     them. A region of draft.md edited by hand is kept as it is (HTML and Word carry the edited
     text); the others are refreshed from the answers."""
     from report_writer.check import CheckResult, check_report
-    from report_writer.consistency import check_draft
-    from report_writer.lock import locked
+    from report_writer.draft.checks import check_draft
+    from report_writer.workspace.lock import locked
 
     formats = parse_formats(formats)
     ws = open_workspace(path)
@@ -219,10 +221,7 @@ def build(
         if strict and check.failed(strict=True):
             result.stopped = True
             return result
-        try:
-            target.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise WorkspaceError(f"无法新建文件夹 {target}：{exc.strerror}") from exc
+        make_dir(target)
         if "md" in formats:
             _save_state(target, state)  # before draft.md: see draft.remember
         for fmt in formats:
@@ -236,16 +235,13 @@ def _kept_note(name: str, number: str, line: int, ws: Workspace, home: Path) -> 
     return (
         f"“{name}”（{home / DRAFT_FILE} 第{line}行起）有人工修改，已保留未覆盖；"
         "如需按最新答案重写这一部分，"
-        f"运行 {command('regenerate', ws.path)}{_out_option(ws, home)} --section {number}"
+        f"运行 {command_line('regenerate', ws.path)}{_out_option(ws, home)} --section {number}"
     )
 
 
 def _save_state(home: Path, state: State) -> None:
     folder = home / STATE_FILE.parent
-    try:
-        folder.mkdir(exist_ok=True)
-    except OSError as exc:
-        raise WorkspaceError(f"无法新建文件夹 {folder}：{exc.strerror}") from exc
+    make_dir(folder)
     write_atomic(home / STATE_FILE, dump_state(state))
 
 
@@ -272,7 +268,7 @@ def regenerate(
     answers and phrasebank; leave every other byte as it was; merge the reviewer's edits of that
     region 3-way (base = the text last generated); `force` drops the edits; `dry_run` only
     computes the diff. Rebuilds HTML and Word beside draft.md."""
-    from report_writer.lock import locked
+    from report_writer.workspace.lock import locked
 
     ws = open_workspace(path)
     report = load_report(ws)
@@ -313,7 +309,7 @@ def regenerate(
             )
         )
         if number != OPENING and report.fmt.section(number).kind == "table":
-            from report_writer.consistency import table_differences
+            from report_writer.draft.checks import table_differences
 
             kept = parse_draft(draft.path, text, list(names))
             result.notes = [f.message for f in table_differences(report, kept, number)]
@@ -347,10 +343,7 @@ def _backup(home: Path, draft: Draft, number: str) -> Path:
     while path.exists():
         n += 1
         path = folder / f"discarded-{stamp}-{number}-{n}.md"
-    try:
-        folder.mkdir(exist_ok=True)
-    except OSError as exc:
-        raise WorkspaceError(f"无法新建文件夹 {folder}：{exc.strerror}") from exc
+    make_dir(folder)
     write_atomic(path, draft.text)
     return path
 

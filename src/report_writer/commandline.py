@@ -2,6 +2,8 @@
 
 A folder may be named after an imported file, and a file may be called `x$(touch PWNED);x`:
 pasted unquoted, such a hint would run the embedded command.
+
+Floor: ground. Must not import from the floors above (data and up).
 """
 
 from __future__ import annotations
@@ -20,6 +22,6 @@ def quote(word: str | Path) -> str:
     return text if _PLAIN.fullmatch(text) else shlex.quote(text)
 
 
-def command(*words: str | Path) -> str:
+def command_line(*words: str | Path) -> str:
     """「report-writer build 东丽区2023」: the tool's name and each word quoted as needed."""
     return " ".join(["report-writer", *(quote(w) for w in words)])

@@ -5,6 +5,8 @@ part that inflates from megabytes to gigabytes, or XML built to exhaust the pars
 expansion, deep nesting, a huge text node). Here the archive is measured before anything is
 inflated, and every part is parsed by lxml with entities, DTDs, the network and huge trees off;
 whatever still goes wrong becomes an InputError that names the file.
+
+Floor: ground. Must not import from the floors above (data and up).
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ A cell is a number, `None` (printed as "/" or left blank in an imported report: 
 0), or absent: a total not written is computed; a leaf not written is 「未填写」, unknown too (its
 value is None, it is listed in `missing`, check C0 names it and the draft leaves it empty).
 Values that are not valid numbers are kept aside in `invalid` so that check C0 can name them.
+
+Floor: data. Must not import from the floors above (output and up).
 """
 
 from __future__ import annotations

@@ -1,6 +1,9 @@
 """A Word (.docx) report: its paragraphs and tables in document order. A merged cell is one
 cell (as printed), so a row's figures are its last cells. The package is read within the bounds
-of `ooxml.py` (a hostile .docx is refused, not inflated)."""
+of `ooxml.py` (a hostile .docx is refused, not inflated).
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
+"""
 
 from __future__ import annotations
 
