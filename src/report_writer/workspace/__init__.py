@@ -19,7 +19,7 @@ from msgspec import Struct
 from report_writer import parsecache
 from report_writer.commandline import command_line
 from report_writer.errors import InputError, WorkspaceError
-from report_writer.files import make_dir, read_text, write_atomic
+from report_writer.files import check_regular, make_dir, read_text, write_atomic
 from report_writer.model import Report, ReportProblems, parse_report
 from report_writer.yamlio import (
     dump_roundtrip,
@@ -50,7 +50,9 @@ def open_workspace(path: str | Path) -> Workspace:
         raise WorkspaceError(
             f"找不到工作区“{path}”。新建请运行：{command_line('init', path)} --agency 机关全称 --year 年度"
         )
-    if not ws.report_path.is_file():
+    if ws.report_path.exists():
+        check_regular(ws.report_path)  # a link to a device or a pipe is refused here
+    else:
         raise WorkspaceError(
             f"“{path}”不是工作区：其中没有 {REPORT_FILE}。新建请运行：{command_line('init', path)}"
         )
