@@ -8,11 +8,13 @@ above the ground floor.
 
 from __future__ import annotations
 
+import codecs
 import errno
 import os
 import stat
 from contextlib import suppress
 from pathlib import Path
+from typing import NamedTuple
 
 from report_writer.errors import InputError, WorkspaceError
 from report_writer.limits import MAX_FILE_BYTES, check_file_size
@@ -75,7 +77,32 @@ def _not_regular(path: Path, mode: int) -> str:
 def read_text(path: Path) -> str:
     """The text of a UTF-8 file. Too large, binary, UTF-16 or GBK files are refused with a message
     that says what to do (GBK is never guessed silently: saving would change the file's encoding)."""
+    return _utf8(_read_bytes(path), path)
+
+
+class TextForm(NamedTuple):
+    """How a text file is written, beyond its text: a byte order mark, Windows line ends."""
+
+    bom: bool = False
+    crlf: bool = False
+
+
+def read_text_form(path: Path) -> tuple[str, TextForm]:
+    """`read_text` with Unix line ends, and the form to write it back in (`write_text_form`)."""
     raw = _read_bytes(path)
+    form = TextForm(raw.startswith(codecs.BOM_UTF8), b"\r\n" in raw)
+    return _utf8(raw, path).replace("\r\n", "\n"), form
+
+
+def write_text_form(path: Path, text: str, form: TextForm) -> None:
+    """Write `text` atomically in `form`: every line end alike, the byte order mark kept."""
+    text = text.replace("\r\n", "\n")
+    if form.crlf:
+        text = text.replace("\n", "\r\n")
+    write_atomic(path, ("\ufeff" if form.bom else "") + text)
+
+
+def _utf8(raw: bytes, path: Path) -> str:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(
             f"{path} 是 UTF-16（Unicode）编码，本工具只读取 UTF-8 编码的文件。"

@@ -19,7 +19,14 @@ from msgspec import Struct
 from report_writer import parsecache
 from report_writer.commandline import command_line
 from report_writer.errors import InputError, WorkspaceError
-from report_writer.files import check_regular, make_dir, read_text, write_atomic
+from report_writer.files import (
+    check_regular,
+    make_dir,
+    read_text,
+    read_text_form,
+    write_atomic,
+    write_text_form,
+)
 from report_writer.model import Report, ReportProblems, parse_report
 from report_writer.yamlio import (
     dump_roundtrip,
@@ -84,16 +91,17 @@ def load_report(ws: Workspace, keep_parsed: bool = True) -> Report:
 def edit_report(ws: Workspace) -> Iterator[Any]:
     """Yield report.yaml as a ruamel round-trip mapping; save it atomically afterwards.
 
-    Comments, key order and blank lines of a hand-edited file survive. The result must still be a
+    Comments, key order, blank lines, a byte order mark and Windows line ends of a hand-edited
+    file survive. The result must still be a
     valid report, else nothing is written.
     """
-    text = read_text(ws.report_path)
+    text, form = read_text_form(ws.report_path)  # saved back with its BOM and line ends
     parse_yaml(text, ws.report_path)  # a syntax error is reported with its line, as on load
     doc = roundtrip_yaml().load(text)
     yield doc
     new_text = dump_roundtrip(doc)
     parse_report(parse_yaml(new_text, ws.report_path))
-    write_atomic(ws.report_path, new_text)
+    write_text_form(ws.report_path, new_text, form)
 
 
 def create_workspace(path: str | Path, text: str) -> Workspace:
