@@ -49,7 +49,7 @@ from report_writer.errors import InputError, ReportWriterError, WorkspaceError
 from report_writer.files import make_dir, read_text, write_atomic
 from report_writer.model import Report
 from report_writer.render.markdown import unescape
-from report_writer.workspace import Workspace, load_report, open_workspace
+from report_writer.workspace import REPORT_FILE, Workspace, load_report, open_workspace
 
 FORMATS = ("md", "html", "docx")
 OUTPUT_NAMES = {"md": DRAFT_FILE, "html": "draft.html", "docx": "draft.docx"}
@@ -128,6 +128,11 @@ def draft_home(ws: Workspace, out: Path | None) -> Path:
     target = Path(out)
     if target.exists() and not target.is_dir():
         raise WorkspaceError(f"无法输出到 {target}：这不是文件夹")
+    if (target.resolve() / REPORT_FILE).exists() and target.resolve() != ws.path.resolve():
+        raise WorkspaceError(
+            f"无法输出到 {target}：这是另一个工作区（其中有 {REPORT_FILE}），"
+            f"写入会用 {ws.path} 的内容覆盖它的草稿。请另选一个文件夹作为 --out"
+        )
     return target
 
 
@@ -188,7 +193,7 @@ def build(
     report = load_report(ws)
     target = draft_home(ws, out)
     notes: list[str] = []
-    with locked(ws, "build") as lock:
+    with locked(ws, "build", out=target) as lock:
         if lock.notice:
             notes.append(lock.notice)
         doc = generate(report, ws, phrasebanks)
@@ -275,7 +280,7 @@ def regenerate(
     names = _region_names(report)
     number = _region_number(report, section, names)
     home = draft_home(ws, out)
-    with locked(ws, "regenerate"):
+    with locked(ws, "regenerate", out=home):
         draft = _need_draft(ws, home, report)
         doc = generate(report, ws, phrasebanks)
         fresh = region_texts(doc)

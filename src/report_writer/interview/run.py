@@ -212,7 +212,7 @@ def run_interview(
         save_progress(ws, Progress(done=list(meta)))
     with locked(ws, "interview") as lock:
         if lock.notice:
-            say(f"  {lock.notice}")
+            say(f"  注意：{lock.notice}")
         status = Session(ws, ask, say, phrasebanks=phrasebanks).run(revisit)
     return Result(status, ws)
 
