@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from report_writer.cli.app import DraftFolderOption, PhrasebankOption, app, command
-from report_writer.cli.output import print_findings
+from report_writer.cli.output import echo_findings, print_findings
 from report_writer.commandline import command_line
 from report_writer.errors import ChecksFailed, ReportWriterError
 
@@ -106,9 +106,7 @@ def build(
     from report_writer.build import build as build_drafts
 
     result = build_drafts(directory, formats.split(","), out, strict, phrasebank or [])
-    for f in result.check.findings:
-        label = "错误" if f.severity == "error" else "提示"
-        typer.echo(f"  {label} {f.code}  {f.message}")
+    echo_findings(result.check.findings)
     if result.stopped:
         typer.echo("核对未通过（--strict），未生成文件。", err=True)
         raise typer.Exit(ChecksFailed.exit_code)
@@ -189,7 +187,7 @@ def explain(
     """逐句说明草稿的来源：表述编号、所在表述库，以及用到的答案和表格数字；人工写的句子标为“人工编辑”。"""
     from report_writer.build import explain as explain_draft
     from report_writer.document import FIXED
-    from report_writer.layers import layer_label
+    from report_writer.phrasebank import layer_label
 
     regions = explain_draft(directory, section, phrasebank or [], out)
     for region in regions:

@@ -145,11 +145,15 @@ def release(lock: Lock) -> None:
 
 
 def _held_by(ws: Workspace, holder: Holder, path: Path) -> WorkspaceError:
-    where = "" if holder.host == _host() else f"计算机 {holder.host} 上的"
+    """The refusal naming the holder. On this computer the system's lock proves it still runs;
+    from another computer it may be a leftover, which the user can remove."""
+    here = holder.host == _host()
+    where = "" if here else f"计算机 {holder.host} 上的"
+    then = "" if here else f"；如确认该进程已不在运行，可删除 {path} 后重试"
     return WorkspaceError(
         f"工作区 {ws.path} 正由{where}另一个 report-writer 进程使用"
         f"（进程号 {holder.pid}，命令 {holder.command}，{holder.since_text} 起）。"
-        f"请等它结束后再试；如确认该进程已不在运行，可删除 {path} 后重试"
+        f"请等它结束后再试{then}"
     )
 
 
