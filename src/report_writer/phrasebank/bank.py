@@ -244,10 +244,18 @@ def load_yaml(text: str, path: Path) -> tuple[Any, int]:
             done = ([x for x, _ in items], 1 + sum(n for _, n in items))
         else:
             mapping: dict[str, Any] = {}
+            lines: dict[str, int] = {}
             size = 1
             for key, value in node.value:
+                line = key.start_mark.line + 1
                 if not isinstance(key, yaml.ScalarNode):
-                    raise InputError(f"第{key.start_mark.line + 1}行：键应为文字")
+                    raise InputError(f"第{line}行：键应为文字")
+                if key.value in lines:  # PyYAML would keep the last one silently
+                    raise InputError(
+                        f"第{line}行：键“{key.value}”重复出现（第{lines[key.value]}行已有），"
+                        "请删去或合并其中一个"
+                    )
+                lines[key.value] = line
                 mapping[key.value], n = build(value, depth + 1)
                 size += n + len(key.value)
             done = (mapping, size)
