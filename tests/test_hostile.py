@@ -267,9 +267,8 @@ def test_a_hundred_highlights_blame_the_answer_not_the_phrase(example_ws: Path) 
 BOMBS = {
     "join": "([([('a'*2000)]*2000)|join]*2000)|join|length < 0",
     "sum": "([([1]*2000)]*2000)|sum(start=[])|length < 0",
-    "literal": "[[1]*1999, [1]*1999, [1]*1999, [1]*1999, [1]*1999, [1]*1999]|sum(start=[])"
-    "|join|length < 0",
-    "plus": "(([('a'*1999)]*10) + ([('a'*1999)]*10))|join|length < 0",
+    "literal": "[" + ", ".join(["[1]*1999"] * 14) + "]|sum(start=[])|join|length < 0",
+    "plus": "(([('a'*1999)]*15) + ([('a'*1999)]*15))|join|length < 0",
     "separator": "([1]*2000)|join('a'*2000)|length < 0",
 }
 
@@ -578,3 +577,15 @@ def test_a_read_only_workspace_builds_into_a_writable_out(tmp_path: Path) -> Non
             if not path.is_symlink():
                 path.chmod(0o777 if path.is_dir() else 0o666)
         shutil.rmtree(base)
+
+
+def test_long_answers_within_their_limits_blame_the_answers(example_ws: Path) -> None:
+    """30 highlights of 200 characters each pass the schema, but make a sentence too long for
+    the built-in phrase that lists them: the answers are named, not the built-in file."""
+    report = example_ws / "report.yaml"
+    text = report.read_text(encoding="utf-8")
+    items = "".join(f"      - {'推进' * 98}第{i:02d}\n" for i in range(30))
+    anchor = "    focus: 应急管理、防灾减灾和安全生产\n"
+    report.write_text(text.replace(anchor, anchor + "    highlights:\n" + items, 1), "utf-8")
+    output = refused(["build", str(example_ws)], "answers.overview.highlights", "请精简")
+    assert "phrasebank" not in output and ".yaml）" not in output
