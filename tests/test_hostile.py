@@ -589,3 +589,11 @@ def test_long_answers_within_their_limits_blame_the_answers(example_ws: Path) ->
     report.write_text(text.replace(anchor, anchor + "    highlights:\n" + items, 1), "utf-8")
     output = refused(["build", str(example_ws)], "answers.overview.highlights", "请精简")
     assert "phrasebank" not in output and ".yaml）" not in output
+
+
+def test_workspace_bookkeeping_files_that_are_devices_are_not_read(example_ws: Path) -> None:
+    """A workspace copied from a colleague: its holder file and draft state are links to
+    /dev/zero. The build reads neither without bound."""
+    (example_ws / ".report-writer.lock").symlink_to("/dev/zero")
+    code, out = run_cli("build", example_ws, "--format", "md")
+    assert code in (0, 1) and "已生成" in out and "内部错误" not in out, out

@@ -20,7 +20,7 @@ from report_writer.errors import InputError, WorkspaceError
 from report_writer.limits import MAX_FILE_BYTES, check_file_size
 
 
-def _read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
     """The bytes of a regular file, refused before reading when it is too large, and never more
     than `limit` of them (a file that grows while it is read is refused too). A device, a pipe
     or a folder is refused without reading (and without waiting for a pipe's writer)."""
@@ -77,7 +77,7 @@ def _not_regular(path: Path, mode: int) -> str:
 def read_text(path: Path) -> str:
     """The text of a UTF-8 file. Too large, binary, UTF-16 or GBK files are refused with a message
     that says what to do (GBK is never guessed silently: saving would change the file's encoding)."""
-    return _utf8(_read_bytes(path), path)
+    return _utf8(read_bytes(path), path)
 
 
 class TextForm(NamedTuple):
@@ -89,7 +89,7 @@ class TextForm(NamedTuple):
 
 def read_text_form(path: Path) -> tuple[str, TextForm]:
     """`read_text` with Unix line ends, and the form to write it back in (`write_text_form`)."""
-    raw = _read_bytes(path)
+    raw = read_bytes(path)
     form = TextForm(raw.startswith(codecs.BOM_UTF8), b"\r\n" in raw)
     return _utf8(raw, path).replace("\r\n", "\n"), form
 
@@ -167,7 +167,7 @@ _REASONS = {
 def decode_published(path: Path) -> str:
     """A published page as text: UTF-8, UTF-16 with its mark, or GBK (saved by older tools).
     Unlike `read_text`, GBK is accepted: an imported page is read, never saved back."""
-    raw = _read_bytes(path)
+    raw = read_bytes(path)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16")
     if b"\x00" in raw:

@@ -25,6 +25,7 @@ from report_writer.document import (
     Sentence,
 )
 from report_writer.errors import InputError
+from report_writer.files import read_bytes
 from report_writer.render.markdown import render_opening, render_section
 
 DRAFT_FILE = "draft.md"
@@ -272,9 +273,9 @@ def load_state(ws_path: Path) -> State:
     if not path.is_file():
         return {}
     try:
-        data = msgspec.json.decode(path.read_bytes())
+        data = msgspec.json.decode(read_bytes(path))
         return {n: [Generated.from_json(g) for g in gs] for n, gs in data["regions"].items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (InputError, ValueError, KeyError, TypeError, AttributeError):
         return {}  # unreadable: edited regions then cannot be merged, only kept or replaced
 
 

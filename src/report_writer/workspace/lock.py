@@ -21,8 +21,8 @@ import msgspec
 from filelock import FileLock, Timeout
 from msgspec import Struct
 
-from report_writer.errors import WorkspaceError
-from report_writer.files import make_dir, os_reason, write_atomic
+from report_writer.errors import InputError, WorkspaceError
+from report_writer.files import make_dir, os_reason, read_bytes, write_atomic
 from report_writer.workspace import Workspace
 
 LOCK_FILE = ".report-writer.lock"
@@ -159,9 +159,9 @@ def _held_by(ws: Workspace, holder: Holder, path: Path) -> WorkspaceError:
 
 def _read(path: Path) -> Holder | None:
     try:
-        raw = msgspec.json.decode(path.read_bytes())
+        raw = msgspec.json.decode(read_bytes(path, limit=64 * 1024))
         return Holder(int(raw["pid"]), str(raw["host"]), str(raw["command"]), float(raw["since"]))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (InputError, ValueError, KeyError, TypeError):  # missing, a device, garbled: none
         return None
 
 
