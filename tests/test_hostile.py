@@ -597,3 +597,14 @@ def test_workspace_bookkeeping_files_that_are_devices_are_not_read(example_ws: P
     (example_ws / ".report-writer.lock").symlink_to("/dev/zero")
     code, out = run_cli("build", example_ws, "--format", "md")
     assert code in (0, 1) and "已生成" in out and "内部错误" not in out, out
+
+
+def test_a_key_holding_a_bracket_is_named_not_an_internal_error(tmp_path: Path) -> None:
+    answers = tmp_path / "answers.yaml"
+    answers.write_text(
+        "meta:\n  agency: 甲局\n  year: 2024\ntables:\n  applic[ations:\n    new: {natural_person: 3}\n",
+        encoding="utf-8",
+    )
+    refused(
+        ["interview", str(tmp_path / "ws"), "--answers", str(answers)], "第5行 tables.applic[ations"
+    )

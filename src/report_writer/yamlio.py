@@ -10,6 +10,7 @@ Imports only errors.py and limits.py.
 
 from __future__ import annotations
 
+import re
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -124,10 +125,12 @@ def line_of(text: str, path: str) -> int | None:
     except yaml.YAMLError:
         return None
     parts: list[str | int] = []
-    for piece in path.replace("]", "").split("."):
-        name, *indexes = piece.split("[")
-        parts.append(name)
-        parts.extend(int(i) for i in indexes)
+    for piece in path.split("."):
+        # `name[0][1]`; a key that itself holds a bracket (`applic[ations`) stays one name
+        split = re.fullmatch(r"(.*?)((?:\[\d+\])*)", piece, re.S)
+        assert split is not None  # the pattern matches every string
+        parts.append(split.group(1))
+        parts.extend(int(i) for i in re.findall(r"\d+", split.group(2)))
     line = None
     for part in parts:
         if isinstance(node, yaml.MappingNode) and isinstance(part, str):
