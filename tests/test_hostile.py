@@ -82,6 +82,16 @@ def test_docx_with_too_many_members_is_refused(tmp_path: Path) -> None:
     refused(["import", str(source), "-o", str(tmp_path / "ws")], str(source), "5,000")
 
 
+def test_docx_whose_parts_inflate_too_much_together_is_refused(tmp_path: Path) -> None:
+    """Each part under the bound of one, all of them over the bound of the package: refused
+    before any is inflated (a library that reads every part would inflate them all)."""
+    source = write_docx(tmp_path / "parts.docx", body("<w:p/>"))
+    with zipfile.ZipFile(source, "a", zipfile.ZIP_DEFLATED) as package:
+        for i in range(4):
+            package.writestr(f"word/extra{i}.xml", b" " * (15 * 1024 * 1024))
+    refused(["import", str(source), "-o", str(tmp_path / "ws")], str(source), "解压后共有")
+
+
 def test_not_a_zip_named_docx_is_refused(tmp_path: Path) -> None:
     source = tmp_path / "fake.docx"
     source.write_bytes(b"PK\x03\x04 not really")
@@ -607,4 +617,40 @@ def test_a_key_holding_a_bracket_is_named_not_an_internal_error(tmp_path: Path) 
     )
     refused(
         ["interview", str(tmp_path / "ws"), "--answers", str(answers)], "第5行 tables.applic[ations"
+    )
+
+
+LOOPED = (
+    "{% for a in problems.measures %}{% for b in problems.measures %}"
+    "{{ ((['abcdefghij' * 200] * 20)|join|length) * 0 }}"
+    "{{ ((['abcdefghij' * 200] * 20)|join|length) * 0 }}{% endfor %}{% endfor %}"
+)
+
+
+def test_a_loop_that_builds_a_little_each_time_is_bounded_in_total(
+    tmp_path: Path, example_ws: Path
+) -> None:
+    """Each step builds 40,000 characters, under the bound of one operation; nine times over
+    (two loops over three measures), it is more than one evaluation may build."""
+    import yaml
+
+    folder = tmp_path / "team"
+    folder.mkdir()
+    phrase = {"id": "team.loop", "slot": "overview.opening", "text": f"本年度。{LOOPED}"}
+    (folder / "team.yaml").write_text(
+        yaml.safe_dump({"phrases": [phrase]}, allow_unicode=True), encoding="utf-8"
+    )
+    result = runner.invoke(app, ["phrasebank", "lint", str(folder)])
+    assert result.exit_code == 1 and "team.loop：计算量过大" in result.output.replace(
+        "不安全的写法（", ""
+    ), result.output
+    report = example_ws / "report.yaml"
+    text = report.read_text(encoding="utf-8")
+    report.write_text(
+        text.replace("phrases: {}", "phrases: {overview.opening: team.loop}"), "utf-8"
+    )
+    refused(
+        ["build", str(example_ws), "--phrasebank", str(folder), "--format", "md"],
+        "team.loop",
+        "计算量过大",
     )

@@ -22,6 +22,7 @@ from report_writer.errors import InputError
 # at most; pictures are members too but are never inflated here.
 MAX_MEMBERS = 5_000
 MAX_PART_BYTES = 20 * 1024 * 1024  # inflated size of one XML part that is read
+MAX_XML_BYTES = 50 * 1024 * 1024  # inflated size of all XML parts (a library may read them all)
 MAX_ELEMENTS = 200_000  # elements of one part; a report's document part has some tens of thousands
 
 
@@ -33,11 +34,17 @@ def open_package(path: Path, label: str) -> zipfile.ZipFile:
         raise InputError(
             f"{path} 不是有效的{label}（无法作为压缩包打开：{_reason(exc)}）"
         ) from None
-    if len(package.infolist()) > MAX_MEMBERS:
+    members = package.infolist()
+    problem = None
+    if len(members) > MAX_MEMBERS:
+        problem = f"内含文件超过 {MAX_MEMBERS:,} 个"
+    else:
+        xml = sum(m.file_size for m in members if m.filename.endswith((".xml", ".rels")))
+        if xml > MAX_XML_BYTES:
+            problem = f"其中的 XML 解压后共有 {xml / 1024 / 1024:.0f} MB"
+    if problem:
         package.close()
-        raise InputError(
-            f"{path} 内含文件超过 {MAX_MEMBERS:,} 个，不像正常的{label}，疑似恶意构造，已拒绝读取"
-        )
+        raise InputError(f"{path} {problem}，不像正常的{label}，疑似恶意构造，已拒绝读取")
     return package
 
 
