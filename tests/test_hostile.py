@@ -654,3 +654,20 @@ def test_a_loop_that_builds_a_little_each_time_is_bounded_in_total(
         "team.loop",
         "计算量过大",
     )
+
+
+@pytest.mark.parametrize(
+    ("source", "expected"),
+    [
+        ("{{ nothing|default('无') }}", "无"),  # an undefined value is not read as a sequence
+        ("{{ [3, 1, 2]|map('abs')|sort|join('、') }}", "1、2、3"),
+        ("{{ [[1], [2, 3]]|sum(start=[])|join }}", "123"),
+        ("{{ ('ab' * 3) ~ ([1] + [2])|join }}", "ababab12"),
+        ("{{ [1, 2, 3]|sum }}", "6"),
+    ],
+)
+def test_the_bounds_keep_what_the_filters_mean(source: str, expected: str) -> None:
+    from report_writer.phrasebank.sandbox import budgeted, compile_template
+
+    with budgeted():
+        assert "".join(compile_template(source).generate({})) == expected

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sized
+from collections.abc import Callable, Iterator, Mapping, Sized
 from contextlib import contextmanager
 from contextvars import ContextVar
 from functools import cache, lru_cache, wraps
@@ -255,8 +255,8 @@ def _digits(value: Any) -> int:
 
 def _settled(value: Any) -> Any:
     """A lazy sequence (what map, select or unique return) as a list, read item by item within
-    MAX_BUILT; anything else as it is."""
-    if isinstance(value, str | list | tuple | Mapping) or not isinstance(value, Iterable):
+    MAX_BUILT; anything else (an undefined value for `default` too) as it is."""
+    if not isinstance(value, Iterator):
         return value
     items: list[Any] = []
     size = 0
