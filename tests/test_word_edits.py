@@ -1,0 +1,304 @@
+"""Edits made to draft.docx in Word, WPS or LibreOffice come back into draft.md, draft.docx and
+draft.html; a changed export is never written over without a dated backup and a notice."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+import zipfile
+from pathlib import Path
+
+import docx
+import lxml.html
+import pytest
+from typer.testing import CliRunner
+
+from report_writer.cli import app
+from report_writer.draft import OPENING, parse_draft
+
+runner = CliRunner()
+NUMBERS = [OPENING, "一", "二", "三", "四", "五", "六"]
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+FIVE = "针对上述问题，我局将着力做好以下工作："  # opens the last paragraph of 五
+SIX = "本年度我局未向申请人发出收费通知，未收取政府信息公开信息处理费。"  # a sentence of 六
+
+
+def run(*args: str | Path) -> tuple[int, str, str]:
+    result = runner.invoke(app, [str(a) for a in args])
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def built(ws: Path) -> None:
+    code, out, _ = run("build", ws)
+    assert code == 0, out
+    assert "备份" not in out
+
+
+def region(ws: Path, number: str) -> str:
+    text = (ws / "draft.md").read_text(encoding="utf-8")
+    return parse_draft(ws / "draft.md", text, NUMBERS).regions[number].text
+
+
+def word_text(ws: Path) -> str:
+    return "\n".join(p.text for p in docx.Document(str(ws / "draft.docx")).paragraphs)
+
+
+def html_text(ws: Path) -> str:
+    return str(lxml.html.parse(str(ws / "draft.html")).getroot().text_content())
+
+
+def edit_xml(path: Path, old: str, new: str) -> None:
+    """Replace `old` by `new` in word/document.xml, as an editor saving the file would."""
+    with zipfile.ZipFile(path) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    xml = parts["word/document.xml"].decode("utf-8")
+    assert xml.count(old) == 1, f"document.xml should hold “{old}” once"
+    parts["word/document.xml"] = xml.replace(old, new).encode("utf-8")
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+
+
+def backups(ws: Path, suffix: str) -> list[Path]:
+    return sorted((ws / ".report-writer").glob(f"draft-*{suffix}"))
+
+
+def run_xml(text: str) -> str:
+    return f'<w:r><w:rPr><w:rFonts w:eastAsia="仿宋"/></w:rPr><w:t xml:space="preserve">{text}</w:t></w:r>'
+
+
+def test_an_unchanged_build_keeps_no_backup(example_ws: Path) -> None:
+    built(example_ws)
+    built(example_ws)
+    assert backups(example_ws, ".docx") == [] and backups(example_ws, ".html") == []
+
+
+def test_a_word_split_across_runs_comes_back_and_the_old_file_is_kept(example_ws: Path) -> None:
+    built(example_ws)
+    docx_path = example_ws / "draft.docx"
+    edited_before = docx_path.read_bytes()
+    # Word splits a run where the reviewer typed: 「系统清理」 becomes 「逐项」+「清理」 in two runs
+    with zipfile.ZipFile(docx_path) as package:
+        xml = package.read("word/document.xml").decode("utf-8")
+    found = re.search(r"<w:r>(?:(?!<w:r>).)*?一是系统清理本局应公开事项.*?</w:r>", xml)
+    assert found
+    text = re.search(r"<w:t[^>]*>(.*?)</w:t>", found.group()).group(1)  # type: ignore[union-attr]
+    head, tail = text.split("系统清理", 1)
+    edit_xml(
+        docx_path,
+        found.group(),
+        run_xml(head + "逐") + run_xml("项清") + run_xml("理" + tail),
+    )
+    edited = docx_path.read_bytes()
+    assert edited != edited_before
+    code, out, _ = run("build", example_ws)
+    assert code == 0, out
+    assert "逐项清理本局应公开事项" in region(example_ws, "五")
+    assert "逐项清理本局应公开事项" in word_text(example_ws)
+    assert "逐项清理本局应公开事项" in html_text(example_ws)
+    [kept] = backups(example_ws, ".docx")
+    assert kept.read_bytes() == edited
+    notice = [line for line in out.splitlines() if "已备份为" in line]
+    assert len(notice) == 1 and "draft.docx" in notice[0] and str(kept) in notice[0]
+    assert "改动" in notice[0]
+    built(example_ws)  # read once: the next build neither merges again nor keeps a copy
+    assert len(backups(example_ws, ".docx")) == 1
+
+
+def test_tracked_changes_are_read_as_accepted_and_said_so(example_ws: Path) -> None:
+    built(example_ws)
+    docx_path = example_ws / "draft.docx"
+    with zipfile.ZipFile(docx_path) as package:
+        xml = package.read("word/document.xml").decode("utf-8")
+    found = re.search(r"<w:r>(?:(?!<w:r>).)*?一是系统清理本局应公开事项.*?</w:r>", xml)
+    assert found
+    text = re.search(r"<w:t[^>]*>(.*?)</w:t>", found.group()).group(1)  # type: ignore[union-attr]
+    head, tail = text.split("系统", 1)
+    tracked = (
+        run_xml(head) + f'<w:del w:id="1" w:author="科长" w:date="2024-01-10T09:00:00Z"><w:r>'
+        f"<w:delText>系统</w:delText></w:r></w:del>"
+        f'<w:ins w:id="2" w:author="科长" w:date="2024-01-10T09:00:00Z">{run_xml("逐项")}</w:ins>'
+        + run_xml(tail)
+    )
+    edit_xml(docx_path, found.group(), tracked)
+    code, out, _ = run("build", example_ws)
+    assert code == 0, out
+    assert "接受全部修订" in out
+    five = region(example_ws, "五")
+    assert "逐项清理本局应公开事项" in five and "系统清理" not in five
+    assert "逐项清理" in word_text(example_ws) and "逐项清理" in html_text(example_ws)
+
+
+def test_a_paragraph_added_and_one_deleted_survive_regenerating_five(example_ws: Path) -> None:
+    built(example_ws)
+    word = docx.Document(str(example_ws / "draft.docx"))
+    paragraphs = word.paragraphs
+    six = next(p for p in paragraphs if SIX in p.text)
+    added = six.insert_paragraph_before("审阅时新增的一段话。", style=six.style)
+    assert added.text
+    overview = next(i for i, p in enumerate(paragraphs) if p.text.startswith("一、"))
+    deleted = paragraphs[overview + 1].text  # the first paragraph of 一
+    paragraphs[overview + 1]._p.getparent().remove(paragraphs[overview + 1]._p)
+    word.save(str(example_ws / "draft.docx"))
+    code, out, err = run("regenerate", example_ws, "--section", "五")
+    assert code == 0, out + err
+    assert "审阅时新增的一段话。" in region(example_ws, "六")
+    assert deleted not in region(example_ws, "一")
+    for text in (word_text(example_ws), html_text(example_ws)):
+        assert "审阅时新增的一段话。" in text and deleted not in text
+    assert len(backups(example_ws, ".docx")) == 1
+    code, out, _ = run("build", example_ws)  # build keeps them: they are edits of draft.md now
+    assert code == 0
+    assert "审阅时新增的一段话。" in word_text(example_ws)
+    assert deleted not in word_text(example_ws)
+
+
+def test_edits_in_both_files_merge(example_ws: Path) -> None:
+    built(example_ws)
+    md = example_ws / "draft.md"
+    text = md.read_text(encoding="utf-8")
+    md.write_text(
+        text.replace("系统清理本局应公开事项", "全面清理本局应公开事项"), encoding="utf-8"
+    )
+    word = docx.Document(str(example_ws / "draft.docx"))
+    six = next(p for p in word.paragraphs if SIX in p.text)
+    for r in six.runs:
+        r.text = r.text.replace(SIX, "本年度我局没有收取信息处理费。")
+    word.save(str(example_ws / "draft.docx"))
+    code, out, _ = run("build", example_ws)
+    assert code == 0, out
+    assert "全面清理本局应公开事项" in region(example_ws, "五")
+    assert "本年度我局没有收取信息处理费。" in region(example_ws, "六")
+    body = word_text(example_ws)
+    assert "全面清理本局应公开事项" in body and "本年度我局没有收取信息处理费。" in body
+
+
+def test_the_same_sentence_edited_in_both_files_is_a_marked_conflict(example_ws: Path) -> None:
+    built(example_ws)
+    md = example_ws / "draft.md"
+    text = md.read_text(encoding="utf-8")
+    md.write_text(
+        text.replace("系统清理本局应公开事项", "全面清理本局应公开事项"), encoding="utf-8"
+    )
+    word = docx.Document(str(example_ws / "draft.docx"))
+    five = next(p for p in word.paragraphs if FIVE in p.text)
+    for r in five.runs:
+        r.text = r.text.replace("系统清理本局应公开事项", "逐项清理本局应公开事项")
+    word.save(str(example_ws / "draft.docx"))
+    edited_docx = (example_ws / "draft.docx").read_bytes()
+    html_before = (example_ws / "draft.html").read_bytes()
+    code, out, err = run("build", example_ws)
+    assert code == 1
+    match = re.search(r"冲突：“五、存在的主要问题及改进情况”（\S*draft\.md 第(\d+)行）", err)
+    assert match, err
+    lines = md.read_text(encoding="utf-8").splitlines()
+    at = int(match.group(1)) - 1
+    assert lines[at] == "<<<<<<< draft.md 中的文字"
+    assert "全面清理" in lines[at + 1] and lines[at + 2] == "======="
+    assert "逐项清理" in lines[at + 3] and lines[at + 4] == ">>>>>>> draft.docx（Word）中的文字"
+    assert (example_ws / "draft.docx").read_bytes() == edited_docx  # nothing written over
+    assert (example_ws / "draft.html").read_bytes() == html_before
+    # the reviewer keeps the Word text: the next build exports it, merging nothing twice
+    md.write_text(
+        "\n".join([*lines[:at], lines[at + 3], *lines[at + 5 :]]) + "\n", encoding="utf-8"
+    )
+    code, out, _ = run("build", example_ws)
+    assert code == 0, out
+    assert "逐项清理本局应公开事项" in word_text(example_ws)
+    assert "全面清理" not in word_text(example_ws)
+    assert len(backups(example_ws, ".docx")) == 1
+
+
+def test_a_figure_changed_in_word_is_reported_and_taken_from_report_yaml(
+    example_ws: Path,
+) -> None:
+    built(example_ws)
+    word = docx.Document(str(example_ws / "draft.docx"))
+    table = word.tables[0]  # 表二
+    row = next(r for r in table.rows if r.cells[0].text == "行政处罚")
+    assert row.cells[1].text == "60"
+    row.cells[1].paragraphs[0].runs[0].text = "61"
+    word.save(str(example_ws / "draft.docx"))
+    code, out, _ = run("build", example_ws)
+    assert code == 0
+    found = [line for line in out.splitlines() if "D2" in line]
+    assert len(found) == 1 and "行政处罚" in found[0] and "61" in found[0] and "60" in found[0]
+    assert "draft.docx" in found[0]
+    rebuilt = docx.Document(str(example_ws / "draft.docx")).tables[0]
+    assert next(r for r in rebuilt.rows if r.cells[0].text == "行政处罚").cells[1].text == "60"
+    assert len(backups(example_ws, ".docx")) == 1
+
+
+def test_a_changed_html_page_is_kept_before_it_is_written_over(example_ws: Path) -> None:
+    built(example_ws)
+    page = example_ws / "draft.html"
+    page.write_text(
+        page.read_text(encoding="utf-8").replace("</body>", "<p>门户编辑加的</p></body>")
+    )
+    changed = page.read_bytes()
+    code, out, _ = run("regenerate", example_ws, "--section", "五")
+    assert code == 0
+    [kept] = backups(example_ws, ".html")
+    assert kept.read_bytes() == changed
+    assert f"{page} 在上次生成后有改动，已备份为 {kept}" in out
+    assert "门户编辑加的" not in page.read_text(encoding="utf-8")
+
+
+def test_an_unreadable_docx_is_kept_and_the_build_goes_on(example_ws: Path) -> None:
+    built(example_ws)
+    (example_ws / "draft.docx").write_bytes(b"not a zip at all")
+    code, out, _ = run("build", example_ws)
+    assert code == 0, out
+    assert "不是有效的Word 文档" in out and "已备份为" in out
+    assert backups(example_ws, ".docx")[0].read_bytes() == b"not a zip at all"
+    assert "五、存在的主要问题及改进情况" in word_text(example_ws)
+
+
+def test_a_docx_that_unpacks_to_too_much_is_refused_quickly(example_ws: Path) -> None:
+    built(example_ws)
+    path = example_ws / "draft.docx"
+    with zipfile.ZipFile(path) as package:
+        parts = {name: package.read(name) for name in package.namelist()}
+    parts["word/document.xml"] = b"<w:p/>" * (20 * 1024 * 1024)  # 120 MB unpacked
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as package:
+        for name, data in parts.items():
+            package.writestr(name, data)
+    assert path.stat().st_size < 1024 * 1024
+    code, out, _ = run("build", example_ws)
+    assert code == 0
+    assert "解压后超过" in out and "已备份为" in out
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
+def test_a_document_saved_again_by_libreoffice_comes_back(example_ws: Path, tmp_path: Path) -> None:
+    built(example_ws)
+    word = docx.Document(str(example_ws / "draft.docx"))
+    five = next(p for p in word.paragraphs if FIVE in p.text)
+    for r in five.runs:
+        r.text = r.text.replace("系统清理", "逐项清理")
+    word.save(str(example_ws / "draft.docx"))
+    out_dir = tmp_path / "lo"
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+            "--headless",
+            "--convert-to",
+            "docx:MS Word 2007 XML",
+            "--outdir",
+            str(out_dir),
+            str(example_ws / "draft.docx"),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
+    shutil.copyfile(out_dir / "draft.docx", example_ws / "draft.docx")
+    code, out, _ = run("build", example_ws)
+    assert code == 0, out
+    assert "逐项清理本局应公开事项" in region(example_ws, "五")
+    assert [line for line in out.splitlines() if "D2" in line] == []  # tables read unchanged
+    for number in (OPENING, "一", "六"):  # nothing else counts as edited
+        assert "有人工修改" not in "".join(x for x in out.splitlines() if f"“{number}" in x)
