@@ -90,7 +90,7 @@ def test_build_writes_all_three_files(example_ws: Path) -> None:
     state = json.loads((example_ws / ".report-writer" / "generated.json").read_text("utf-8"))
     assert set(state["regions"]) == set(NUMBERS)
     word = docx.Document(str(example_ws / "draft.docx"))
-    assert word.paragraphs[0].text == "东丽区应急管理局2023年政府信息公开工作年度报告"
+    assert word.paragraphs[0].text == "东丽区应急管理局\n2023年政府信息公开工作年度报告"
 
 
 def test_strict_stops_before_writing(example_ws: Path) -> None:
