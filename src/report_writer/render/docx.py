@@ -194,16 +194,19 @@ class Writer:
 YEAR_RE = re.compile(r"(?<=\S)(?=(?:19|20)\d\d年)")
 
 
+def title_parts(title: str) -> list[str]:
+    """The units a title may break between: the agency, and the rest from the year on."""
+    found = YEAR_RE.search(title)
+    return [title] if found is None else [title[: found.start()], title[found.start() :]]
+
+
 def title_lines(title: str, layout: dict[str, Any]) -> list[str]:
-    """The title as its lines: one when it fits the text width at the title's size, else the
-    agency, then the rest from the year on."""
+    """The title as its lines: one when it fits the text width at the title's size, else its
+    parts."""
     page = layout["page"]
     width_pt = (page["width_mm"] - page["left_mm"] - page["right_mm"]) / 25.4 * 72
     per_line = int(width_pt // layout["styles"]["title"]["size_pt"])
-    found = YEAR_RE.search(title)
-    if found is None or display_width(title) <= per_line:
-        return [title]
-    return [title[: found.start()], title[found.start() :]]
+    return [title] if display_width(title) <= per_line else title_parts(title)
 
 
 def display_width(text: str) -> float:
