@@ -323,3 +323,18 @@ def test_the_interview_keeps_word_edits_and_a_changed_page(
     assert "逐项清理本局应公开事项" in word_text(example_ws)
     assert len(backups(example_ws, ".html")) == 1 and len(backups(example_ws, ".docx")) == 1
     assert result.output.count("已备份为") == 2
+
+
+def test_a_dry_run_shows_word_edits_in_the_diff_and_writes_nothing(example_ws: Path) -> None:
+    built(example_ws)
+    word = docx.Document(str(example_ws / "draft.docx"))
+    five = next(p for p in word.paragraphs if FIVE in p.text)
+    for r in five.runs:
+        r.text = r.text.replace("系统清理", "逐项清理")
+    word.save(str(example_ws / "draft.docx"))
+    files = {p: p.read_bytes() for p in example_ws.rglob("*") if p.is_file()}
+    code, out, _ = run("regenerate", example_ws, "--section", "一", "--dry-run")
+    assert code == 0
+    assert "+针对上述问题，我局将着力做好以下工作：一是逐项清理" in out
+    assert "并入" in out and "draft.docx" in out
+    assert {p: p.read_bytes() for p in example_ws.rglob("*") if p.is_file()} == files

@@ -101,7 +101,7 @@ def word_edits(
     if replaced:
         result.text = replace_regions(draft, replaced)
         result.notes.append(
-            f"已把 {path} 中“{'”“'.join(names[n] for n in result.taken)}”的修改写入 {draft.path}"
+            f"{path} 中“{'”“'.join(names[n] for n in result.taken)}”的修改并入 {draft.path}"
         )
         if labels:
             _conflicts(result, draft.path, names, labels)
