@@ -136,3 +136,25 @@ def test_a_desktop_shows_the_a4_column_and_whole_tables(html: str, tmp_path: Pat
     assert 500 < m["text"] < 800  # the A4 text column, centred
     assert all(b["scroll"] == b["client"] for b in m["boxes"])  # nothing to scroll
     assert m["narrowest_heading_em"] >= 2
+
+
+def test_print_keeps_a4(html: str, tmp_path: Path) -> None:
+    import pypdf
+
+    page = tmp_path / "draft.html"
+    page.write_text(html, encoding="utf-8")
+    pdf = tmp_path / "draft.pdf"
+    chromium(tmp_path, "--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.as_uri())
+    pages = pypdf.PdfReader(pdf).pages
+    assert len(pages) >= 3
+    for p in pages:
+        width, height = float(p.mediabox.width), float(p.mediabox.height)
+        assert (round(width), round(height)) == (595, 842)  # A4 in points
+    import unicodedata
+
+    # NFKC: the PDF's text maps some characters to Kangxi radicals (⼯ for 工)
+    texts = [unicodedata.normalize("NFKC", p.extract_text()) for p in pages]
+    assert "四、政府信息公开行政复议、行政诉讼情况" in "".join(texts).replace("\n", "")
+    headings = {f"{s.number}、{s.title}" for s in load_report(open_workspace(EXAMPLE)).fmt.sections}
+    for text in texts:  # a heading never ends a page (its table or text follows it)
+        assert text.strip().splitlines()[-1] not in headings
