@@ -338,3 +338,16 @@ def test_a_dry_run_shows_word_edits_in_the_diff_and_writes_nothing(example_ws: P
     assert "+针对上述问题，我局将着力做好以下工作：一是逐项清理" in out
     assert "并入" in out and "draft.docx" in out
     assert {p: p.read_bytes() for p in example_ws.rglob("*") if p.is_file()} == files
+
+
+def test_text_added_beside_a_table_in_word_is_named_not_lost(example_ws: Path) -> None:
+    built(example_ws)
+    word = docx.Document(str(example_ws / "draft.docx"))
+    heading = next(p for p in word.paragraphs if p.text == "三、收到和处理政府信息公开申请情况")
+    heading.insert_paragraph_before("表格说明：本表由办公室填报。")
+    word.save(str(example_ws / "draft.docx"))
+    code, out, _ = run("build", example_ws)
+    assert code == 0
+    [note] = [line for line in out.splitlines() if "表格以外的文字" in line]
+    assert "二、主动公开政府信息情况" in note and "未读入" in note
+    assert backups(example_ws, ".docx")  # and the edited file is kept

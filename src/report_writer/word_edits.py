@@ -80,6 +80,11 @@ def word_edits(
         kind = "narrative" if number == OPENING else report.fmt.section(number).kind
         if kind == "table":
             result.findings.extend(_table_edits(report, number, base, word, path))
+            if _words(word.sections.get(number)) != _words_of(base):
+                result.notes.append(
+                    f"{path} 中“{names[number]}”表格以外的文字有改动，未读入（这一部分只有统计表）；"
+                    f"需要的话请写入 {draft.path} 的这一部分"
+                )
             continue
         mine = word.region_markdown(number, OPENING)
         if mine is None:
@@ -112,6 +117,17 @@ def word_edits(
         {n: word.region_markdown(n, OPENING) or record.regions[n] for n in record.regions},
     )
     return result
+
+
+def _words(section: Section | None) -> list[str]:
+    """The headings and paragraphs of a section, its tables left out."""
+    if section is None:
+        return []
+    return [b.text for b in section.blocks if not isinstance(b, Table)]
+
+
+def _words_of(base: str) -> list[str]:
+    return [b.text for b in parse_blocks(base, tables=False).blocks if not isinstance(b, Table)]
 
 
 def _normal(text: str, opening: bool) -> str:
