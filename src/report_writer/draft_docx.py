@@ -42,7 +42,9 @@ STYLE_LEVELS = {
     "heading 3": 3,
     "heading3": 3,
 }
-DROPPED = {f"{W}del", f"{W}moveFrom"}  # tracked deletions: not in the accepted text
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+# Not the paragraph's text: tracked deletions, a drawing's fallback copy, a text box's content.
+DROPPED = {f"{W}del", f"{W}moveFrom", f"{MC}Fallback", f"{W}txbxContent"}
 TRACKED = {f"{W}ins", f"{W}del", f"{W}moveFrom", f"{W}moveTo"}
 # A section heading typed without a heading style: 「五、存在的主要问题及改进情况」 on its own.
 MAX_HEADING_CHARS = 40
