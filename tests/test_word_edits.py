@@ -15,7 +15,7 @@ import pytest
 from typer.testing import CliRunner
 
 from report_writer.cli import app
-from report_writer.draft import OPENING, parse_draft
+from report_writer.draft.markers import OPENING, parse_draft
 
 runner = CliRunner()
 NUMBERS = [OPENING, "一", "二", "三", "四", "五", "六"]

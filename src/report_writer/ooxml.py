@@ -4,6 +4,8 @@ The file must be a regular file no larger than MAX_PACKAGE_BYTES, and its parts 
 unpack to more than MAX_UNPACKED_BYTES (a few kilobytes of zip can hold gigabytes of `<w:p/>`).
 zipfile never yields more than a member's declared size, so checking the declared sizes before
 reading bounds what is read. The XML is parsed without entity expansion or network access.
+
+Floor: ground. Imports only errors.py.
 """
 
 from __future__ import annotations

@@ -1,11 +1,12 @@
-"""`tables export` and `tables import`: 表二、三、四 of a workspace to and from an Excel workbook.
+"""Orchestration: `tables export` and `tables import`, 表二、三、四 of a workspace to and from an
+Excel workbook.
 
 Export writes the tables as report.yaml makes them (render/xlsx.py). Import reads a workbook
 (importer/xlsx.py) with the table reader `import` uses, so the same rules hold: a 「/」, a blank
 or an unreadable cell is null (unknown), never 0, and each is logged. Only the figures that
 differ from the workspace's are written into report.yaml, through the round-trip saver that
-keeps its comments and key order; a table the workbook does not hold is left as it is. The
-tables are checked afterwards.
+keeps its comments and key order; a table the workbook does not hold is left as it is
+(commands.py checks the tables afterwards). Must not import commands or cli.
 """
 
 from __future__ import annotations
@@ -18,8 +19,9 @@ from msgspec import Struct, field
 
 from report_writer.check import CheckResult
 from report_writer.errors import InputError, WorkspaceError
+from report_writer.files import write_atomic
 from report_writer.importer.log import LogEntry
-from report_writer.workspace import open_workspace, write_atomic
+from report_writer.workspace import open_workspace
 
 LOG_FILE = "tables-import-log.yaml"
 
@@ -54,19 +56,18 @@ class TablesImport(Struct):
     log: list[LogEntry] = field(default_factory=list)
     missing: list[str] = field(default_factory=list)  # tables the workbook lacks: 表四
     log_file: Path | None = None
-    check: CheckResult | None = None
+    check: CheckResult | None = None  # run by the chain in commands.py
 
 
 def import_tables(source: Path, path: Path) -> TablesImport:
     """The figures of the workbook `source` written into the workspace's report.yaml."""
-    from report_writer.check import check_report
     from report_writer.document import cell_text
     from report_writer.importer import xlsx
     from report_writer.importer.log import Log
     from report_writer.importer.sections import regions
     from report_writer.importer.tables import read_tables
-    from report_writer.lock import locked
     from report_writer.workspace import edit_report, load_report
+    from report_writer.workspace.lock import locked
 
     ws = open_workspace(path)
     source = Path(source)
@@ -117,7 +118,6 @@ def import_tables(source: Path, path: Path) -> TablesImport:
                 for cell, new in new_values.items():
                     _put(doc, cell, _plain(new))
         result.log_file = _write_log(ws.path, source, result.log)
-        result.check = check_report(load_report(ws))
     return result
 
 
@@ -150,7 +150,7 @@ def _put(doc: Any, cell: tuple[str, str, str], value: Any) -> None:
 
 def _write_log(folder: Path, source: Path, entries: list[LogEntry]) -> Path:
     from report_writer.importer.log import KINDS
-    from report_writer.importer.write import dump_yaml
+    from report_writer.yamlio import dump_yaml
 
     kinds = "，".join(f"{k} {v}" for k, v in KINDS.items())
     header = f"# 表格导入记录：{source}\n# 类别：{kinds}\n# 共{len(entries)}条\n"

@@ -5,6 +5,8 @@ reads the same, a cell covered by a merge is blank, an empty row is left out. A 
 only a section heading (「三、收到和处理政府信息公开申请情况」) is free text, so that the tables are
 found by their headings as in any report; a sheet without one but named after its table
 (「表三」) gets that heading. Formulas give the value Excel last computed (none: a blank cell).
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@ Each sheet starts with the section's heading (「二、主动公开政府信息�
 then the table as draft.docx prints it: the same labels and merged header cells (the tables
 come from document.build_table), figures as numbers, an unknown figure as 「/」. Column widths
 follow templates/docx-layout.yaml; the sheets print on A4, fitted to the page width.
+
+Floor: output. Must not import from the floors above (phrases and up).
 """
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Edits made to draft.docx in Word, carried into draft.md before anything is written again.
+"""Draft layer: edits made to draft.docx in Word, carried into draft.md before anything is
+written again.
 
 The record of the last export (exports.py) holds each region's text as written to draft.docx.
 A region whose text in Word differs from it was edited there. Its Word text goes into draft.md
@@ -6,7 +7,8 @@ as a hand edit of that region (the marker keeps the hash of the text last genera
 keeps it and regenerate merges it like any edit of draft.md). When draft.md was edited too, the
 two are merged 3-way by sentence over the text last exported; where both changed the same
 sentences, the conflict is marked in draft.md as regenerate marks one. A table edited in Word
-is reported, figure by figure: the tables come from report.yaml.
+is reported, figure by figure: the tables come from report.yaml. Must not import anything above
+the draft layer.
 """
 
 from __future__ import annotations
@@ -16,18 +18,12 @@ from pathlib import Path
 from msgspec import Struct, field
 
 from report_writer.document import Document, Paragraph, Section, Table, build_table
-from report_writer.draft import (
-    MARKER_RE,
-    OPENING,
-    Draft,
-    merge3,
-    merged_text,
-    parse_blocks,
-    replace_regions,
-)
-from report_writer.draft_docx import WordDraft, WordTable, read_word_draft
+from report_writer.draft.docx import WordDraft, WordTable, read_word_draft
+from report_writer.draft.exports import Exported, Exports, file_hash
+from report_writer.draft.markers import MARKER_RE, OPENING, Draft, replace_regions
+from report_writer.draft.merge import merge3, merged_text
+from report_writer.draft.read import parse_blocks
 from report_writer.errors import InputError
-from report_writer.exports import Exported, Exports, file_hash
 from report_writer.formats.checks import Finding
 from report_writer.model import Report
 from report_writer.render.markdown import render_opening, render_section

@@ -1,10 +1,12 @@
-"""What was last written to draft.html and draft.docx, and a dated copy of one changed since.
+"""Draft layer: what was last written to draft.html and draft.docx, and a dated copy of one
+changed since.
 
 `.report-writer/exports.json` beside the drafts keeps, for each exported file, the hash of the
 bytes written and, for draft.docx, the text of each region as written there (in draft.md's
 form), so that Word edits can later be told apart and merged. Before a file is written over,
 `keep_changed` compares it with that record: a file changed since (or one the tool has no record
-of) is first copied to `.report-writer/<name>-<date>-<time>.<ext>`.
+of) is first copied to `.report-writer/<name>-<date>-<time>.<ext>`. Must not import anything
+above the draft layer.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import msgspec
 from msgspec import Struct, field
 
 from report_writer.errors import WorkspaceError
-from report_writer.workspace import os_reason, write_atomic
+from report_writer.files import os_reason, write_atomic
 
 FOLDER = Path(".report-writer")
 EXPORTS_FILE = FOLDER / "exports.json"

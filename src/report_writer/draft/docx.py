@@ -1,4 +1,4 @@
-"""draft.docx read back: its title, opening, and each official section's headings, paragraphs
+"""Draft layer: draft.docx read back: its title, opening, and each official section's headings, paragraphs
 and tables, as a reviewer left them in Word, WPS or LibreOffice.
 
 Text is read as if every tracked change were accepted: inserted runs (`w:ins`, `w:moveTo`) count,
@@ -6,7 +6,8 @@ deleted ones (`w:del`, `w:moveFrom`) do not, and a paragraph whose mark was dele
 next. Runs are joined, so a word split across runs reads whole. A section starts at the
 paragraph that begins with its number (「五、」) in a heading style, or alone on a short line;
 sub-headings are known by their style. Each region is given as draft.md would write it
-(`region_markdown`), so it compares with the text last exported.
+(`region_markdown`), so it compares with the text last exported. Must not import anything above
+the draft layer (the package is opened through the bounded reader of ooxml.py).
 """
 
 from __future__ import annotations
