@@ -256,3 +256,15 @@ def test_import_reads_a_workbook_as_a_published_report(example_ws: Path, tmp_pat
     for table, rows in original.items():
         for row, figures in rows.items():
             assert {k: written[table][row][k] for k in figures} == figures
+
+
+def test_a_workbook_that_unpacks_to_too_much_is_refused(example_ws: Path, tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "炸弹.xlsx"
+    shutil.copyfile(exported(example_ws, tmp_path), path)
+    with zipfile.ZipFile(path, "a", zipfile.ZIP_DEFLATED) as package:
+        package.writestr("xl/worksheets/sheet9.xml", b" " * (60 * 1024 * 1024))
+    assert path.stat().st_size < 1024 * 1024
+    code, _, err = run("tables", "import", path, example_ws)
+    assert code == 2 and "疑似压缩炸弹" in err and str(path) in err

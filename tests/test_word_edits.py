@@ -268,7 +268,7 @@ def test_a_docx_that_unpacks_to_too_much_is_refused_quickly(example_ws: Path) ->
     assert path.stat().st_size < 1024 * 1024
     code, out, _ = run("build", example_ws)
     assert code == 0
-    assert "解压后超过" in out and "已备份为" in out
+    assert "疑似压缩炸弹" in out and "已备份为" in out
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")

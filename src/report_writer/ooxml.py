@@ -1,70 +1,105 @@
-"""Bounded reading of an Office Open XML package (.docx, .xlsx): a zip of XML parts.
+"""An Office Open XML package (.docx, .xlsx) read within bounds.
 
-The file must be a regular file no larger than MAX_PACKAGE_BYTES, and its parts together may not
-unpack to more than MAX_UNPACKED_BYTES (a few kilobytes of zip can hold gigabytes of `<w:p/>`).
-zipfile never yields more than a member's declared size, so checking the declared sizes before
-reading bounds what is read. The XML is parsed without entity expansion or network access.
-
-Floor: ground. Imports only errors.py.
+Such a package is a zip archive of XML parts. A hostile one may hold millions of members, a
+part that inflates from megabytes to gigabytes, or XML built to exhaust the parser (entity
+expansion, deep nesting, a huge text node). Here the archive is measured before anything is
+inflated, and every part is parsed by lxml with entities, DTDs, the network and huge trees off;
+whatever still goes wrong becomes an InputError that names the file.
 """
 
 from __future__ import annotations
 
-import stat
 import zipfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from report_writer.errors import InputError
 
-MAX_PACKAGE_BYTES = 20 * 1024 * 1024
-MAX_UNPACKED_BYTES = 100 * 1024 * 1024
+# A published report's package holds a few dozen members and its document part a few megabytes
+# at most; pictures are members too but are never inflated here.
+MAX_MEMBERS = 5_000
+MAX_PART_BYTES = 20 * 1024 * 1024  # inflated size of one XML part that is read
+MAX_ELEMENTS = 200_000  # elements of one part; a report's document part has some tens of thousands
 
 
 def open_package(path: Path, label: str) -> zipfile.ZipFile:
-    """The package at `path`, checked: a regular file of bounded size whose parts unpack to a
-    bounded size. `label` names the kind of file in messages (「Word 文档」)."""
-    try:
-        info = path.stat()
-    except OSError as exc:
-        raise InputError(f"无法读取 {path}：{exc.strerror}") from None
-    if not stat.S_ISREG(info.st_mode):
-        raise InputError(f"{path} 不是普通文件，无法作为{label}读取")
-    if info.st_size > MAX_PACKAGE_BYTES:
-        raise InputError(
-            f"{path} 太大（{info.st_size / 1024 / 1024:.1f} MB），本工具只读取不超过"
-            f" {MAX_PACKAGE_BYTES // 1024 // 1024} MB 的{label}"
-        )
+    """The archive at `path`, refused if it is not one or holds too many members."""
     try:
         package = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InputError(f"{path} 不是有效的{label}（{exc}）") from None
-    unpacked = sum(member.file_size for member in package.infolist())
-    if unpacked > MAX_UNPACKED_BYTES:
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise InputError(
+            f"{path} 不是有效的{label}（无法作为压缩包打开：{_reason(exc)}）"
+        ) from None
+    if len(package.infolist()) > MAX_MEMBERS:
         package.close()
         raise InputError(
-            f"{path} 解压后超过 {MAX_UNPACKED_BYTES // 1024 // 1024} MB，"
-            f"不像是正常的{label}，已拒绝读取"
+            f"{path} 内含文件超过 {MAX_MEMBERS:,} 个，不像正常的{label}，疑似恶意构造，已拒绝读取"
         )
     return package
 
 
-def read_part(package: zipfile.ZipFile, name: str, path: Path, label: str) -> bytes | None:
-    """The bytes of one part, or None when the package has no such part."""
-    try:
-        return package.read(name)
-    except KeyError:
-        return None
-    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
-        raise InputError(f"{path} 已损坏，无法作为{label}读取（{name}：{exc}）") from None
-
-
-def parse_part(data: bytes, name: str, path: Path, label: str) -> Any:
-    """An XML part as an lxml element: no entities resolved, no network, no huge trees."""
+def iter_children(package: zipfile.ZipFile, name: str, path: Path, parent: str) -> Iterator[Any]:
+    """The children of the element named `parent` (Clark notation) in part `name`, each whole, in
+    order. Each is freed once the caller moves on, so memory stays bounded by the largest one."""
     from lxml import etree
 
-    parser = etree.XMLParser(resolve_entities=False, no_network=True, remove_comments=True)
     try:
-        return etree.fromstring(data, parser)
+        info = package.getinfo(name)
+    except KeyError:
+        raise InputError(f"{path} 中缺少 {name}，不是完整的文档") from None
+    if info.file_size > MAX_PART_BYTES:
+        raise InputError(
+            f"{path} 中的 {name} 解压后有 {info.file_size / 1024 / 1024:.0f} MB，超过"
+            f" {MAX_PART_BYTES // 1024 // 1024} MB 的上限，疑似压缩炸弹，已拒绝读取"
+        )
+    try:
+        with package.open(info) as stream:
+            events = etree.iterparse(
+                stream,
+                events=("end",),
+                resolve_entities=False,
+                load_dtd=False,
+                no_network=True,
+                huge_tree=False,
+            )
+            for count, (_, element) in enumerate(events):
+                if count >= MAX_ELEMENTS:
+                    raise InputError(
+                        f"{path} 中的 {name} 有超过 {MAX_ELEMENTS:,} 个元素（段落、文字块、单元格等），"
+                        "远超一份年度报告，疑似恶意构造，已拒绝读取"
+                    )
+                container = element.getparent()
+                if container is None or container.tag != parent:
+                    continue
+                if element.getroottree().docinfo.internalDTD is not None:
+                    raise InputError(
+                        f"{path} 中的 {name} 含有 DTD 声明（正常文档没有），已拒绝读取"
+                    )
+                yield element
+                container.remove(element)  # read: free it
     except etree.XMLSyntaxError as exc:
-        raise InputError(f"{path} 已损坏，无法作为{label}读取（{name}：{exc}）") from None
+        raise InputError(
+            f"{path} 中的 {name} 不是有效的 XML，无法读取（{_xml_reason(exc)}）"
+        ) from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise InputError(f"{path} 已损坏，无法解压 {name}（{_reason(exc)}）") from None
+
+
+def _xml_reason(exc: Exception) -> str:
+    """What lxml's (English) message means, in Chinese where it is one of its safety limits."""
+    text = str(exc)
+    for key, words in (
+        ("Excessive depth", "嵌套层数过深"),
+        ("huge", "单段文字过长"),
+        ("Detected an entity reference loop", "实体引用循环"),
+        ("amplification", "实体展开过大"),
+        ("entity", "含有实体引用"),
+    ):
+        if key.lower() in text.lower():
+            return words
+    return "格式错误"
+
+
+def _reason(exc: Exception) -> str:
+    return "无法读取该文件" if isinstance(exc, OSError) else "压缩数据已损坏"

@@ -13,6 +13,7 @@ the draft layer (the package is opened through the bounded reader of ooxml.py).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from msgspec import Struct, field
 
 from report_writer.document import Block, Document, Heading, Paragraph, Section, Sentence
 from report_writer.formats.spec import Format
-from report_writer.ooxml import open_package, parse_part, read_part
+from report_writer.ooxml import iter_children, open_package
 from report_writer.render.markdown import render_opening, render_section
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -79,24 +80,19 @@ class WordDraft(Struct):
 
 
 def read_word_draft(path: Path, fmt: Format) -> WordDraft:
-    """draft.docx as the reviewer left it, in the regions of `fmt`."""
+    """draft.docx as the reviewer left it, in the regions of `fmt`. The package is read within
+    the bounds of ooxml.py, one element of the body at a time."""
+    word = WordDraft()
     with open_package(path, LABEL) as package:
-        document = read_part(package, "word/document.xml", path, LABEL)
-        if document is None:
-            from report_writer.errors import InputError
-
-            raise InputError(f"{path} 不是有效的{LABEL}（缺少 word/document.xml）")
-        root = parse_part(document, "word/document.xml", path, LABEL)
-        styles_xml = read_part(package, "word/styles.xml", path, LABEL)
-        sheet = parse_part(styles_xml, "word/styles.xml", path, LABEL) if styles_xml else None
-        styles = _style_names(sheet)
-    body = root.find(f"{W}body")
-    word = WordDraft(tracked=any(el.tag in TRACKED for el in root.iter()))
-    if body is None:
-        return word
+        styles: dict[str, str] = {}
+        if "word/styles.xml" in package.namelist():
+            for style in iter_children(package, "word/styles.xml", path, f"{W}styles"):
+                _style_name(style, styles)
+        body = iter_children(package, "word/document.xml", path, f"{W}body")
+        items = _items(body, styles, word)
     remaining = [(s.number, s.key, s.title) for s in fmt.sections]
     current: Section | None = None
-    for item in _items(body, styles):
+    for item in items:
         if isinstance(item, WordTable):
             if current is not None:
                 word.tables.setdefault(current.number, []).append(item)
@@ -135,47 +131,51 @@ def _section_start(
     return next((s for s in remaining if item.text.startswith(f"{s[0]}、")), None)
 
 
-def _style_names(styles: Any) -> dict[str, str]:
-    """Each paragraph style's id -> its name, lower-cased."""
-    names: dict[str, str] = {}
-    if styles is None:
-        return names
-    for style in styles.iter(f"{W}style"):
-        name = style.find(f"{W}name")
-        style_id = style.get(f"{W}styleId")
-        if style_id and name is not None:
-            names[style_id] = (name.get(f"{W}val") or "").lower()
-    return names
+def _style_name(style: Any, names: dict[str, str]) -> None:
+    """Record a paragraph style's id -> its name, lower-cased."""
+    if style.tag != f"{W}style":
+        return
+    name = style.find(f"{W}name")
+    style_id = style.get(f"{W}styleId")
+    if style_id and name is not None:
+        names[style_id] = (name.get(f"{W}val") or "").lower()
 
 
-def _items(body: Any, styles: dict[str, str]) -> list[WordParagraph | WordTable]:
+def _items(
+    body: Iterable[Any], styles: dict[str, str], word: WordDraft
+) -> list[WordParagraph | WordTable]:
     """The body's paragraphs and tables in order, tracked changes accepted; content controls
-    (`w:sdt`) and custom XML are looked into."""
+    (`w:sdt`) and custom XML are looked into. Each element is read while it is at hand (the
+    reader frees it afterwards); `word.tracked` is set when any holds a tracked change."""
     items: list[WordParagraph | WordTable] = []
     joined = ""  # text of paragraphs whose mark was deleted, waiting for the next one
-    for element in _blocks(body):
-        if element.tag == f"{W}tbl":
-            items.append(_table(element))
-            continue
-        text = joined + _text(element)
-        properties = element.find(f"{W}pPr")
-        mark = properties.find(f"{W}rPr") if properties is not None else None
-        if mark is not None and mark.find(f"{W}del") is not None:
-            joined = text
-            continue
-        joined = ""
-        items.append(WordParagraph(text.strip(), _level(properties, styles)))
+    for top in body:
+        if not word.tracked:
+            word.tracked = any(el.tag in TRACKED for el in top.iter())
+        for element in _blocks(top):
+            if element.tag == f"{W}tbl":
+                items.append(_table(element))
+                continue
+            text = joined + _text(element)
+            properties = element.find(f"{W}pPr")
+            mark = properties.find(f"{W}rPr") if properties is not None else None
+            if mark is not None and mark.find(f"{W}del") is not None:
+                joined = text
+                continue
+            joined = ""
+            items.append(WordParagraph(text.strip(), _level(properties, styles)))
     if joined.strip():
         items.append(WordParagraph(joined.strip(), None))
     return items
 
 
-def _blocks(parent: Any) -> list[Any]:
+def _blocks(element: Any) -> list[Any]:
+    """The paragraphs and tables an element of the body is or holds."""
+    if element.tag in (f"{W}p", f"{W}tbl"):
+        return [element]
     found: list[Any] = []
-    for child in parent:
-        if child.tag in (f"{W}p", f"{W}tbl"):
-            found.append(child)
-        elif child.tag in (f"{W}sdt", f"{W}sdtContent", f"{W}customXml"):
+    if element.tag in (f"{W}sdt", f"{W}sdtContent", f"{W}customXml"):
+        for child in element:
             found.extend(_blocks(child))
     return found
 

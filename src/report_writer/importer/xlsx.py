@@ -21,6 +21,9 @@ from report_writer.importer.tokens import Line, norm
 from report_writer.ooxml import open_package
 
 NAME = "xlsx"
+# Three tables take some tens of kilobytes unpacked; a workbook the office keeps all year, with
+# other sheets, a few megabytes.
+MAX_UNPACKED_BYTES = 50 * 1024 * 1024
 LABEL = "Excel 工作簿（.xlsx）"
 # The table sections, and what a sheet named after one may be called.
 SHEET_NAMES = {
@@ -36,8 +39,13 @@ def read(path: Path) -> list[Line]:
 
     from openpyxl import load_workbook
 
-    with open_package(path, "Excel 工作簿"):  # a regular file of bounded (unpacked) size
-        pass
+    with open_package(path, "Excel 工作簿") as package:  # a zip of bounded members
+        unpacked = sum(info.file_size for info in package.infolist())
+    if unpacked > MAX_UNPACKED_BYTES:  # openpyxl inflates every sheet: measure first
+        raise InputError(
+            f"{path} 解压后有 {unpacked / 1024 / 1024:.0f} MB，超过"
+            f" {MAX_UNPACKED_BYTES // 1024 // 1024} MB 的上限，不像是统计表，疑似压缩炸弹，已拒绝读取"
+        )
     try:
         workbook = load_workbook(path, data_only=True)
     except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
