@@ -216,6 +216,18 @@ def test_a_workbook_without_the_tables_is_refused(example_ws: Path, tmp_path: Pa
     assert code == 2 and "扩展名应为 .xlsx" in err
 
 
+def test_export_does_not_write_over_a_workbook_without_force(
+    example_ws: Path, tmp_path: Path
+) -> None:
+    workbook = exported(example_ws, tmp_path)
+    workbook.write_bytes(b"typed in by the office")
+    code, _, err = run("tables", "export", example_ws, "--to", workbook)
+    assert code == 2 and "已存在，未覆盖" in err and "--force" in err
+    assert workbook.read_bytes() == b"typed in by the office"
+    code, _, _ = run("tables", "export", example_ws, "--to", workbook, "--force")
+    assert code == 0 and openpyxl.load_workbook(workbook).sheetnames == ["表二", "表三", "表四"]
+
+
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_libreoffice_opens_the_workbook(example_ws: Path, tmp_path: Path) -> None:
     import pypdf

@@ -26,8 +26,9 @@ from report_writer.workspace import open_workspace
 LOG_FILE = "tables-import-log.yaml"
 
 
-def export_tables(path: Path, to: Path) -> Path:
-    """The workspace's tables written to the workbook `to`."""
+def export_tables(path: Path, to: Path, force: bool = False) -> Path:
+    """The workspace's tables written to the workbook `to`; an existing workbook (the office may
+    have typed into it) is written over only with `force`."""
     from report_writer.render.xlsx import render_xlsx
     from report_writer.workspace import load_report
 
@@ -37,6 +38,10 @@ def export_tables(path: Path, to: Path) -> Path:
         raise InputError(f"{target} 的扩展名应为 .xlsx（Excel 工作簿）")
     if not target.parent.is_dir():
         raise WorkspaceError(f"无法写入 {target}：文件夹 {target.parent} 不存在")
+    if target.exists() and not force:
+        raise WorkspaceError(
+            f"{target} 已存在，未覆盖（其中可能有人填写过）。请换一个文件名，或加 --force 覆盖"
+        )
     write_atomic(target, render_xlsx(report))
     return target
 

@@ -26,11 +26,14 @@ def tables_export(
     to: Annotated[
         Path, typer.Option("--to", help="写入的 Excel 工作簿（.xlsx）", metavar="表格.xlsx")
     ],
+    force: Annotated[
+        bool, typer.Option("--force", help="工作簿已存在时覆盖它（默认不覆盖）")
+    ] = False,
 ) -> None:
     """把表二、表三、表四按官方格式（合并的表头、栏目名称）写成 Excel 工作簿，每表一页。"""
     from report_writer.tables_xlsx import export_tables
 
-    typer.echo(f"已生成：{export_tables(directory, to)}")
+    typer.echo(f"已生成：{export_tables(directory, to, force)}")
 
 
 @command(tables_app, "import")
