@@ -69,6 +69,56 @@ def run_xml(text: str) -> str:
     return f'<w:r><w:rPr><w:rFonts w:eastAsia="仿宋"/></w:rPr><w:t xml:space="preserve">{text}</w:t></w:r>'
 
 
+def split_runs(ws: Path) -> tuple[str, str]:
+    """Word splits the run where the reviewer typed: 「系统清理」 becomes 「逐项」 over three runs."""
+    path = ws / "draft.docx"
+    with zipfile.ZipFile(path) as package:
+        xml = package.read("word/document.xml").decode("utf-8")
+    found = re.search(r"<w:r>(?:(?!<w:r>).)*?一是系统清理本局应公开事项.*?</w:r>", xml)
+    assert found
+    text = re.search(r"<w:t[^>]*>(.*?)</w:t>", found.group()).group(1)  # type: ignore[union-attr]
+    head, tail = text.split("系统清理", 1)
+    edit_xml(path, found.group(), run_xml(head + "逐") + run_xml("项清") + run_xml("理" + tail))
+    return "逐项清理本局应公开事项", "系统清理本局应公开事项"
+
+
+def tracked(ws: Path) -> tuple[str, str]:
+    """The same change as a tracked insertion and deletion (修订)."""
+    path = ws / "draft.docx"
+    with zipfile.ZipFile(path) as package:
+        xml = package.read("word/document.xml").decode("utf-8")
+    found = re.search(r"<w:r>(?:(?!<w:r>).)*?一是系统清理本局应公开事项.*?</w:r>", xml)
+    assert found
+    text = re.search(r"<w:t[^>]*>(.*?)</w:t>", found.group()).group(1)  # type: ignore[union-attr]
+    head, tail = text.split("系统", 1)
+    edit_xml(
+        path,
+        found.group(),
+        run_xml(head)
+        + '<w:del w:id="1" w:author="科长"><w:r><w:delText>系统</w:delText></w:r></w:del>'
+        + f'<w:ins w:id="2" w:author="科长">{run_xml("全面")}</w:ins>'
+        + run_xml(tail),
+    )
+    return "全面清理本局应公开事项", "系统清理本局应公开事项"
+
+
+def added(ws: Path) -> tuple[str, str]:
+    word = docx.Document(str(ws / "draft.docx"))
+    six = next(p for p in word.paragraphs if SIX in p.text)
+    six.insert_paragraph_before("审阅时新增的一段话。", style=six.style)
+    word.save(str(ws / "draft.docx"))
+    return "审阅时新增的一段话。", "\x00"  # nothing should be gone
+
+
+def deleted(ws: Path) -> tuple[str, str]:
+    word = docx.Document(str(ws / "draft.docx"))
+    five = next(p for p in word.paragraphs if FIVE in p.text)
+    text = five.text
+    five._p.getparent().remove(five._p)
+    word.save(str(ws / "draft.docx"))
+    return "在肯定成绩的同时", text[:30]
+
+
 def test_an_unchanged_build_keeps_no_backup(example_ws: Path) -> None:
     built(example_ws)
     built(example_ws)
@@ -79,18 +129,7 @@ def test_a_word_split_across_runs_comes_back_and_the_old_file_is_kept(example_ws
     built(example_ws)
     docx_path = example_ws / "draft.docx"
     edited_before = docx_path.read_bytes()
-    # Word splits a run where the reviewer typed: 「系统清理」 becomes 「逐项」+「清理」 in two runs
-    with zipfile.ZipFile(docx_path) as package:
-        xml = package.read("word/document.xml").decode("utf-8")
-    found = re.search(r"<w:r>(?:(?!<w:r>).)*?一是系统清理本局应公开事项.*?</w:r>", xml)
-    assert found
-    text = re.search(r"<w:t[^>]*>(.*?)</w:t>", found.group()).group(1)  # type: ignore[union-attr]
-    head, tail = text.split("系统清理", 1)
-    edit_xml(
-        docx_path,
-        found.group(),
-        run_xml(head + "逐") + run_xml("项清") + run_xml("理" + tail),
-    )
+    split_runs(example_ws)
     edited = docx_path.read_bytes()
     assert edited != edited_before
     code, out, _ = run("build", example_ws)
@@ -109,26 +148,13 @@ def test_a_word_split_across_runs_comes_back_and_the_old_file_is_kept(example_ws
 
 def test_tracked_changes_are_read_as_accepted_and_said_so(example_ws: Path) -> None:
     built(example_ws)
-    docx_path = example_ws / "draft.docx"
-    with zipfile.ZipFile(docx_path) as package:
-        xml = package.read("word/document.xml").decode("utf-8")
-    found = re.search(r"<w:r>(?:(?!<w:r>).)*?一是系统清理本局应公开事项.*?</w:r>", xml)
-    assert found
-    text = re.search(r"<w:t[^>]*>(.*?)</w:t>", found.group()).group(1)  # type: ignore[union-attr]
-    head, tail = text.split("系统", 1)
-    tracked = (
-        run_xml(head) + f'<w:del w:id="1" w:author="科长" w:date="2024-01-10T09:00:00Z"><w:r>'
-        f"<w:delText>系统</w:delText></w:r></w:del>"
-        f'<w:ins w:id="2" w:author="科长" w:date="2024-01-10T09:00:00Z">{run_xml("逐项")}</w:ins>'
-        + run_xml(tail)
-    )
-    edit_xml(docx_path, found.group(), tracked)
+    tracked(example_ws)
     code, out, _ = run("build", example_ws)
     assert code == 0, out
     assert "接受全部修订" in out
     five = region(example_ws, "五")
-    assert "逐项清理本局应公开事项" in five and "系统清理" not in five
-    assert "逐项清理" in word_text(example_ws) and "逐项清理" in html_text(example_ws)
+    assert "全面清理本局应公开事项" in five and "系统清理" not in five
+    assert "全面清理" in word_text(example_ws) and "全面清理" in html_text(example_ws)
 
 
 def test_a_paragraph_added_and_one_deleted_survive_regenerating_five(example_ws: Path) -> None:
@@ -351,3 +377,16 @@ def test_text_added_beside_a_table_in_word_is_named_not_lost(example_ws: Path) -
     [note] = [line for line in out.splitlines() if "表格以外的文字" in line]
     assert "二、主动公开政府信息情况" in note and "未读入" in note
     assert backups(example_ws, ".docx")  # and the edited file is kept
+
+
+@pytest.mark.parametrize("edit", [split_runs, tracked, added, deleted])
+@pytest.mark.parametrize("command", [["regenerate", "--section", "五"], ["build"]])
+def test_every_word_edit_reaches_every_file(example_ws: Path, edit, command) -> None:  # type: ignore[no-untyped-def]
+    built(example_ws)
+    present, gone = edit(example_ws)
+    code, out, err = run(command[0], example_ws, *command[1:])
+    assert code == 0, out + err
+    markdown = (example_ws / "draft.md").read_text(encoding="utf-8")
+    for text in (markdown, word_text(example_ws), html_text(example_ws)):
+        assert present in text and gone not in text
+    assert len(backups(example_ws, ".docx")) == 1
