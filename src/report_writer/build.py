@@ -7,7 +7,9 @@ reviewer's edits; every other byte of draft.md stays. explain: where each senten
 
 The folder the drafts are written to (the workspace, or `--out`) is the home of its draft.md:
 the hand edits are read from there, and its `.report-writer/generated.json` keeps the text last
-generated for it.
+generated for it. Both build and regenerate first carry the edits made to its draft.docx in Word
+into draft.md (draft/word_edits.py), and keep a dated copy of a draft.docx or draft.html changed
+since it was written before writing it again (draft/exports.py).
 
 Floor: orchestration. Must not import from the floors above (chains and up).
 """
@@ -153,8 +155,10 @@ def build(
     phrasebanks: Sequence[Path] = (),
 ) -> BuildResult:
     """Compose the drafts, check the tables and the draft as it will be written, then write
-    them. A region of draft.md edited by hand is kept as it is (HTML and Word carry the edited
-    text); the others are refreshed from the answers."""
+    them. Edits made in draft.docx come into draft.md first. A region of draft.md edited by hand
+    is kept as it is (HTML and Word carry the edited text); the others are refreshed from the
+    answers. Where draft.md and draft.docx changed the same sentences differently, draft.md
+    gets the conflict marked and nothing else is written."""
     from report_writer.check import CheckResult, check_report
     from report_writer.draft.checks import check_draft
     from report_writer.workspace.lock import locked
@@ -184,7 +188,8 @@ def build(
         if edits is not None:
             notes.extend(edits.notes)
             if edits.conflicts:  # draft.md holds them marked; the exports wait
-                return _held(target, state, exports, edits, BuildResult(check_report(report)))
+                held = BuildResult(check_report(report), notes=notes)
+                return _held(target, state, exports, edits, held)
             draft = parse_draft(draft.path, edits.text, list(names))
             if edits.taken and "md" not in formats:
                 formats = ["md", *formats]  # the Word edits live on in draft.md
@@ -255,7 +260,6 @@ def _held(
     _seen(exports, edits, False)
     save_exports(home, exports)
     result.written.append(home / DRAFT_FILE)
-    result.notes.extend(edits.notes)
     result.conflicts = edits.conflicts
     return result
 
