@@ -31,7 +31,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("narrative", "context"),  # content
     ("draft",),  # draft
     ("importer", "interview"),  # import / interview
-    ("build", "check", "aggregate"),  # orchestration
+    ("build", "check", "aggregate", "tables_xlsx"),  # orchestration
     ("commands",),  # chains
     ("cli", "__main__"),  # face
 ]

@@ -114,6 +114,11 @@ def build(
         typer.echo(f"注意：{note}")
     for path in result.written:
         typer.echo(f"已生成：{path}")
+    if result.conflicts:
+        for message in result.conflicts:
+            typer.echo(f"冲突：{message}", err=True)
+        typer.echo("draft.md 与 draft.docx 的修改有冲突未解决，HTML 和 Word 暂未更新。", err=True)
+        raise typer.Exit(ChecksFailed.exit_code)
 
 
 @command(app)
@@ -157,6 +162,11 @@ def regenerate(
         )
     elif force:
         typer.echo(f"已按最新答案重写“{result.section}”。")
+    elif result.waiting:
+        typer.echo(
+            f"draft.md 与 draft.docx 的修改有{len(result.conflicts)}处冲突，已在 draft.md 中标出；"
+            f"解决后再重新生成“{result.section}”。"
+        )
     elif result.conflicts:
         typer.echo(f"已重新生成“{result.section}”；合并人工修改时有{len(result.conflicts)}处冲突。")
     elif result.merged:

@@ -120,7 +120,7 @@ def import_(
     source: Annotated[
         Path,
         typer.Argument(
-            help="已发布的报告：网页文本（.txt）、HTML、Word（.docx）、PDF 或 Markdown",
+            help="已发布的报告：网页文本（.txt）、HTML、Word（.docx）、PDF、Markdown 或 Excel（.xlsx）",
             metavar="报告文件",
         ),
     ],
