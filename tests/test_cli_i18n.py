@@ -4,6 +4,7 @@ These tests fail loudly, naming what moved, when a typer release changes any of 
 from __future__ import annotations
 
 import inspect
+import re
 
 import typer.main
 from typer.testing import CliRunner
@@ -51,6 +52,8 @@ def test_every_help_page_is_in_chinese() -> None:
         out = runner.invoke(app, [*args, "--help"]).output
         assert out.startswith("用法："), (args, out)
         assert "显示本说明并退出。" in out, (args, out)
+        arguments = out.splitlines()[0].split("[选项]", 1)[1]  # 用法：… [选项] {工作区}
+        assert re.search("[A-Za-z]", arguments) is None, (args, arguments)
         for english in (
             "Usage:",
             "Options",
