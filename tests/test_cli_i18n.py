@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import inspect
 import re
+from pathlib import Path
 
 import typer.main
 from typer.testing import CliRunner
@@ -68,3 +69,13 @@ def test_every_help_page_is_in_chinese() -> None:
     # The words typer passes through its gettext hook do reach the pages.
     assert "[必填]" in runner.invoke(app, ["interview", "--help"]).output
     assert "默认：" in runner.invoke(app, ["init", "--help"]).output
+
+
+def test_only_i18n_touches_typers_private_click() -> None:
+    src = Path(__file__).resolve().parent.parent / "src" / "report_writer"
+    touching = {
+        str(path.relative_to(src))
+        for path in src.rglob("*.py")
+        if "typer._click" in path.read_text(encoding="utf-8")
+    }
+    assert touching == {"cli/i18n.py"}
