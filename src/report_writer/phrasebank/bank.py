@@ -193,8 +193,9 @@ def moved(overridden: Phrase, slot: str) -> str:
 def _read_file(path: Path, layer: Layer, issues: list[Issue]) -> Iterator[Phrase]:
     try:
         data = _parsed(path)
-    except InputError as exc:
-        issues.append(Issue(path, None, exc.message))
+    except InputError as exc:  # the issue names the file already: the message need not
+        message = exc.message.replace(f" {path}", "").replace(f"{path} ", "该文件")
+        issues.append(Issue(path, None, message))
         return
     if data is None:
         return
