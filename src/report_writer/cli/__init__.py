@@ -15,7 +15,7 @@ import sys
 import typer
 
 from report_writer.cli.app import app
-from report_writer.cli.i18n import usage_error
+from report_writer.cli.i18n import NoArgsIsHelpError, UsageError, usage_error
 
 # isort: off
 # The commands register in this order, which is their order in `report-writer --help`.
@@ -28,8 +28,6 @@ __all__ = ["app", "drafting", "main", "phrases", "tables", "workspaces"]
 def main() -> None:
     """Entry point: the one place that exits. An unexpected exception is a defect in this tool;
     it is reported in one line (set REPORT_WRITER_DEBUG=1 for the traceback)."""
-    from typer._click.exceptions import NoArgsIsHelpError, UsageError
-
     try:
         code = app(args=sys.argv[1:], prog_name="report-writer", standalone_mode=False)
     except NoArgsIsHelpError as exc:

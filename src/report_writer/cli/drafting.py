@@ -17,7 +17,9 @@ from report_writer.errors import ChecksFailed, ReportWriterError
 
 @command(app)
 def interview(
-    directory: Annotated[Path, typer.Argument(help="工作区文件夹（不存在时新建）")],
+    directory: Annotated[
+        Path, typer.Argument(help="工作区文件夹（不存在时新建）", metavar="工作区")
+    ],
     revisit: Annotated[
         str | None,
         typer.Option(

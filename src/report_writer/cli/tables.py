@@ -38,7 +38,7 @@ def tables_export(
 
 @command(tables_app, "import")
 def tables_import(
-    source: Annotated[Path, typer.Argument(help="Excel 工作簿（.xlsx）", metavar="表格.xlsx")],
+    source: Annotated[Path, typer.Argument(help="Excel 工作簿（.xlsx）", metavar="表格")],
     directory: Annotated[Path, typer.Argument(help="工作区文件夹", metavar="工作区")],
 ) -> None:
     """从 Excel 工作簿读出表二、表三、表四的数字写入 report.yaml（保留注释），然后核对。

@@ -3,7 +3,6 @@
 Floor: face (the top); nothing of the core imports it.
 """
 
-import sys  # noqa: F401
 from pathlib import Path
 from typing import Annotated
 
