@@ -14,14 +14,25 @@ MAX_LINES = 600
 # module or a package (which then covers everything inside it).
 LAYERS: list[tuple[str, ...]] = [
     # ground
-    ("errors", "files", "yamlio", "resources", "cache", "chinese", "limits"),
+    (
+        "errors",
+        "files",
+        "yamlio",
+        "resources",
+        "cache",
+        "chinese",
+        "limits",
+        "ooxml",
+        "commandline",
+    ),
     ("workspace", "model", "answers", "formats"),  # data
     ("document", "render"),  # output
     ("phrasebank",),  # phrases
     ("narrative", "context", "voice"),  # content
     ("draft",),  # draft
-    ("importer", "interview"),  # import / interview
-    ("build", "check", "aggregate"),  # orchestration
+    ("importer",),  # import
+    ("interview",),  # interview
+    ("build", "check", "aggregate", "tables_xlsx"),  # orchestration
     ("commands",),  # chains
     ("cli", "__main__"),  # face
 ]
@@ -149,3 +160,4 @@ def test_no_module_is_over_600_lines() -> None:
         if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert {k: v for k, v in long.items() if k not in ALLOWED_LONG} == {}
+    assert ALLOWED_LONG - set(long) == set(), "fixed: remove these from ALLOWED_LONG"

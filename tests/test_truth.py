@@ -20,6 +20,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from conftest import base_report
 from report_writer.answers import load_schema
 from report_writer.cli import app
 from report_writer.document import Paragraph, Sentence
@@ -276,7 +277,7 @@ def generated(seed: int) -> dict[str, Any]:
     return {
         "meta": {"agency": agency, "year": year, "level": level},
         "answers": answers,
-        "tables": tables,
+        "tables": base_report(**tables)["tables"],
     }
 
 
@@ -397,8 +398,9 @@ def test_a_pinned_builtin_choice_that_keeps_the_team_phrase_out_is_named(tmp_pat
     )
     report_yaml = ws / "report.yaml"
     report_yaml.write_text(
-        report_yaml.read_text("utf-8")
-        + "\nphrases:\n  platforms.portal: platforms.portal.column\n",
+        report_yaml.read_text("utf-8").replace(
+            "phrases: {}", "phrases:\n  platforms.portal: platforms.portal.column"
+        ),
         "utf-8",
     )
     built = runner.invoke(app, ["build", str(ws), "--phrasebank", str(team)])
@@ -416,7 +418,7 @@ def test_the_issues_year_reads_true(tmp_path: Path) -> None:
     data = rich_report("某某市生态环境局", 2024)
     data["answers"]["problems"]["selected"] = ["interpretation"]
     data["answers"]["other"] = {"matters": "本年承办市人大代表建议21件"}
-    data["tables"]["applications"] = {
+    apps = {
         "new": {"natural_person": 45},
         "carried_over": {"natural_person": 3},
         "granted": {"natural_person": 23},
@@ -426,6 +428,7 @@ def test_the_issues_year_reads_true(tmp_path: Path) -> None:
         "rejected_complaint": {"natural_person": 4},
         "carried_forward": {"natural_person": 2},
     }
+    data["tables"] = base_report(**{**data["tables"], "applications": apps})["tables"]
     for agency in ("某某市生态环境局", "某某州生态环境局", "某某县生态环境分局"):
         data["meta"]["agency"] = agency
         narrative = build_narrative(parse_report(copy.deepcopy(data)), load_phrasebank())

@@ -1,5 +1,5 @@
 """Chains: the core calls a command makes one after another (interview → build, answers file →
-build, import → check). Each returns what the CLI prints; nothing here prints or exits. May import
+build, import → check, tables import → check). Each returns what the CLI prints; nothing here prints or exits. May import
 anything below the command line; must not import the cli package.
 """
 
@@ -16,6 +16,7 @@ from report_writer.interview.run import apply_answers, revisit_hint, run_intervi
 from report_writer.interview.session import Ask, Result, Say
 from report_writer.interview.store import load_progress
 from report_writer.model import parse_report
+from report_writer.tables_xlsx import TablesImport
 from report_writer.workspace import Workspace, load_report
 
 
@@ -28,17 +29,24 @@ def interview_and_build(
     phrasebanks: Sequence[Path] = (),
 ) -> Result:
     """`interview`: ask every open question, then (when it finished) check and build."""
-    result = run_interview(directory, ask, say, revisit=revisit, phrasebanks=phrasebanks)
-    if result.status != "finished" or result.workspace is None:
-        return result
-    return _built(result, phrasebanks)
+    return run_interview(
+        directory,
+        ask,
+        say,
+        revisit=revisit,
+        phrasebanks=phrasebanks,
+        then=lambda stored: _built(stored, phrasebanks),
+    )
 
 
 def answers_and_build(
     directory: Path, answers_file: Path, *, phrasebanks: Sequence[Path] = ()
 ) -> Result:
-    """`interview --answers FILE`: apply the answers file, then check and build."""
-    return _built(apply_answers(directory, answers_file, phrasebanks=phrasebanks), phrasebanks)
+    """`interview --answers FILE`: apply the answers file, then check and build, under one hold
+    of the workspace lock (no other command gets in between)."""
+    return apply_answers(
+        directory, answers_file, phrasebanks=phrasebanks, then=lambda s: _built(s, phrasebanks)
+    )
 
 
 def _built(stored: Result, phrasebanks: Sequence[Path]) -> Result:
@@ -86,3 +94,13 @@ def import_and_check(
     workspace = write_workspace(result, target) if target is not None else None
     check = check_report(parse_report(result.report_data())) if run_check else None
     return Imported(result, workspace, check)
+
+
+def tables_import_and_check(source: Path, directory: Path) -> TablesImport:
+    """`tables import WORKBOOK DIR`: the workbook's figures into report.yaml, then the checks."""
+    from report_writer.tables_xlsx import import_tables
+    from report_writer.workspace import open_workspace
+
+    result = import_tables(source, directory)
+    result.check = check_report(load_report(open_workspace(directory)))
+    return result

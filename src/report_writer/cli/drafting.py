@@ -11,12 +11,15 @@ import typer
 
 from report_writer.cli.app import DraftFolderOption, PhrasebankOption, app, command
 from report_writer.cli.output import echo_findings, print_findings
+from report_writer.commandline import command_line
 from report_writer.errors import ChecksFailed, ReportWriterError
 
 
 @command(app)
 def interview(
-    directory: Annotated[Path, typer.Argument(help="工作区文件夹（不存在时新建）")],
+    directory: Annotated[
+        Path, typer.Argument(help="工作区文件夹（不存在时新建）", metavar="工作区")
+    ],
     revisit: Annotated[
         str | None,
         typer.Option(
@@ -48,7 +51,7 @@ def interview(
     elif not sys.stdin.isatty():
         raise ReportWriterError(
             "interview 需要在终端中逐项问答，当前没有终端（输入来自管道或文件）。"
-            f"在脚本中请用 --answers 答案.yaml 提供答案，例如：report-writer interview {directory} --answers 答案.yaml"
+            f"在脚本中请用 --answers 答案.yaml 提供答案，例如：{command_line('interview', directory)} --answers 答案.yaml"
         )
     else:
         from report_writer.interview.terminal import Terminal
@@ -62,7 +65,7 @@ def interview(
             typer.echo("\n尚未新建工作区，没有需要保存的内容。")
         else:
             typer.echo(f"\n已保存到 {result.workspace.report_path}。")
-            typer.echo(f"继续填写请运行：report-writer interview {directory}")
+            typer.echo(f"继续填写请运行：{command_line('interview', directory)}")
         if result.status == "interrupted":
             raise typer.Exit(130)
         return
@@ -77,11 +80,11 @@ def interview(
         typer.echo(f"  {path}")
     if answers is None:
         part, why = result.revisit
-        command = f"report-writer interview {directory} --revisit"
+        revisit = f"{command_line('interview', directory)} --revisit"
         if part:
-            typer.echo(f"{why}，运行：{command} {part}")
+            typer.echo(f"{why}，运行：{revisit} {part}")
         else:
-            typer.echo(f"{why}，运行：{command} 部分编号（{'、'.join('一二三四五六')}）")
+            typer.echo(f"{why}，运行：{revisit} 部分编号（{'、'.join('一二三四五六')}）")
     if result.check.failed():
         raise typer.Exit(ChecksFailed.exit_code)
 
@@ -113,6 +116,11 @@ def build(
         typer.echo(f"注意：{note}")
     for path in result.written:
         typer.echo(f"已生成：{path}")
+    if result.conflicts:
+        for message in result.conflicts:
+            typer.echo(f"冲突：{message}", err=True)
+        typer.echo("draft.md 与 draft.docx 的修改有冲突未解决，HTML 和 Word 暂未更新。", err=True)
+        raise typer.Exit(ChecksFailed.exit_code)
 
 
 @command(app)
@@ -156,6 +164,11 @@ def regenerate(
         )
     elif force:
         typer.echo(f"已按最新答案重写“{result.section}”。")
+    elif result.waiting:
+        typer.echo(
+            f"draft.md 与 draft.docx 的修改有{len(result.conflicts)}处冲突，已在 draft.md 中标出；"
+            f"解决后再重新生成“{result.section}”。"
+        )
     elif result.conflicts:
         typer.echo(f"已重新生成“{result.section}”；合并人工修改时有{len(result.conflicts)}处冲突。")
     elif result.merged:

@@ -3,7 +3,6 @@
 Floor: face (the top); nothing of the core imports it.
 """
 
-import sys  # noqa: F401
 from pathlib import Path
 from typing import Annotated
 
@@ -17,6 +16,7 @@ from report_writer.cli.output import (
     text_table,
     with_progress,
 )
+from report_writer.commandline import command_line
 from report_writer.errors import ChecksFailed, ReportWriterError
 
 
@@ -61,7 +61,7 @@ def init(
     typer.echo(f"已新建工作区：{ws.path}")
     if last is not None:
         typer.echo(f"上年报告保存在 {ws.path / 'previous'}，已预填上年结转、现行有效件数和上年问题")
-    typer.echo(f"下一步：编辑 {ws.report_path}，或运行 report-writer check {ws.path}")
+    typer.echo(f"下一步：编辑 {ws.report_path}，或运行 {command_line('check', ws.path)}")
 
 
 @command(app)
@@ -119,7 +119,7 @@ def import_(
     source: Annotated[
         Path,
         typer.Argument(
-            help="已发布的报告：网页文本（.txt）、HTML、Word（.docx）、PDF 或 Markdown",
+            help="已发布的报告：网页文本（.txt）、HTML、Word（.docx）、PDF、Markdown 或 Excel（.xlsx）",
             metavar="报告文件",
         ),
     ],

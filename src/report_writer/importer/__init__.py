@@ -17,20 +17,21 @@ from typing import Any
 from msgspec import Struct, field
 
 from report_writer.errors import InputError
-from report_writer.files import decode_published
+from report_writer.files import check_regular, decode_published
 from report_writer.formats.spec import Format, format_for_year
-from report_writer.importer import cells, docx, html, markdown, pdf, pdftext
+from report_writer.importer import cells, docx, html, markdown, pdf, pdftext, xlsx
 from report_writer.importer.log import Log, LogEntry
 from report_writer.importer.split import Cell
 from report_writer.importer.tables import read_tables
 from report_writer.importer.text import read_narrative, read_title
 from report_writer.importer.tokens import Line
+from report_writer.limits import MAX_PUBLISHED_BYTES
 from report_writer.model import guess_level
 
 __all__ = ["ImportResult", "LogEntry", "import_report", "read_lines"]
 
 LAYOUT_LABELS: dict[str, str] = {
-    m.NAME: m.LABEL for m in (cells, pdftext, markdown, html, docx, pdf)
+    m.NAME: m.LABEL for m in (cells, pdftext, markdown, html, docx, pdf, xlsx)
 }
 
 
@@ -80,13 +81,17 @@ def _plain(value: Cell) -> Any:
 
 def read_lines(source: Path) -> tuple[str, list[Line]]:
     """(layout, lines) of a published report, chosen by the file's suffix and content."""
-    if not source.is_file():
+    if not source.exists():
         raise InputError(f"找不到要导入的文件“{source}”")
     suffix = source.suffix.lower()
+    if suffix in (".docx", ".pdf"):  # opened by a library: a regular file of bounded size first
+        check_regular(source, MAX_PUBLISHED_BYTES)
     if suffix == ".docx":
         return docx.NAME, docx.read(source)
     if suffix == ".pdf":
         return pdf.NAME, pdf.read(source)
+    if suffix == ".xlsx":
+        return xlsx.NAME, xlsx.read(source)
     if suffix == ".doc":
         raise InputError(
             f"{source} 是旧版 Word 文件（.doc），请用 Word 或 WPS“另存为”.docx 后再导入"

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from report_writer.errors import InputError
+from report_writer.files import make_dir
 from report_writer.phrasebank.analysis import Vocabulary
 from report_writer.phrasebank.bank import (
     Issue,
@@ -65,9 +66,7 @@ def add_phrase(
     the slot (`<slot>.team<n>`).
     """
     folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise InputError(f"“{folder}”不是文件夹")
-    folder.mkdir(parents=True, exist_ok=True)
+    make_dir(folder, "表述库文件夹")
     team = read_phrasebank([(str(folder), folder)])
     if team.issues:
         raise InputError(
@@ -106,10 +105,11 @@ def add_phrase(
 def _append(path: Path, raw: dict[str, Any]) -> None:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-    from report_writer.files import read_text, write_atomic
+    from report_writer.files import TextForm, read_text_form, write_text_form
     from report_writer.yamlio import dump_roundtrip, roundtrip_yaml
 
-    data = roundtrip_yaml().load(read_text(path)) if path.exists() else None
+    text, form = read_text_form(path) if path.exists() else ("", TextForm())
+    data = roundtrip_yaml().load(text) if text else None
     if data is None:
         data = CommentedMap()
         if not path.exists():
@@ -122,4 +122,4 @@ def _append(path: Path, raw: dict[str, Any]) -> None:
     for key, value in raw.items():
         entry[key] = value
     data["phrases"].append(entry)
-    write_atomic(path, dump_roundtrip(data))
+    write_text_form(path, dump_roundtrip(data), form)  # its BOM and line ends kept
