@@ -50,11 +50,14 @@ def check_workspace_report(
     previous: Report | None = None,
     previous_folder: Path | None = None,
 ) -> CheckResult:
-    """check_report, plus the draft checks (H4, H5, H8) when the workspace has a draft.md."""
+    """check_report, plus the draft checks (H4, H5, H8) when the workspace has a draft.md, and
+    those of a workspace made by `aggregate` (A1, A2)."""
+    from report_writer.aggregate import log_findings
     from report_writer.consistency import draft_findings
 
     result = check_report(report, previous)
-    return CheckResult(result.findings + draft_findings(report, folder, previous_folder))
+    extra = draft_findings(report, folder, previous_folder) + log_findings(report, folder)
+    return CheckResult(result.findings + extra)
 
 
 class WorkspaceCheck(Struct, frozen=True):
