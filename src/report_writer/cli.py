@@ -373,6 +373,44 @@ def aggregate(
 NULLS_SHOWN = 10
 
 
+@app.command()
+def overview(
+    directories: Annotated[
+        list[Path],
+        typer.Argument(
+            help="存放各单位工作区的文件夹，或多个工作区（起草的、导入的或汇总的）",
+            metavar="工作区",
+            show_default=False,
+        ),
+    ],
+    to: Annotated[
+        Path,
+        typer.Option("--to", help="写入的文件：网页（.html）或电子表格（.xlsx）", metavar="文件"),
+    ],
+) -> None:
+    """总览：一个网页（或电子表格）列出每个单位的主要数字、核对结果和草稿状态，并附图表。
+
+    网页可离线打开：单位表可点击表头排序，错误和提示数可点击查看明细；图表为各单位新收申请、
+    办理结果，以及有 previous 文件夹（上年报告）的单位的本年与上年对比。"""
+    from report_writer.check import find_workspaces
+    from report_writer.overview import output_kind, survey, title_for, write_overview
+
+    try:
+        output_kind(to)
+    except ReportWriterError as exc:
+        fail(exc)
+    paths = find_workspaces(directories)
+    rows = list(with_progress(survey(paths), len(paths), "读取中"))
+    years = {r.year for r in rows if r.year}
+    title = title_for(directories, years.pop() if len(years) == 1 else None)
+    try:
+        write_overview(rows, to, title)
+    except ReportWriterError as exc:
+        fail(exc)
+    failing = sum(1 for r in rows if r.errors or r.problem)
+    typer.echo(f"已写入总览：{to}（{len(rows)} 个工作区，其中 {failing} 个有错误或无法读取）")
+
+
 def check_many(paths: list[Path], strict: bool, as_json: bool) -> None:
     """`check` over many workspaces: a progress bar, then one summary table."""
     from report_writer.check import check_workspaces
