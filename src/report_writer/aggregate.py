@@ -232,8 +232,15 @@ def _refuse(units: list[Unit], existing: Report | None, name: str) -> None:
         raise InputError(
             "2019年试行格式的报告不能与2021年格式的报告混合汇总（两者的栏目不同），未做改动。"
             "按2019年试行格式填报的单位（请先改按2021年格式填报）：",
-            details=[f"{u.name}（{u.path}）" for u in old],
+            details=[f"{u.name}（{u.path}）：{_legacy_rows(u.report)}" for u in old],
         )
+
+
+def _legacy_rows(report: Report) -> str:
+    found = report.figures.legacy
+    if not found:
+        return f"报告格式为 {report.meta.format}"
+    return "含2019年格式的栏目 " + "、".join(f"tables.{p}" for p in found)
 
 
 def sum_cells(fmt: Format, units: Sequence[Unit]) -> dict[CellKey, CellSum]:
