@@ -364,7 +364,13 @@ def aggregate(
         if f.value is None:
             typer.echo(f"  {f.label}未汇总：{'、'.join(f.missing)}未填写 {f.source}")
     typer.echo("── 核对汇总结果 ──")
-    print_findings(result.check)
+    check = result.check
+    empty = [f for f in check.findings if f.code == "C0" and f.severity == "warning"]
+    echo_findings([f for f in check.findings if f not in empty])
+    if not check.findings:
+        typer.echo("  ✓ 各项勾稽关系核对无误")
+    also = f"（其中 {len(empty)} 处是上面列出的空单元格）" if empty else ""
+    typer.echo(f"共 {len(check.errors)} 处错误，{len(check.warnings)} 处提示{also}。")
     typer.echo(f"下一步：report-writer build {result.workspace}")
     if result.left_out or result.check.failed():
         raise typer.Exit(ChecksFailed.exit_code)

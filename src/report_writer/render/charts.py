@@ -111,7 +111,7 @@ def paired_bars(
         ax.xaxis.set_visible(False)
         ax.spines["bottom"].set_visible(False)
         ax.margins(x=0.12)
-        ax.legend(loc="lower right", frameon=False)
+        fig.legend(loc="outside lower center", ncols=2, frameon=False)
         return _svg(fig)
 
 

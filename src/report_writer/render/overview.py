@@ -35,7 +35,8 @@ COLUMNS = (
     ("review", "行政复议", "政府信息公开行政复议总计（表四）"),
     ("litigation", "行政诉讼", "政府信息公开行政诉讼总计（表四，两种起诉合计）"),
 )
-CHART_UNITS = 20  # the bar charts by unit show the units with the most applications
+CHART_UNITS = 20  # the bar chart by unit shows the units with the most applications
+PAIRED_UNITS = 12  # and the chart of this year against last, two bars a unit, fewer
 
 
 class Issue(Struct, frozen=True):
@@ -121,17 +122,20 @@ def charts(rows: Sequence[UnitRow]) -> list[tuple[str, str]]:
         svg = bars(f"办理结果（件）{note}", list(OUTCOMES.values()), sums, "outcomes")
         found.append((f"{len(complete)}个单位的申请办理结果合计{note}", svg))
     paired = [r for r in known if r.figures.get("previous_new") is not None]
-    paired = sorted(paired, key=lambda r: -(r.figures["new"] or 0))[:CHART_UNITS]
+    with_last = len(paired)
+    paired = sorted(paired, key=lambda r: -(r.figures["new"] or 0))[:PAIRED_UNITS]
     if paired:
+        more = f"（申请最多的{len(paired)}个单位）" if with_last > len(paired) else ""
         svg = paired_bars(
-            "新收申请：本年与上年（件）",
+            f"新收申请：本年与上年（件）{more}",
             _labels(paired),
             [float(r.figures["new"] or 0) for r in paired],
             [float(r.figures["previous_new"] or 0) for r in paired],
             ("本年", "上年"),
             "years",
         )
-        found.append((f"本年与上年新收申请对比（{len(paired)}个有上年报告的单位）", svg))
+        shown = f"，图中为申请最多的{len(paired)}个" if more else ""
+        found.append((f"本年与上年新收申请对比（{with_last}个单位有上年报告{shown}）", svg))
     return found
 
 
