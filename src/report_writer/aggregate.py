@@ -48,8 +48,6 @@ FACTS_GROUP = "units"
 SUMMED_ANSWERS = {
     "trainings": ("supervision.trainings", "组织培训次数"),
     "trainees": ("supervision.trainees", "培训人次"),
-    "interpretations": ("management.interpretations", "政策解读篇数"),
-    "consultations": ("requests.consultations", "接待咨询人次"),
     "posts": ("platforms.channels", "新媒体等渠道发布条数"),
 }
 
