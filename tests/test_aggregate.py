@@ -314,3 +314,16 @@ def test_every_cell_is_the_sum_and_check_agrees(units: list[dict[str, Any]]) -> 
         units_pass = all(check_workspace(f).errors == 0 for f in folders)
         assert (check_workspace(root / "gov").errors == 0) == units_pass
         assert result.check.failed() == (not units_pass)
+
+
+def test_units_all_in_the_2019_format_are_summed_without_their_old_rows(
+    tmp_path: Path, write_ws: Callable[..., Path]
+) -> None:
+    for name, agency in (("a", "甲局"), ("b", "乙局")):
+        data = unit_from_example(agency)
+        data["tables"]["applications"]["other_handling"] = {"natural_person": 0, "total": 0}
+        write_ws(data, name=f"units/{name}")
+    code, out, _ = run("aggregate", tmp_path / "units", "-o", tmp_path / "gov", "--agency", GOV)
+    assert code == 0, out
+    assert "注意：各单位按2019年试行格式填报的栏目（tables.applications.other_handling）" in out
+    assert cell(tmp_path / "gov", "applications", "new", "natural_person") == 18

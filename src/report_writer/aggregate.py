@@ -91,6 +91,7 @@ class AggregateResult(Struct):
     facts: list[Fact]
     changed: list[tuple[CellKey, Value, Value]]  # (cell, before, after) on a run over an existing
     check: CheckResult
+    notes: list[str] = field(default_factory=list)  # finished sentences for the user
 
 
 def aggregate(
@@ -154,6 +155,7 @@ def aggregate(
         facts=facts,
         changed=changed,
         check=result,
+        notes=_legacy_notes(included),
     )
 
 
@@ -232,6 +234,15 @@ def _refuse(units: list[Unit], existing: Report | None, name: str) -> None:
             "按2019年试行格式填报的单位（请先改按2021年格式填报）：",
             details=[f"{u.name}（{u.path}）：{_legacy_rows(u.report)}" for u in old],
         )
+
+
+def _legacy_notes(units: Sequence[Unit]) -> list[str]:
+    """The 2019-format rows of the units, which have no cell in the 2021 tables: not summed."""
+    rows = sorted({path for u in units for path in u.report.figures.legacy})
+    if not rows:
+        return []
+    named = "、".join(f"tables.{p}" for p in rows)
+    return [f"各单位按2019年试行格式填报的栏目（{named}）在2021年格式中没有对应的单元格，未汇总"]
 
 
 def _legacy_rows(report: Report) -> str:

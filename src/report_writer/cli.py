@@ -355,6 +355,8 @@ def aggregate(
             typer.echo(f"  tables.{'.'.join(s.key)}：{'、'.join(s.missing)}")
         if len(result.nulls) > NULLS_SHOWN:
             typer.echo(f"  ……其余见 {result.workspace / 'aggregate-log.yaml'}")
+    for note in result.notes:
+        typer.echo(f"注意：{note}")
     if not result.created:
         typer.echo(f"与上次相比，{len(result.changed)} 个单元格的数字有变化。")
     summed = [f for f in result.facts if f.value is not None]
