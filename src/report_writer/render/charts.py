@@ -46,7 +46,7 @@ def _svg(fig: Any) -> str:
     """The figure as an <svg> element to put inline (no XML prolog, DOCTYPE or metadata), scaling
     to the width of its box."""
     buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", metadata={"Date": None}, bbox_inches="tight")
+    fig.savefig(buffer, format="svg", metadata={"Date": None})  # constrained layout: no crop
     text = buffer.getvalue()
     text = text[text.index("<svg") :]
     text = re.sub(r"\s*<metadata>.*?</metadata>", "", text, count=1, flags=re.S)

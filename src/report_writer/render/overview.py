@@ -107,7 +107,7 @@ def charts(rows: Sequence[UnitRow]) -> list[tuple[str, str]]:
     top = sorted(known, key=lambda r: -(r.figures["new"] or 0))[:CHART_UNITS]
     if top:
         more = f"（申请最多的{len(top)}个单位）" if len(known) > len(top) else ""
-        title = f"新收申请（件）{more}"
+        title = "新收申请（件）"
         values = [float(r.figures["new"] or 0) for r in top]
         found.append(
             (f"各单位本年新收政府信息公开申请{more}", bars(title, _labels(top), values, "units"))
@@ -119,7 +119,7 @@ def charts(rows: Sequence[UnitRow]) -> list[tuple[str, str]]:
         sums = [float(sum(r.outcomes[k] or 0 for r in complete)) for k in OUTCOMES]
         left = len([r for r in rows if r.problem is None]) - len(complete)
         note = f"（不含{left}个办理结果有空值的单位）" if left else ""
-        svg = bars(f"办理结果（件）{note}", list(OUTCOMES.values()), sums, "outcomes")
+        svg = bars("办理结果（件）", list(OUTCOMES.values()), sums, "outcomes")
         found.append((f"{len(complete)}个单位的申请办理结果合计{note}", svg))
     paired = [r for r in known if r.figures.get("previous_new") is not None]
     with_last = len(paired)
@@ -127,7 +127,7 @@ def charts(rows: Sequence[UnitRow]) -> list[tuple[str, str]]:
     if paired:
         more = f"（申请最多的{len(paired)}个单位）" if with_last > len(paired) else ""
         svg = paired_bars(
-            f"新收申请：本年与上年（件）{more}",
+            "新收申请：本年与上年（件）",
             _labels(paired),
             [float(r.figures["new"] or 0) for r in paired],
             [float(r.figures["previous_new"] or 0) for r in paired],
