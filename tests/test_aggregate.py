@@ -277,10 +277,11 @@ def unit_tables(draw: st.DrawFn) -> dict[str, Any]:
     right, or off by a few (an error `check` finds)."""
     tables: dict[str, Any] = {}
     for key in draw(st.lists(st.sampled_from(LEAVES), max_size=12, unique=True)):
-        value = draw(
-            st.one_of(st.integers(0, 50), st.none()) if key[1] != "fees" else st.integers(0, 9)
-        )
+        value = draw(st.one_of(st.integers(0, 50), st.none()))
         tables.setdefault(key[0], {}).setdefault(key[1], {})[key[2]] = value
+    if draw(st.booleans()):  # 万元: up to four decimals, written as text
+        amount = draw(st.decimals(0, 999, places=draw(st.integers(0, 4))))
+        tables.setdefault("proactive", {})["fees"] = {"amount": str(amount)}
     for key in draw(st.lists(st.sampled_from(TOTALS), max_size=3, unique=True)):
         tables.setdefault(key[0], {}).setdefault(key[1], {})[key[2]] = draw(st.integers(0, 60))
     return tables
