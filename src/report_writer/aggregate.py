@@ -103,7 +103,7 @@ def aggregate(
     """Sum the units' tables into the government workspace `out` (made when it does not exist)."""
     from report_writer.lock import locked
 
-    paths = [p for p in find_workspaces(list(inputs)) if not _same(p, out)]
+    paths = _unique(p for p in find_workspaces(list(inputs)) if not _same(p, out))
     if not paths:
         raise InputError("没有可汇总的单位工作区：请给出单位的工作区，或存放这些工作区的文件夹")
     units = [_load_unit(p) for p in paths]
@@ -157,6 +157,14 @@ def aggregate(
         check=result,
         notes=_legacy_notes(included),
     )
+
+
+def _unique(paths: Iterable[Path]) -> list[Path]:
+    """The folders in order, each once (a workspace given alone and inside its folder)."""
+    seen: dict[Path, Path] = {}
+    for path in paths:
+        seen.setdefault(path.resolve(), path)
+    return list(seen.values())
 
 
 def _same(a: Path, b: Path) -> bool:
