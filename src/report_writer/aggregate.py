@@ -10,6 +10,8 @@ phrases, comments and draft.md stay as they are.
 Facts the narrative may state are kept as the answers group `units` (answers.yaml), and only
 where they add up honestly: the number of units, and a sum of an answer only when every unit
 answered it.
+
+Floor: orchestration. Must not import from the floors above (chains and up).
 """
 
 from __future__ import annotations
@@ -25,7 +27,8 @@ from msgspec import Struct, field
 
 from report_writer.check import CheckResult, check_report, find_workspaces
 from report_writer.errors import InputError, ReportWriterError, WorkspaceError
-from report_writer.formats.checks import Finding, fmt_number
+from report_writer.files import read_text, write_atomic
+from report_writer.formats.checks import Finding
 from report_writer.formats.figures import Value
 from report_writer.formats.spec import CellKey, Format
 from report_writer.model import LEVELS, Report
@@ -33,15 +36,12 @@ from report_writer.workspace import (
     REPORT_FILE,
     Workspace,
     edit_report,
-    line_of,
     load_report,
     open_workspace,
-    parse_yaml,
-    read_text,
-    write_atomic,
 )
+from report_writer.workspace.aggregate_log import LOG_FILE, log_findings, plain, read_log
+from report_writer.yamlio import dump_yaml, line_of
 
-LOG_FILE = "aggregate-log.yaml"
 FACTS_GROUP = "units"
 # Answers of the units whose sum is a fact of the government's report: the `units` answer it
 # fills, and where each unit's value is found (an integer answer, or the counts of a records one).
@@ -101,7 +101,7 @@ def aggregate(
     include_errors: bool = False,
 ) -> AggregateResult:
     """Sum the units' tables into the government workspace `out` (made when it does not exist)."""
-    from report_writer.lock import locked
+    from report_writer.workspace.lock import locked
 
     paths = _unique(p for p in find_workspaces(list(inputs)) if not _same(p, out))
     if not paths:
@@ -176,7 +176,7 @@ def _same(a: Path, b: Path) -> bool:
 
 def _load_unit(path: Path) -> Unit:
     try:
-        report = load_report(open_workspace(path), keep_parsed=False)
+        report = load_report(open_workspace(path))
     except ReportWriterError as exc:
         raise InputError(f"单位工作区 {path} 无法读取，未做汇总：{exc}") from None
     errors = check_report(report).errors
@@ -302,8 +302,8 @@ def _answer_count(report: Report, source: str) -> int | None:
 
 def _create(out: Path, agency: str, year: int, fmt: Format) -> Workspace:
     from report_writer.model import Meta
-    from report_writer.skeleton import report_yaml
     from report_writer.workspace import create_workspace
+    from report_writer.workspace.skeleton import report_yaml
 
     meta = Meta(agency=agency, year=year, level="government", format=fmt.id)
     title, _, rest = report_yaml(meta, fmt).partition("\n")
@@ -312,12 +312,6 @@ def _create(out: Path, agency: str, year: int, fmt: Format) -> Workspace:
         f"{LOG_FILE}；单位的数字改动后重新运行 aggregate 即可，其余内容不会被改动。"
     )
     return create_workspace(out, f"{title}\n{note}\n{rest}")
-
-
-def _yaml_value(value: Value) -> Any:
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else float(value)
-    return value
 
 
 def _write_tables(doc: Any, fmt: Format, sums: dict[CellKey, CellSum]) -> None:
@@ -333,9 +327,7 @@ def _write_tables(doc: Any, fmt: Format, sums: dict[CellKey, CellSum]) -> None:
         target = doc["tables"][spec.key]
         keys = [r.key for r in spec.rows]
         for row in spec.rows:
-            cells = {
-                c.key: _yaml_value(sums[(spec.key, row.key, c.key)].value) for c in row.columns
-            }
+            cells = {c.key: plain(sums[(spec.key, row.key, c.key)].value) for c in row.columns}
             current = target.get(row.key)
             if isinstance(current, CommentedMap):
                 for col, value in cells.items():
@@ -372,10 +364,6 @@ def _write_facts(doc: Any, facts: list[Fact], count: int) -> None:
         )
 
 
-def _plain(value: Value) -> Any:
-    return _yaml_value(value)
-
-
 def log_text(
     agency: str,
     year: int,
@@ -388,8 +376,6 @@ def log_text(
     """aggregate-log.yaml: the inputs (taken or left out, with their errors), the facts, and
     for every cell the sum and what each unit contributed."""
     import os
-
-    import yaml
 
     def where(path: Path) -> str:
         try:
@@ -421,8 +407,8 @@ def log_text(
         },
         "cells": {
             ".".join(key): {
-                "sum": _plain(s.value),
-                "parts": {a: _plain(v) for a, v in s.parts.items()},
+                "sum": plain(s.value),
+                "parts": {a: plain(v) for a, v in s.parts.items()},
                 **({"missing": s.missing} if s.missing else {}),
             }
             for key, s in sums.items()
@@ -434,86 +420,8 @@ def log_text(
         "# parts 为各单位的数字；missing 列出该格为空（未知）的单位，此时汇总数也为空。",
         "# 查询某一格的来源：report-writer explain <工作区> --cell applications.new.total",
     ]
-    body = yaml.dump(data, Dumper=yaml.CSafeDumper, allow_unicode=True, sort_keys=False, width=4096)
+    body = dump_yaml(data)
     return "\n".join(header) + "\n" + body
-
-
-# --- reading the log back --------------------------------------------------------------------
-
-
-class Log(Struct, frozen=True):
-    path: Path
-    made: str
-    inputs: list[dict[str, Any]]
-    cells: dict[str, dict[str, Any]]
-    facts: dict[str, Any]
-
-
-def read_log(folder: Path) -> Log | None:
-    """The aggregate-log.yaml of a workspace, or None when it was not made by `aggregate`."""
-    path = folder / LOG_FILE
-    if not path.is_file():
-        return None
-    data = parse_yaml(read_text(path), path)
-    if not isinstance(data, dict) or not isinstance(data.get("cells"), dict):
-        raise InputError(f"{path} 不是 aggregate 写的汇总记录（缺少 cells）；请重新运行 aggregate")
-    return Log(
-        path,
-        str(data.get("made", "")),
-        [i for i in data.get("inputs") or [] if isinstance(i, dict)],
-        data["cells"],
-        data.get("facts") or {},
-    )
-
-
-def log_findings(report: Report, folder: Path) -> list[Finding]:
-    """What `check` adds for a workspace made by `aggregate`: A1 (error) when units with errors
-    went into the sums, so that the result passes exactly when every unit summed passes; A2
-    (warning) for each cell changed by hand since it was summed."""
-    try:
-        log = read_log(folder)
-    except ReportWriterError as exc:
-        return [Finding("A2", "warning", exc.message)]
-    if log is None:
-        return []
-    findings = []
-    flawed = [i for i in log.inputs if i.get("included") and i.get("errors")]
-    if flawed:
-        names = "、".join(f"{i['agency']}（{len(i['errors'])}处）" for i in flawed)
-        findings.append(
-            Finding(
-                "A1",
-                "error",
-                f"统计表汇总时计入了有勾稽错误的单位：{names}。请改正这些单位的数字后重新运行 "
-                f"report-writer aggregate（错误明细见 {LOG_FILE}）",
-                values={"units": [i["agency"] for i in flawed]},
-            )
-        )
-    for dotted, entry in log.cells.items():
-        key = tuple(dotted.split("."))
-        if len(key) != 3 or key not in report.figures.values:
-            continue
-        now = report.figures.values[(key[0], key[1], key[2])]
-        summed = entry.get("sum") if isinstance(entry, dict) else None
-        if _plain(now) != summed:
-            findings.append(
-                Finding(
-                    "A2",
-                    "warning",
-                    f"{report.fmt.cell_label((key[0], key[1], key[2]))}为{fmt_number(now)}，"
-                    f"与汇总记录中的汇总数{_shown(summed)}不同（汇总后被手工改过？）；"
-                    "重新运行 aggregate 会恢复为各单位之和",
-                    table=key[0],
-                    row=key[1],
-                    column=key[2],
-                    values={"value": now, "sum": summed},
-                )
-            )
-    return findings
-
-
-def _shown(value: Any) -> str:
-    return "空" if value is None else str(value)
 
 
 class CellOrigin(Struct, frozen=True):

@@ -1,6 +1,9 @@
 """`overview`: many workspaces (drafted, imported or aggregated) on one page for a 政务公开办 — per
 unit its key figures, what `check` finds, and how its draft stands; written as a self-contained
-HTML page or a spreadsheet (render/overview.py)."""
+HTML page or a spreadsheet (render/overview.py).
+
+Floor: orchestration. Must not import from the floors above (chains and up).
+"""
 
 from __future__ import annotations
 
@@ -44,12 +47,13 @@ def survey_unit(path: Path) -> UnitRow:
     """One workspace: its figures, its findings (as `check DIR` finds them) and its draft; a
     workspace that cannot be read is a row that says why."""
     from report_writer.check import check_workspace_report
-    from report_writer.importer.previous import default_previous, load_previous
+    from report_writer.importer.previous import load_previous
     from report_writer.workspace import load_report, open_workspace
+    from report_writer.workspace.previous import default_previous
 
     row = UnitRow(folder=path.name)
     try:
-        report = load_report(open_workspace(path), keep_parsed=False)
+        report = load_report(open_workspace(path))
     except ReportWriterError as exc:
         row.problem = str(exc)
         return row
@@ -74,7 +78,7 @@ def survey_unit(path: Path) -> UnitRow:
 
 
 def _source(path: Path) -> str:
-    from report_writer.aggregate import LOG_FILE
+    from report_writer.workspace.aggregate_log import LOG_FILE
 
     if (path / LOG_FILE).is_file():
         return "汇总"
@@ -132,8 +136,8 @@ def outcomes(figures: Figures) -> dict[str, Number]:
 def _draft_state(row: UnitRow, path: Path, report: Report) -> None:
     """Whether draft.md exists, which regions were edited by hand, and whether conflict markers
     of a merge are still in it."""
-    from report_writer.draft import CONFLICT_RE, DRAFT_FILE, OPENING, parse_draft
-    from report_writer.workspace import read_text
+    from report_writer.draft.markers import CONFLICT_RE, DRAFT_FILE, OPENING, parse_draft
+    from report_writer.files import read_text
 
     file = path / DRAFT_FILE
     if not file.is_file():
@@ -158,7 +162,7 @@ def _draft_state(row: UnitRow, path: Path, report: Report) -> None:
 
 def write_overview(rows: Sequence[UnitRow], to: Path, title: str) -> Path:
     """The page (or spreadsheet, by the name of `to`) of the rows, written atomically."""
-    from report_writer.workspace import write_atomic
+    from report_writer.files import write_atomic
 
     if output_kind(to) == "xlsx":
         from report_writer.render.overview import render_overview_xlsx

@@ -3,6 +3,8 @@
 Text stays text (svg.fonttype "none") with a list of Chinese fonts for the browser to choose from,
 so the page is small, sharp and works offline. matplotlib is imported here only, when a chart is
 drawn: no other command pays for it.
+
+Floor: output. Must not import from the floors above (phrases and up).
 """
 
 from __future__ import annotations

@@ -1,6 +1,9 @@
 """The overview of many workspaces: one self-contained HTML page (templates/overview.html.j2: a
 sortable table of the units, the failing checks one click away, small inline SVG charts), or the
-same figures as a spreadsheet (openpyxl)."""
+same figures as a spreadsheet (openpyxl).
+
+Floor: output. Must not import from the floors above (phrases and up).
+"""
 
 from __future__ import annotations
 
