@@ -46,12 +46,11 @@ def aggregate(
 ) -> None:
     """汇总所属单位的统计表：人民政府工作区的表二、表三、表四逐格等于各单位之和。
 
-    先逐个核对各单位：统计表有错误的单位列出并不计入（--include-errors 时照样计入）。
-    任一单位某格为空（未知）时，该格的汇总数也为空。每格的来源记入 aggregate-log.yaml，
-    可用 report-writer explain 工作区 --cell applications.new.total 查询。再次运行只更新统计表和
-    answers.units，人民政府自己的答案、表述和 draft.md 中的人工修改都保留。
-    有单位未计入或汇总结果核对有错误时退出码为1；输入无法汇总（年度不同、同一机关重复、
-    2019年与2021年格式混合）时为2。"""
+    先逐个核对各单位：统计表有错误的单位列出并不计入（--include-errors 时照样计入）。任一单位某格为空（未知）时，该格的汇总数也为空。
+
+    每格的来源记入 aggregate-log.yaml，可用 report-writer explain 工作区 --cell applications.new.total 查询。再次运行只更新统计表和 answers.units，人民政府自己的答案、表述和 draft.md 中的人工修改都保留。
+
+    有单位未计入或汇总结果核对有错误时退出码为1；输入无法汇总（年度不同、同一机关重复、2019年与2021年格式混合）时为2。"""
     from report_writer.aggregate import aggregate as aggregate_units
 
     result = aggregate_units(directories, out, agency, include_errors)
@@ -118,8 +117,7 @@ def overview(
 ) -> None:
     """总览：一个网页（或电子表格）列出每个单位的主要数字、核对结果和草稿状态，并附图表。
 
-    网页可离线打开：单位表可点击表头排序，错误和提示数可点击查看明细；图表为各单位新收申请、
-    办理结果，以及有 previous 文件夹（上年报告）的单位的本年与上年对比。"""
+    网页可离线打开：单位表可点击表头排序，错误和提示数可点击查看明细；图表为各单位新收申请、办理结果，以及有 previous 文件夹（上年报告）的单位的本年与上年对比。"""
     from report_writer.check import find_workspaces
     from report_writer.overview import output_kind, survey, title_for, write_overview
 
