@@ -56,22 +56,27 @@ def _svg(fig: Any) -> str:
     return re.sub(r'<svg([^>]*?) width="[^"]*" height="[^"]*"', r'<svg\1 role="img"', text, count=1)
 
 
-def _figure(width: float, height: float) -> Any:
+def _matplotlib() -> Any:
+    """matplotlib, quiet: its notices (a font of FONTS this computer lacks, the font cache being
+    built on first use) would reach the terminal through logging, and the core never prints."""
     import logging
 
+    logging.getLogger("matplotlib").setLevel(logging.ERROR)
+    import matplotlib
+
+    return matplotlib
+
+
+def _figure(width: float, height: float) -> Any:
     from matplotlib.figure import Figure
 
-    # a font of FONTS that this computer lacks is not worth a line on the terminal
-    logging.getLogger("matplotlib.font_manager").setLevel(logging.ERROR)
     return Figure(figsize=(width, height), layout="constrained")
 
 
 def bars(title: str, labels: Sequence[str], values: Sequence[float], salt: str) -> str:
     """Horizontal bars, one a label, in the order given (the first at the top), each with its
     value written beside it."""
-    import matplotlib
-
-    with matplotlib.rc_context(_style(salt)):
+    with _matplotlib().rc_context(_style(salt)):
         fig = _figure(WIDTH, 0.7 + INCH_PER_BAR * max(len(labels), 2))
         ax = fig.add_subplot()
         positions = range(len(labels))
@@ -95,9 +100,7 @@ def paired_bars(
     salt: str,
 ) -> str:
     """Two horizontal bars a label (this year dark, last year light), with a legend."""
-    import matplotlib
-
-    with matplotlib.rc_context(_style(salt)):
+    with _matplotlib().rc_context(_style(salt)):
         fig = _figure(WIDTH, 0.9 + 1.6 * INCH_PER_BAR * max(len(labels), 2))
         ax = fig.add_subplot()
         height = 0.38
