@@ -38,6 +38,7 @@ COLUMNS = (
     ("review", "行政复议", "政府信息公开行政复议总计（表四）"),
     ("litigation", "行政诉讼", "政府信息公开行政诉讼总计（表四，两种起诉合计）"),
 )
+LINE_HEIGHT = 15  # points: one line of the spreadsheet's 11-point text
 CHART_UNITS = 20  # the bar chart by unit shows the units with the most applications
 PAIRED_UNITS = 12  # and the chart of this year against last, two bars a unit, fewer
 
@@ -234,13 +235,24 @@ def render_overview_xlsx(rows: Sequence[UnitRow], title: str) -> bytes:
         for cell in sheet[1]:
             cell.font, cell.fill = bold, fill
         sheet.freeze_panes = "A2"
+        sheet.print_title_rows = "1:1"  # printed: the header on every page, as wide as a page
+        sheet.page_setup.orientation = "landscape"
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.page_setup.fitToWidth, sheet.page_setup.fitToHeight = 1, 0
         sheet.auto_filter.ref = sheet.dimensions
         for column in sheet.columns:
             letter = column[0].column_letter
             width = max(_width(c.value) for c in column)
             sheet.column_dimensions[letter].width = min(max(width + 2, 6), 60)
-    for row in issues.iter_rows(min_row=2, min_col=5, max_col=5):
-        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+    message_width = issues.column_dimensions["E"].width
+    for row in issues.iter_rows(min_row=2):
+        for other in row[:-1]:
+            other.alignment = Alignment(vertical="top")
+        cell = row[-1]
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+        # the height of the wrapped lines, which not every program works out when it opens a file
+        lines = -(-_width(cell.value) // int(message_width - 2))
+        issues.row_dimensions[cell.row].height = LINE_HEIGHT * max(lines, 1)
     book.properties.title = title
     buffer = io.BytesIO()
     book.save(buffer)
