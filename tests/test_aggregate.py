@@ -20,6 +20,7 @@ from conftest import EXAMPLE
 from report_writer.aggregate import aggregate
 from report_writer.check import check_workspace
 from report_writer.cli import app
+from report_writer.errors import InputError
 from report_writer.formats.spec import load_format
 from report_writer.workspace import load_report, open_workspace
 
@@ -312,9 +313,17 @@ def test_every_cell_is_the_sum_and_check_agrees(units: list[dict[str, Any]]) -> 
             values = [r.values[key] for r in reports]
             expected = None if None in values else sum(v for v in values if v is not None)
             assert gov.values[key] == expected, key
-        units_pass = all(check_workspace(f).errors == 0 for f in folders)
-        assert (check_workspace(root / "gov").errors == 0) == units_pass
-        assert result.check.failed() == (not units_pass)
+        passing = [check_workspace(f).errors == 0 for f in folders]
+        assert (check_workspace(root / "gov").errors == 0) == all(passing)
+        assert result.check.failed() == (not all(passing))
+        # without --include-errors the failing units are left out, and the sum of the rest passes
+        if not any(passing):
+            with pytest.raises(InputError, match="每个单位的统计表都有错误"):
+                aggregate([root / "units"], root / "clean", agency="某区人民政府")
+            return
+        clean = aggregate([root / "units"], root / "clean", agency="某区人民政府")
+        assert len(clean.included) == sum(passing) and not clean.check.failed()
+        assert check_workspace(root / "clean").errors == 0
 
 
 def test_units_all_in_the_2019_format_are_summed_without_their_old_rows(
