@@ -187,3 +187,50 @@ def test_other_commands_do_not_import_matplotlib() -> None:
     )
     proc = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
     assert proc.stdout.strip().splitlines()[-1] == "False False"
+
+
+@pytest.mark.skipif(shutil.which("chromium") is None, reason="chromium is not installed")
+def test_the_table_sorts_in_a_browser(office: Path, tmp_path: Path) -> None:
+    """Headless chromium clicks 新收申请 twice (descending), then 上年新收 (ascending: units
+    without last year's report last); the page's title reports the orders it sees."""
+    target = tmp_path / "总览.html"
+    assert run("overview", office, "--to", target)[0] == 0
+    probe = """<script>
+    var ths = document.querySelectorAll('#units thead th');
+    function column(name) {
+      return [].findIndex.call(ths, function (t) { return t.textContent.trim() === name; });
+    }
+    function values(i) {
+      return [].map.call(document.querySelectorAll('#units tbody tr'), function (r) {
+        return r.cells[i].textContent.trim();
+      }).join(',');
+    }
+    var n = column('新收申请'), p = column('上年新收');
+    ths[n].click(); ths[n].click();
+    var first = values(n) + '|' + ths[n].getAttribute('aria-sort');
+    ths[p].click();
+    document.title = first + '|' + values(p);
+    </script></body>"""
+    probed = tmp_path / "probe.html"
+    probed.write_text(target.read_text(encoding="utf-8").replace("</body>", probe), "utf-8")
+    proc = subprocess.run(
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            f"--user-data-dir={tmp_path / 'profile'}",
+            "--dump-dom",
+            probed.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    title = lxml_html.fromstring(proc.stdout).findtext(".//title")
+    # the broken unit has no figures: last either way
+    assert title == "12,9,3,|descending|7,—,—,"
