@@ -118,6 +118,8 @@ def test_explain_cell_names_every_unit(district: Path, tmp_path: Path) -> None:
     assert code == 0 and "填写在 report.yaml 第" in out
     code, _, err = run("explain", gov, "--cell", "applications.neww.total")
     assert code == 2 and "表三没有“neww”这一行" in err
+    code, _, err = run("explain", gov, "--cell", "applications.new.total", "--section", "一")
+    assert code == 2 and "不能与 --section 或 --out 同时使用" in err
 
 
 def test_a_null_cell_makes_the_sum_null(tmp_path: Path, write_ws: Callable[..., Path]) -> None:
