@@ -234,3 +234,15 @@ def test_the_table_sorts_in_a_browser(office: Path, tmp_path: Path) -> None:
     title = lxml_html.fromstring(proc.stdout).findtext(".//title")
     # the broken unit has no figures: last either way
     assert title == "12,9,3,|descending|7,—,—,"
+
+
+def test_a_folder_without_workspaces_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "empty").mkdir()
+    for command in (
+        ["overview", "--to", tmp_path / "总览.html"],
+        ["aggregate", "-o", tmp_path / "g"],
+    ):
+        for folder, words in ((tmp_path / "empty", "中没有工作区"), (tmp_path / "none", "找不到")):
+            code, _, err = run(command[0], folder, *command[1:])
+            assert code == 2 and words in err, (command, folder)
+    assert not (tmp_path / "总览.html").exists() and not (tmp_path / "g").exists()

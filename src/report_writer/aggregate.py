@@ -25,7 +25,7 @@ from typing import Any
 
 from msgspec import Struct, field
 
-from report_writer.check import CheckResult, check_report, find_workspaces
+from report_writer.check import CheckResult, check_report, units_in
 from report_writer.errors import InputError, ReportWriterError, WorkspaceError
 from report_writer.files import read_text, write_atomic
 from report_writer.formats.checks import Finding
@@ -103,7 +103,7 @@ def aggregate(
     """Sum the units' tables into the government workspace `out` (made when it does not exist)."""
     from report_writer.workspace.lock import locked
 
-    paths = _unique(p for p in find_workspaces(list(inputs)) if not _same(p, out))
+    paths = _unique(p for p in units_in(list(inputs)) if not _same(p, out))
     if not paths:
         raise InputError("没有可汇总的单位工作区：请给出单位的工作区，或存放这些工作区的文件夹")
     units = [_load_unit(p) for p in paths]

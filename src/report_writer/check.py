@@ -110,6 +110,24 @@ def find_workspaces(paths: list[Path]) -> list[Path]:
     return found
 
 
+def units_in(paths: list[Path]) -> list[Path]:
+    """find_workspaces for the commands over a whole office (aggregate, overview): a path that
+    does not exist, or a folder holding no workspace at all, is an error rather than a row."""
+    from report_writer.errors import InputError
+    from report_writer.workspace import REPORT_FILE
+
+    for path in paths:
+        if not path.exists():
+            raise InputError(f"找不到“{path}”：请给出单位的工作区，或存放这些工作区的文件夹")
+    found = find_workspaces(paths)
+    if not any((p / REPORT_FILE).is_file() for p in found):
+        named = "、".join(str(p) for p in paths)
+        raise InputError(
+            f"{named} 中没有工作区（含 {REPORT_FILE} 的文件夹）：请给出单位的工作区，或存放这些工作区的文件夹"
+        )
+    return found
+
+
 def check_workspace(path: Path) -> WorkspaceCheck:
     """Check one workspace as `check DIR` does (its draft, and its `previous/` folder when it has
     one); an unusable workspace is reported, not raised."""

@@ -202,7 +202,9 @@ def explain(
         from report_writer.cli.office import explain_cell
 
         if section is not None or out is not None:
-            raise ReportWriterError("--cell 说明的是统计表中的数字，不能与 --section 或 --out 同时使用")
+            raise ReportWriterError(
+                "--cell 说明的是统计表中的数字，不能与 --section 或 --out 同时使用"
+            )
         explain_cell(directory, cell)
         return
     regions = explain_draft(directory, section, phrasebank or [], out)

@@ -118,11 +118,11 @@ def overview(
     """总览：一个网页（或电子表格）列出每个单位的主要数字、核对结果和草稿状态，并附图表。
 
     网页可离线打开：单位表可点击表头排序，错误和提示数可点击查看明细；图表为各单位新收申请、办理结果，以及有 previous 文件夹（上年报告）的单位的本年与上年对比。"""
-    from report_writer.check import find_workspaces
+    from report_writer.check import units_in
     from report_writer.overview import output_kind, survey, title_for, write_overview
 
     output_kind(to)  # a name that cannot be written is refused before anything is read
-    paths = find_workspaces(directories)
+    paths = units_in(directories)
     rows = list(with_progress(survey(paths), len(paths), "读取中"))
     years = {r.year for r in rows if r.year}
     title = title_for(directories, years.pop() if len(years) == 1 else None)
