@@ -52,6 +52,7 @@ def aggregate(
 
     有单位未计入或汇总结果核对有错误时退出码为1；输入无法汇总（年度不同、同一机关重复、2019年与2021年格式混合）时为2。"""
     from report_writer.aggregate import aggregate as aggregate_units
+    from report_writer.workspace.aggregate_log import LOG_FILE
 
     result = aggregate_units(directories, out, agency, include_errors)
     done = "已新建" if result.created else "已更新"
@@ -76,7 +77,7 @@ def aggregate(
         for s in result.nulls[:NULLS_SHOWN]:
             typer.echo(f"  tables.{'.'.join(s.key)}：{'、'.join(s.missing)}")
         if len(result.nulls) > NULLS_SHOWN:
-            typer.echo(f"  ……其余见 {result.workspace / 'aggregate-log.yaml'}")
+            typer.echo(f"  ……其余见 {result.workspace / LOG_FILE}")
     for note in result.notes:
         typer.echo(f"注意：{note}")
     if not result.created:
