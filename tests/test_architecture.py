@@ -32,7 +32,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("draft",),  # draft
     ("importer",),  # import
     ("interview",),  # interview
-    ("build", "check", "aggregate", "tables_xlsx"),  # orchestration
+    ("build", "check", "aggregate", "tables_xlsx", "overview"),  # orchestration
     ("commands",),  # chains
     ("cli", "__main__"),  # face
 ]
