@@ -16,9 +16,10 @@ from conftest import EXAMPLE
 from interview_script import DONGLI
 from report_writer.answers import load_schema
 from report_writer.cli import app
+from report_writer.interview.phrases import PICK_PROMPT
+from report_writer.interview.prompt import Prompt
 from report_writer.interview.questions import load_questions
 from report_writer.interview.run import run_interview
-from report_writer.interview.session import PICK_PROMPT, Prompt
 from report_writer.workspace import load_report, open_workspace
 
 
@@ -420,7 +421,7 @@ def terminal_answers(keys: str, prompt: Prompt) -> str:
 
 def test_terminal_rejects_bad_input_in_place() -> None:
     from report_writer.interview.parse import parse_number
-    from report_writer.interview.session import _checked
+    from report_writer.interview.prompt import checked as _checked
 
     prompt = Prompt("? 几人？", "", check=_checked(lambda t: parse_number("integer", t), ""))
     # "abc" is refused and stays in the line, selected: typing replaces it (not 「abc3」) ...
@@ -740,9 +741,10 @@ def test_the_closing_hint_names_the_part_that_fits(example_ws: Path, tmp_path: P
 
 def test_outcome_labels_are_spaced_and_found_either_way(example_ws: Path) -> None:
     from report_writer.interview.session import Session
+    from report_writer.interview.tally import outcome_rows
 
     session = Session(open_workspace(example_ws), Officer([]).ask, print)
-    labels = {r.display: r for r in session.outcome_rows()}
+    labels = {r.display: r for r in outcome_rows(session.report)}
     assert "（四）无法提供 1.本机关不掌握相关政府信息" in labels
     for typed in ("（四）无法提供1.本机关不掌握相关政府信息", "(四)无法提供 1.本机关不掌握"):
         assert session.resolve_outcome(typed, labels).key == "unavailable_not_held"

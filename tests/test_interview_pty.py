@@ -14,8 +14,8 @@ import pytest
 
 from conftest import EXAMPLE
 from interview_script import DONGLI
+from report_writer.interview.phrases import PICK_PROMPT
 from report_writer.interview.questions import SUGGESTIONS
-from report_writer.interview.session import PICK_PROMPT
 from report_writer.workspace import load_report, open_workspace
 from test_interview import leaf_figures
 

@@ -22,20 +22,14 @@ from report_writer.interview.parse import (
     parse_number,
     parse_scalar,
 )
+from report_writer.interview.prompt import Ask, Prompt, Say, validate
 from report_writer.interview.questions import (
     META_FIELDS,
     PART_NUMBERS,
     Question,
     load_questions,
 )
-from report_writer.interview.session import (
-    Ask,
-    Prompt,
-    Result,
-    Say,
-    Session,
-    validate,
-)
+from report_writer.interview.session import Result, Session
 from report_writer.interview.store import Progress, load_progress, save_answers, save_progress
 from report_writer.lock import locked
 from report_writer.model import LEVELS, Report, ReportProblems, parse_report

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from report_writer.interview.session import Prompt, validate
+from report_writer.interview.prompt import Prompt, validate
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input

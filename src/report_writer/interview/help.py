@@ -1,0 +1,85 @@
+"""Interview layer: the text of the commands /help, /status and /preview for the question being
+asked.
+
+Must not import the session or its base at run time (they call these functions).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from msgspec.structs import replace
+
+from report_writer.errors import ReportWriterError
+from report_writer.interview.parse import is_count_records
+from report_writer.interview.prompt import COMMANDS, MULTICHOICE_HOW
+
+if TYPE_CHECKING:
+    from report_writer.interview.base import SessionBase
+
+HOW_TO_ANSWER = {  # for /help, by the question's type
+    "multichoice": MULTICHOICE_HOW,
+    "list": "每行一项，空行结束；已有内容时直接回车保留，第一行输入“无”或“-”清空",
+    "records": "每行一条，空行结束；已有内容时直接回车保留，第一行输入“无”或“-”清空",
+    "choice": "输入选项的名称或编号，按 Tab 可补全",
+    "yes_no": "输入“是”或“否”",
+}
+
+
+def help_text(s: SessionBase) -> str:
+    lines = ["  可用命令："]
+    lines += [f"    {name:<9}{text}" for name, text in COMMANDS.items()]
+    q = s.current
+    if q is not None:
+        by_field = q.field is not None and q.type == "records" and not is_count_records(q.field)
+        how = None if by_field else HOW_TO_ANSWER.get(q.type)
+        if how:
+            lines.insert(0, f"  填写方法：{how}。")
+        if q.help:
+            lines.insert(0, f"  {q.help}")
+        if q.field is not None and q.kind == "answer":
+            lines.insert(0, f"  本题填写：{q.field.label}（report.yaml 中的 answers.{q.key}）")
+    lines.append("  直接回车采用方括号中的默认值。")
+    return "\n".join(lines)
+
+
+def status_text(s: SessionBase) -> str:
+    plan = s.plan()
+    lines = []
+    for part in dict.fromkeys(x.part for x in plan):
+        questions = [x for x in plan if x.part == part]
+        left = [x for x in questions if not s.answered(x)]
+        skipped = [x for x in questions if x.key in s.progress.skipped]
+        state = f"还有 {len(left)} 题" if left else "已完成"
+        if skipped:
+            state += f"（已跳过 {len(skipped)} 题：{'、'.join(x.prompt.rstrip('？?') for x in skipped[:3])}）"
+        lines.append(f"  {part.heading}：{state}")
+    done = sum(1 for x in plan if s.answered(x))
+    lines.append(f"  共 {len(plan)} 题，已回答 {done} 题。")
+    return "\n".join(lines)
+
+
+def preview_text(s: SessionBase) -> str:
+    """The current part as the draft would print it now, with the lines of a list being
+    typed."""
+    from report_writer.document import build_document
+    from report_writer.interview.preview import render_section
+    from report_writer.narrative import build_narrative
+
+    q = s.current
+    if q is None or q.part.number is None:
+        return f"  标题：{s.report.meta.title}"
+    bank = s.phrasebank()
+    if bank is None:
+        return "  表述库无法读取，暂不能预览。"
+    report = s.report
+    if s.typing and s.typing[1]:  # the lines of the list typed so far
+        key, lines = s.typing
+        group, name = key.split(".")
+        answers = {**report.answers, group: {**report.answers.get(group, {}), name: lines}}
+        report = replace(report, answers=answers)
+    try:
+        doc = build_document(report, build_narrative(report, bank))
+    except ReportWriterError as exc:
+        return f"  暂不能预览：{exc}"
+    return render_section(doc.section(q.part.number))

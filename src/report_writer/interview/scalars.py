@@ -1,0 +1,102 @@
+"""Interview layer: questions answered on one line: a single answer of the schema (text, number,
+yes/no, choice, multiple choice), one table cell, or a table row typed as numbers.
+
+Must not import the session or the other kinds of question.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from report_writer.answers import Field
+from report_writer.formats.checks import fmt_number
+from report_writer.interview.base import SessionBase
+from report_writer.interview.parse import parse_number, parse_numbers, parse_scalar, show
+from report_writer.interview.prompt import MULTICHOICE_HOW, checked
+from report_writer.interview.questions import Question
+from report_writer.interview.tally import cell_limit
+
+
+class ScalarQuestions(SessionBase):
+    def _scalar_text(self, q: Question, f: Field) -> str:
+        text = f"? {q.prompt}"
+        if f.type == "choice":
+            text += "  " + " / ".join(c.label for c in f.choices)
+        elif f.type == "multichoice":
+            text += f"（{MULTICHOICE_HOW}）"
+        elif f.type == "yes_no":
+            text += "（是/否）"
+        return text
+
+    def ask_scalar(self, q: Question) -> None:
+        self.intro(q)
+        if q.kind == "cell":
+            kind = q.type
+            default = show(None, self.default_of(q))
+            limit = cell_limit(self.report, q)
+
+            def parse(text: str) -> Any:
+                value = parse_number(kind, text)
+                if limit is not None and value > limit[0]:
+                    raise ValueError(limit[1])
+                return value
+
+            answer = self.ask(f"? {q.prompt}", default, checked(parse, default))
+            self.save(q, {q.key: parse(answer)})
+            self.say_row_total(q)
+            return
+        f = q.field
+        assert f is not None
+        if f.type == "multichoice":
+            from report_writer.interview.preview import clip
+
+            cells = [clip(f"{i:>2} {c.label}", 36) for i, c in enumerate(f.choices, 1)]
+            for i in range(0, len(cells), 2):
+                self.say("  " + "".join(cells[i : i + 2]).rstrip())
+        elif self.example(q):
+            self.say(f"  例：{self.example(q)}")
+        default = show(f, self.default_of(q))
+        choices = tuple(c.label for c in f.choices) or (("是", "否") if f.type == "yes_no" else ())
+        answer = self.ask(
+            self._scalar_text(q, f),
+            default,
+            checked(lambda t: parse_scalar(f, t), default, optional=True),
+            choices,
+        )
+        if not answer:
+            self.save(q, {})
+            return
+        value = parse_scalar(f, answer)
+        self.save(q, {q.key: value})
+        if f.type == "multichoice":
+            chosen = "、".join(f.choice_label(k) for k in value) or "无"
+            self.say(f"  已选：{chosen}。")
+
+    def ask_row(self, q: Question) -> None:
+        """All leaf cells of a table row, typed on one line."""
+        self.intro(q)
+        values = [self.default_of(q, "tables." + ".".join(c)) for c in q.cells]
+        default = " ".join(show(None, v) for v in values)
+        answer = self.ask(
+            f"? {q.prompt}", default, checked(lambda t: parse_numbers(t, len(q.cells)), default)
+        )
+        numbers = parse_numbers(answer, len(q.cells))
+        self.save(q, {"tables." + ".".join(c): n for c, n in zip(q.cells, numbers, strict=True)})
+        table, row, _ = q.cells[0]
+        spec = self.report.fmt.tables[table]
+        for col in spec.row(row).columns:
+            if col.derived:
+                self.say(
+                    f"  {col.label}：{fmt_number(self.report.figures.value(table, row, col.key))}件。"
+                )
+
+    def say_row_total(self, q: Question) -> None:
+        """After the last figure of a row asked cell by cell, its derived total (「本年新收共13件」)."""
+        table, row_key, column = q.cells[0]
+        row = self.report.fmt.tables[table].row(row_key)
+        leaves = [c for c in row.columns if not c.derived]
+        totals = [c for c in row.columns if c.derived]
+        if q.column is None or column != leaves[-1].key or not totals:
+            return
+        value = fmt_number(self.report.figures.value(table, row_key, totals[0].key))
+        self.say(f"  {row.short or row.label}共 {value} 件。")
