@@ -740,14 +740,36 @@ def test_the_closing_hint_names_the_part_that_fits(example_ws: Path, tmp_path: P
 
 
 def test_outcome_labels_are_spaced_and_found_either_way(example_ws: Path) -> None:
-    from report_writer.interview.session import Session
+    from report_writer.interview.outcomes import resolve_outcome
     from report_writer.interview.tally import outcome_rows
 
-    session = Session(open_workspace(example_ws), Officer([]).ask, print)
-    labels = {r.display: r for r in outcome_rows(session.report)}
-    assert "（四）无法提供 1.本机关不掌握相关政府信息" in labels
+    rows = outcome_rows(load_report(open_workspace(example_ws)))
+    assert "（四）无法提供 1.本机关不掌握相关政府信息" in {r.display for r in rows}
     for typed in ("（四）无法提供1.本机关不掌握相关政府信息", "(四)无法提供 1.本机关不掌握"):
-        assert session.resolve_outcome(typed, labels).key == "unavailable_not_held"
+        assert resolve_outcome(typed, rows) == (rows[10], None)
+        assert rows[10].key == "unavailable_not_held"
+
+
+@pytest.mark.parametrize(
+    ("typed", "row", "why"),
+    [
+        ("撤回申请", "other_other", "（六）其他处理 3.其他"),
+        ("申请人主动撤回", "other_other", "（六）其他处理 3.其他"),
+        ("信访件", "rejected_complaint", "（五）不予处理 1.信访举报投诉类申请"),
+        ("不属于本机关", "unavailable_not_held", "（四）无法提供 1.本机关不掌握"),
+        ("已主动公开", "granted", "（一）予以公开"),
+        ("不掌握", "unavailable_not_held", None),
+    ],
+)
+def test_common_outcome_wordings_go_to_their_official_row_with_a_reason(
+    example_ws: Path, typed: str, row: str, why: str | None
+) -> None:
+    from report_writer.interview.outcomes import resolve_outcome
+    from report_writer.interview.tally import outcome_rows
+
+    found, reason = resolve_outcome(typed, outcome_rows(load_report(open_workspace(example_ws))))
+    assert found.key == row
+    assert (reason is None) if why is None else (reason is not None and why in reason)
 
 
 def test_an_edited_figure_is_never_bound_to_an_unrelated_answer(example_ws: Path) -> None:

@@ -10,7 +10,8 @@ from typing import Any
 
 from report_writer.formats.spec import Row
 from report_writer.interview.base import SessionBase
-from report_writer.interview.parse import normalize, parse_number
+from report_writer.interview.outcomes import resolve_outcome, split_count
+from report_writer.interview.parse import parse_number
 from report_writer.interview.prompt import Back, checked
 from report_writer.interview.questions import Question
 from report_writer.interview.store import save_answers
@@ -23,7 +24,6 @@ class ApplicationQuestions(SessionBase):
         is shown as the officer goes (C2, C3)."""
         self.intro(q)
         rows = outcome_rows(self.report)
-        labels = {r.display: r for r in rows}
         v = self.report.figures.values
         active = [
             c
@@ -51,29 +51,34 @@ class ApplicationQuestions(SessionBase):
                 break
             if left:
                 self.say(balance_text(self.report))
+            single = len(self.outcome_columns(None, active)) == 1
 
-            def pick(text: str) -> Row:
-                return self.resolve_outcome(text, labels)
-
-            def check(text: str, left: int = left) -> str | None:
+            def check(text: str, left: int = left, single: bool = single) -> str | None:
                 if not text.strip():
                     return (
                         None
                         if left == 0
                         else "还有申请未归入办理结果：请选择一类办理结果（Tab 补全），或输入 /skip 稍后再填"
                     )
+                name, count = split_count(text)
                 try:
-                    pick(text)
+                    row, _ = resolve_outcome(name, rows)
                 except ValueError as exc:
                     return str(exc)
+                if count is not None and not single:
+                    return "有几类申请人时，请只输入办理结果，件数随后按申请人逐列填写"
+                if count is not None:
+                    most = self.most(row, self.outcome_columns(row, active)[0])
+                    if count > most:
+                        return f"超出未归类的申请数：{row.display}最多还能填{most}件"
                 return None
 
             try:
                 answer = self.ask(
-                    "? 下一类办理结果（Tab 补全，例如：信访举报投诉类申请）",
+                    "? 下一类办理结果（可在后面直接写件数，如：撤回申请 1；Tab 补全）",
                     "",
                     check,
-                    tuple(labels),
+                    tuple(r.display for r in rows),
                 )
             except Back:
                 if not picked:
@@ -84,7 +89,15 @@ class ApplicationQuestions(SessionBase):
                 continue
             if not answer:
                 break
-            row = pick(answer)
+            name, count = split_count(answer)
+            row, why = resolve_outcome(name, rows)
+            if why:
+                self.say(f"  {why}")
+            if count is not None:
+                column = self.outcome_columns(row, active)[0]
+                self.save_counts({f"tables.applications.{row.key}.{column}": count})
+                picked.append(row)
+                continue
             try:
                 self.ask_outcome_count(row, active)
             except Back:
@@ -92,45 +105,33 @@ class ApplicationQuestions(SessionBase):
             picked.append(row)
         self.save(q, {})
 
-    def resolve_outcome(self, text: str, labels: dict[str, Row]) -> Row:
-        """An outcome row by its official label, part of it, or its key (full-width and
-        half-width brackets alike, spaces ignored)."""
-
-        def plain(t: str) -> str:
-            return "".join(normalize(t).split())
-
-        typed = plain(text)
-        for display, row in labels.items():
-            if typed in (plain(display), plain(row.label), row.key):
-                return row
-        found = [row for display, row in labels.items() if typed in plain(display)]
-        if len(found) == 1:
-            return found[0]
-        if found:
-            names = "、".join(r.display for r in found[:3]) + ("等" if len(found) > 3 else "")
-            raise ValueError(f"“{text.strip()}”可指：{names}，请再具体一些")
-        raise ValueError(f"没有找到“{text.strip()}”这类办理结果，按 Tab 查看全部")
-
-    def ask_outcome_count(self, row: Row, active: list[str]) -> None:
+    def outcome_columns(self, row: Row | None, active: list[str]) -> list[str]:
+        """The applicant columns an outcome's count is asked for: those that still have requests
+        to assign, or already hold some of this outcome."""
         v = self.report.figures.values
         left = left_to_assign(self.report)
-        labels = {c.key: c.label for c in self.report.fmt.tables["applications"].columns}
 
         def current(c: str) -> int:
-            return int(v[("applications", row.key, c)] or 0)
+            return int(v[("applications", row.key, c)] or 0) if row else 0
 
-        # only the applicant types that still have requests to assign (or already hold some)
         columns = [c for c in active if current(c) + left[c] > 0] or active[:1]
-        columns = columns or applicants(self.report)[:1]
+        return columns or applicants(self.report)[:1]
+
+    def most(self, row: Row, column: str) -> int:
+        """The largest count this outcome may take in a column: what it holds plus what is left."""
+        held = self.report.figures.values[("applications", row.key, column)] or 0
+        return max(int(held) + left_to_assign(self.report)[column], 0)
+
+    def ask_outcome_count(self, row: Row, active: list[str]) -> None:
+        """The count of one outcome in each column that has requests to assign; the column is
+        named in every prompt, and a bare Enter is 0 (or the count already given)."""
+        v = self.report.figures.values
+        labels = {c.key: c.label for c in self.report.fmt.tables["applications"].columns}
         values: dict[str, Any] = {}
-        for c in columns:
-            most = max(current(c) + left[c], 0)
-            text = (
-                f"  → {row.display}  数量？"
-                if len(columns) == 1
-                else f"  → {row.display} · {labels[c]}？"
-            )
-            default = str(current(c)) if current(c) else ""
+        for c in self.outcome_columns(row, active):
+            most = self.most(row, c)
+            held = int(v[("applications", row.key, c)] or 0)
+            default = str(held)
 
             def parse(t: str, most: int = most) -> int:
                 n = int(parse_number("integer", t))
@@ -138,7 +139,12 @@ class ApplicationQuestions(SessionBase):
                     raise ValueError(f"超出未归类的申请数：最多还能填{most}件")
                 return n
 
-            answer = self.ask(text, default, checked(parse, default))
+            answer = self.ask(
+                f"  → {row.display} · {labels[c]}  数量？", default, checked(parse, default)
+            )
             values[f"tables.applications.{row.key}.{c}"] = parse(answer)
+        self.save_counts(values)
+
+    def save_counts(self, values: dict[str, Any]) -> None:
         save_answers(self.ws, self.report.fmt, values, self.editor)
         self.reload()
