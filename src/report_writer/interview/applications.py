@@ -8,17 +8,83 @@ from __future__ import annotations
 
 from typing import Any
 
+from report_writer.answers import Choice, Field
 from report_writer.formats.spec import Row
 from report_writer.interview.base import SessionBase
 from report_writer.interview.outcomes import resolve_outcome, split_count
-from report_writer.interview.parse import parse_number
+from report_writer.interview.parse import YES_NO, parse_multichoice, parse_number, parse_scalar
 from report_writer.interview.prompt import Back, checked
 from report_writer.interview.questions import Question
 from report_writer.interview.store import save_answers
 from report_writer.interview.tally import applicants, balance_text, left_to_assign, outcome_rows
+from report_writer.model import Report
+
+FLOW_ROWS = ("new", "carried_over", "carried_forward")  # the rows asked per applicant column
 
 
 class ApplicationQuestions(SessionBase):
+    def ask_applicants(self, q: Question) -> None:
+        """Whether any request came in (or was carried over), then which applicant types made
+        them (自然人 offered): only their columns are asked; the others are 0."""
+        spec = self.report.fmt.tables["applications"]
+        columns = applicants(self.report)
+
+        def had(report: Report | None, rows: tuple[str, ...]) -> list[str]:
+            if report is None:
+                return []
+            values = report.figures.values
+            return [c for c in columns if any(values.get(("applications", r, c)) for r in rows)]
+
+        now = had(self.report, FLOW_ROWS)
+        before = had(self.previous, ("new", "carried_over"))
+        labels = [spec.column(c).label for c in columns]
+        choice = Field(
+            q.key,
+            "multichoice",
+            "",
+            choices=tuple(Choice(c, spec.column(c).label) for c in columns),
+        )
+        while True:
+            answer = self.ask(
+                "? 本年有没有收到政府信息公开申请（含上年结转、尚未办结的）？（是/否）",
+                "是" if now or before else "否",
+                checked(lambda t: parse_scalar(YES_NO, t), "否"),
+                ("是", "否"),
+            )
+            if not parse_scalar(YES_NO, answer):
+                chosen: list[str] = []
+                break
+            self.say_choices(labels)
+            default = " ".join(str(columns.index(c) + 1) for c in (now or before)) or "1"
+            try:
+                typed = self.ask(
+                    "? 哪些类型的申请人提出了申请？（输入编号，用空格分开，如 1 2）",
+                    default,
+                    checked(lambda t: parse_multichoice(choice, t), default),
+                    tuple(labels),
+                )
+            except Back:
+                continue
+            chosen = parse_multichoice(choice, typed)
+            if chosen:
+                break
+        others = [c for c in columns if c not in chosen]
+        zero = {f"tables.applications.{r}.{c}": 0 for c in others for r in FLOW_ROWS}
+        rest = [x for x in self.questions if x.part == q.part and x.key != q.key]
+        self.progress.reopen([x.key for x in rest])
+        if chosen:
+            closed = [x.key for x in rest if x.kind == "cell" and x.column in others]
+        else:
+            closed = [x.key for x in rest]
+        self.progress.close(closed)
+        self.save(q, zero)
+        if chosen:
+            self.say(
+                f"  只询问：{'、'.join(spec.column(c).label for c in chosen)}；其他申请人按0计。"
+            )
+        else:
+            self.say("  表三各项按0填写。")
+
     def ask_outcomes(self, q: Question) -> None:
         """The outcomes that occurred, picked by name, each with its count; what is left to assign
         is shown as the officer goes (C2, C3)."""

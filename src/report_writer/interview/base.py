@@ -9,6 +9,7 @@ the session; they build on this.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -73,13 +74,26 @@ def lookup(report: Report, key: str) -> Any:
     return report.answers.get(group, {}).get(name)
 
 
+def said(value: Any) -> bool:
+    """Whether an answer says something (not empty, not 0, not 否)."""
+    return value not in (None, "", [], 0, False)
+
+
 class SessionBase:
     """The state of one interview and the asking every kind of question shares."""
 
     def __init__(
-        self, ws: Workspace, ask: Ask, say: Say, *, phrasebanks: Sequence[Path] = ()
+        self,
+        ws: Workspace,
+        ask: Ask,
+        say: Say,
+        *,
+        phrasebanks: Sequence[Path] = (),
+        today: Callable[[], date] = date.today,
     ) -> None:
         self.ws = ws
+        self.today = today
+        self.revisiting = False  # a part asked again with --revisit
         self.phrasebanks = list(phrasebanks)
         self._ask = ask
         self.say = say
@@ -90,7 +104,6 @@ class SessionBase:
         self.shown: tuple[str, str | None] | None = None  # the part and topic last announced
         self.current: Question | None = None
         self.prompted = False  # whether the question being run asked anything
-        self.typing: tuple[str, list[Any]] | None = None  # a list being typed: key, lines so far
         self._plan: list[Question] | None = None
         self.editor = ReportEditor(ws)
         self._bank: Phrasebank | None = None
@@ -133,7 +146,7 @@ class SessionBase:
         left mid-way; 表三's outcomes only while they account for every application."""
         if q.key in self.progress.partial:
             return False
-        if q.key in self.progress.skipped:
+        if q.key in self.progress.skipped or q.key in self.progress.closed:
             return True
         if q.key in self.progress.done:
             return q.kind != "outcomes" or not any(left_to_assign(self.report).values())
@@ -143,6 +156,7 @@ class SessionBase:
 
     def reload(self) -> None:
         self.report = load_report(self.ws)
+        self.questions = load_questions(self.report.meta.format)
         self._plan = None
 
     def save(
@@ -158,15 +172,16 @@ class SessionBase:
     # ---- asking --------------------------------------------------------------------------------
 
     def toolbar(self) -> str:
+        """The part, the question's place in it and the way through the interview: counted over
+        every question there is, so the count is known from the start and only moves forward
+        (questions that turn out not to apply are passed over)."""
         q = self.current
-        if q is None:
+        if q is None or q not in self.questions:
             return TOOLBAR_HINT
-        plan = self.plan()
-        in_part = [x for x in plan if x.part == q.part]
-        position = in_part.index(q) + 1 if q in in_part else len(in_part)
-        done = sum(1 for x in plan if self.answered(x))
-        percent = done * 100 // max(len(plan), 1)
-        return f" {q.part.short} {position}/{len(in_part)} · 已完成{percent}%    {TOOLBAR_HINT}"
+        in_part = [x for x in self.questions if x.part == q.part]
+        position = in_part.index(q) + 1
+        percent = self.questions.index(q) * 100 // len(self.questions)
+        return f" {q.part.short} {position}/{len(in_part)} · 进度{percent}%    {TOOLBAR_HINT}"
 
     def ask(
         self,
@@ -176,10 +191,14 @@ class SessionBase:
         choices: tuple[str, ...] = (),
         prefill: str = "",
         marker: str = "> ",
+        multiline: bool = False,
+        options: tuple[str, ...] = (),
     ) -> str:
         """Ask until an acceptable answer is typed; commands are handled here. The answer is
         returned as typed, or the default when nothing was typed."""
-        prompt = Prompt(text, default, choices, check, prefill, self.toolbar(), marker)
+        prompt = Prompt(
+            text, default, choices, check, prefill, self.toolbar(), marker, multiline, options
+        )
         self.prompted = True
         while True:
             try:
@@ -222,11 +241,6 @@ class SessionBase:
         if q.why:
             self.say(f"  {q.why}")
 
-    def replacing(self, q: Question) -> bool:
-        """Whether what is typed for a list question replaces this year's answer to it (not
-        last year's, offered as a default; not a list left mid-way, which is continued)."""
-        return q.key not in self.progress.partial and bool(lookup(self.report, q.key))
-
     def default_of(self, q: Question, key: str | None = None) -> Any:
         """The current answer; else last year's (when this year's is not yet answered)."""
         key = key or q.key
@@ -238,6 +252,30 @@ class SessionBase:
         if q.kind == "answer" and current is None:
             return lookup(self.previous, key)
         return current
+
+    def say_choices(self, labels: list[str]) -> None:
+        """Numbered choices, two a line."""
+        from report_writer.interview.preview import clip
+
+        cells = [clip(f"{i:>2} {label}", 36) for i, label in enumerate(labels, 1)]
+        for i in range(0, len(cells), 2):
+            self.say("  " + "".join(cells[i : i + 2]).rstrip())
+
+    def topic_said(self, q: Question) -> bool:
+        """Whether any question of q's part and topic asked before it has something to say."""
+        plan = self.plan()
+        before = plan[: plan.index(q)] if q in plan else plan
+        keys = [
+            key
+            for x in before
+            if x.part == q.part and x.topic == q.topic and x.kind not in ("phrase", "gate", "same")
+            for key in (["tables." + ".".join(c) for c in x.cells] or [x.key])
+        ]
+        return any(said(lookup(self.report, k)) for k in keys if not k.startswith("flow."))
+
+    def covered(self, q: Question) -> list[Question]:
+        """The questions of the plan a gate stands for, in order."""
+        return [x for x in self.plan() if x.key in q.covers]
 
     def phrasebank(self) -> Phrasebank | None:
         """The phrasebank layers for this report; None (said once) when they cannot be read."""

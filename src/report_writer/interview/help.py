@@ -8,8 +8,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from msgspec.structs import replace
-
 from report_writer.errors import ReportWriterError
 from report_writer.interview.parse import is_count_records
 from report_writer.interview.prompt import COMMANDS, MULTICHOICE_HOW
@@ -60,8 +58,7 @@ def status_text(s: SessionBase) -> str:
 
 
 def preview_text(s: SessionBase) -> str:
-    """The current part as the draft would print it now, with the lines of a list being
-    typed."""
+    """The current part as the draft would print it now."""
     from report_writer.document import build_document
     from report_writer.interview.preview import render_section
     from report_writer.narrative import build_narrative
@@ -73,11 +70,6 @@ def preview_text(s: SessionBase) -> str:
     if bank is None:
         return "  表述库无法读取，暂不能预览。"
     report = s.report
-    if s.typing and s.typing[1]:  # the lines of the list typed so far
-        key, lines = s.typing
-        group, name = key.split(".")
-        answers = {**report.answers, group: {**report.answers.get(group, {}), name: lines}}
-        report = replace(report, answers=answers)
     try:
         doc = build_document(report, build_narrative(report, bank))
     except ReportWriterError as exc:

@@ -1,6 +1,6 @@
-"""Interview layer: questions answered as a list of lines: plain items, 「名称 数量」 records,
-and records of text fields gone through one by one (last year's problems and their progress).
-Lines typed so far are kept when the officer leaves mid-list.
+"""Interview layer: questions answered as a list of lines in one multi-line answer: plain items,
+「名称 数量」 records, and records of text fields written 「问题：整改情况」 (last year's problems
+and their progress). Lines typed before Ctrl-C are kept.
 
 Must not import the session or the other kinds of question.
 """
@@ -13,62 +13,83 @@ from typing import Any
 from report_writer.answers import Field, load_schema
 from report_writer.interview.base import SessionBase
 from report_writer.interview.parse import is_count_records, normalize, parse_item, parse_record
-from report_writer.interview.prompt import Back, Quit, checked
+from report_writer.interview.prompt import Interrupted
 from report_writer.interview.questions import Question
 
-CLEAR_WORDS = ("无", "-", "－")  # typed as the first line of a list: no items (clears it)
+CLEAR_WORDS = ("无", "-", "－")  # typed as the only line of a list: no items (clears it)
+COLONS = ("：", ":")
+
+
+def lines_of(text: str) -> list[tuple[int, str]]:
+    """(line number, text) of each line that is not blank."""
+    return [(n, line.strip()) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
+
+
+def parse_lines(text: str, parse: Callable[[str], Any]) -> list[Any]:
+    """Every line parsed; ValueError names the first line that is refused."""
+    items = []
+    for number, line in lines_of(text):
+        try:
+            items.append(parse(line))
+        except ValueError as exc:
+            raise ValueError(f"第{number}行：{exc}") from None
+    return items
+
+
+def parse_some(text: str, parse: Callable[[str], Any]) -> list[Any]:
+    """The lines that can be taken (what is kept when the officer leaves mid-list)."""
+    items = []
+    for _, line in lines_of(text):
+        try:
+            items.append(parse(line))
+        except ValueError:
+            continue
+    return items
 
 
 class ListQuestions(SessionBase):
     def ask_lines(
-        self, q: Question, parse: Callable[[str], Any], current: list[Any], shown: list[str]
+        self,
+        q: Question,
+        parse: Callable[[str], Any],
+        current: list[Any],
+        shown: list[str],
+        prefill: str = "",
     ) -> list[Any] | None:
-        """Items typed one a line, an empty line ends. With current items (`shown` as typed), an
-        empty first line keeps them (None is returned), 无 clears them and a typed line starts
-        the list afresh; a list left mid-way last time is continued after its saved lines. The
-        lines typed so far are saved when the officer leaves (Ctrl-C, /quit) mid-list, and on
-        /back unless they would replace this year's answer (see `replacing`)."""
+        """Items typed one a line in one answer. With current items (`shown` as typed), an empty
+        answer keeps them (None is returned), 无 clears them and typed lines replace them; a list
+        left mid-way last time is continued after its saved lines (placed in the answer for
+        editing). Lines typed before Ctrl-C are saved, and asked again next time."""
         if self.example(q):
             self.say(f"  例：{self.example(q)}")
-        items: list[Any] = []
-        replacing = self.replacing(q)
-        if q.key in self.progress.partial and current:
-            items = list(current)
-            self.say(f"  上次已填写并保存：{'；'.join(shown)}。请接着填写，空行结束。")
+        partial = q.key in self.progress.partial and bool(current)
+        if partial:
+            self.say("  上次已填写并保存的几行已放在下面，请接着填写。")
+            prefill = "\n".join(shown) + "\n"
         elif current:
             self.say(f"  现有：{'；'.join(shown)}。直接回车保留，输入“无”清空，或逐行重新填写。")
-        text = f"? {q.prompt}"
-        typed = False
-        while True:
-            marker = f"{len(items) + 1}> "  # the line number: how many were typed so far
 
-            def check(t: str, first: bool = not typed) -> str | None:
-                if first and normalize(t) in CLEAR_WORDS:
-                    return None
-                return checked(parse, "", optional=True)(t)
-
-            self.typing = (q.key, items) if typed else None
+        def check(text: str) -> str | None:
+            if normalize(text) in CLEAR_WORDS:
+                return None
             try:
-                answer = self.ask(text, "", check, marker=marker)
-            except (KeyboardInterrupt, Quit):  # leaving mid-list keeps its lines
-                if typed:
-                    self.save(q, {q.key: items}, partial=True)
-                raise
-            except Back:
-                if typed and replacing:  # going back does not replace the list with a part
-                    self.say(f"  刚输入的{len(items)}行未保存，本题保留原有答案。")
-                elif typed:  # a list being filled keeps its lines, as on leaving
-                    self.save(q, {q.key: items}, partial=True)
-                raise
-            finally:
-                self.typing = None
-            text = ""
-            if not typed and normalize(answer) in CLEAR_WORDS:
-                return []
-            if not answer:
-                return None if current and not typed else items
-            typed = True
-            items.append(parse(answer))
+                parse_lines(text, parse)
+            except ValueError as exc:
+                return str(exc)
+            return None
+
+        try:
+            answer = self.ask(f"? {q.prompt}", "", check, prefill=prefill, multiline=True)
+        except Interrupted as exc:  # Ctrl-C mid-list keeps the lines typed
+            items = parse_some(exc.text, parse)
+            if items:
+                self.save(q, {q.key: items}, partial=True)
+            raise
+        if normalize(answer) in CLEAR_WORDS:
+            return []
+        if not answer.strip():
+            return None if current and not partial else []
+        return parse_lines(answer, parse)
 
     def ask_list(self, q: Question) -> None:
         self.intro(q)
@@ -98,71 +119,36 @@ class ListQuestions(SessionBase):
         self.say(f"  已记录 {len(records)} {unit}，共 {total} 条。" if records else "  未填写。")
 
     def ask_text_records(self, q: Question, f: Field, current: list[dict[str, Any]]) -> None:
-        """Records of text fields (last year's problem and its progress): the known ones are gone
-        through one by one, then new ones are typed until an empty line."""
-        first, *rest = f.fields
+        """Records of two text fields (last year's problem and its progress), one a line as
+        「问题：整改情况」. The known problems (this year's answer, else last year's list) are
+        placed in the answer, each followed by 「：」 for its progress to be written after it."""
+        first, second = f.fields[0], f.fields[1]
         known = current or self.last_year_problems(first.key)
-        if q.key in self.progress.partial:  # left mid-way: what was saved, then the rest
-            given = {r.get(first.key) for r in current}
-            known = current + [
-                r for r in self.last_year_problems(first.key) if r[first.key] not in given
-            ]
-        self.say(f"  {q.prompt}")
-        records: list[dict[str, Any]] = []
-        self.typing = (q.key, records)
-        replacing = self.replacing(q)
-        try:
-            self._text_records(first, rest, known, records)
-        except (KeyboardInterrupt, Quit):
-            if records:
-                self.save(q, {q.key: records}, partial=True)
-            raise
-        except Back:  # as in ask_lines: kept unless it would replace this year's answer
-            if records and replacing:
-                self.say(f"  刚填写的{len(records)}条未保存，本题保留原有答案。")
-            elif records:
-                self.save(q, {q.key: records}, partial=True)
-            raise
-        finally:
-            self.typing = None
+        shown = [f"{r[first.key]}：{r.get(second.key) or ''}" for r in known]
+        complete = all(r.get(second.key) for r in known)
+        prefill = "" if complete else "\n".join(shown)
+        self.say(
+            f"  {q.prompt}每行一条，写作“{first.label}：{second.label}”"
+            + (
+                "；上年的问题已列出，请在“：”后写整改情况，不写的一条删去即可。"
+                if prefill
+                else "。"
+            )
+        )
+
+        def parse(line: str) -> dict[str, Any]:
+            head, colon, tail = next(
+                (line.partition(c) for c in COLONS if c in line), (line, "", "")
+            )
+            if not colon or not tail.strip():
+                raise ValueError(f"请在“：”后写{second.label}，不写的一条删去即可")
+            return {first.key: parse_item(head.strip()), second.key: parse_item(tail.strip())}
+
+        records = self.ask_lines(q, parse, [] if prefill else known, shown, prefill=prefill)
+        if records is None:
+            records = known
         self.save(q, {q.key: records})
         self.say(f"  已记录 {len(records)} 条。" if records else "  未填写。")
-
-    def _text_records(
-        self,
-        first: Field,
-        rest: list[Field],
-        known: list[dict[str, Any]],
-        records: list[dict[str, Any]],
-    ) -> None:
-        """Go through the known records, then take new ones, appending to `records`."""
-        for record in known:
-            self.say(f"  {first.label}：{record.get(first.key)}")
-            entry = {first.key: record.get(first.key)}
-            for sub in rest:
-                default = str(record.get(sub.key) or "")
-                answer = self.ask(
-                    f"? {sub.label}？（不写这一条请输入 无）",
-                    default,
-                    checked(parse_item, default),
-                )
-                if answer in ("无", "没有"):
-                    break
-                entry[sub.key] = answer
-            else:
-                records.append(entry)
-        more = f"还有其他{first.label}吗？" if known else f"请填写{first.label}"
-        while True:
-            head = self.ask(
-                f"? {more}（一条一行，空行结束）", "", checked(parse_item, "", optional=True)
-            )
-            more = f"下一条{first.label}"
-            if not head:
-                break
-            entry = {first.key: head}
-            for sub in rest:
-                entry[sub.key] = self.ask(f"? {sub.label}？", "", checked(parse_item, ""))
-            records.append(entry)
 
     def last_year_problems(self, key: str) -> list[dict[str, Any]]:
         """Last year's problems, as records to report progress on."""

@@ -32,6 +32,7 @@ SYMBOL_BLOCKS = (
     (0x3000, 0x33FF),
     (0xFF00, 0xFFEF),
 )
+YES_NO = Field("", "yes_no", "")  # a yes/no asked by the interview itself, not an answer
 MESSAGES = {
     "integer": "请输入不小于0的整数",
     "decimal": "请输入不小于0的数，例如 12.5",

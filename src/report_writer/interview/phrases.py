@@ -9,10 +9,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from report_writer.answers import Field
 from report_writer.errors import ReportWriterError
 from report_writer.interview.base import SessionBase
-from report_writer.interview.parse import check_characters, normalize, parse_scalar
+from report_writer.interview.parse import YES_NO, check_characters, normalize, parse_scalar
 from report_writer.interview.prompt import checked
 from report_writer.interview.questions import Question
 from report_writer.interview.store import add_phrasebank
@@ -29,6 +28,9 @@ class PhraseQuestions(SessionBase):
         """Up to three sentences rendered with the answers so far: pick one, edit one, or skip."""
         from report_writer.narrative import suggestions
 
+        if not self.topic_said(q):  # nothing to word: the draft leaves it out or says so
+            self.save(q, {})
+            return
         bank = self.phrasebank()
         try:
             options = suggestions(self.report, bank, q.slot) if bank else []
@@ -38,13 +40,18 @@ class PhraseQuestions(SessionBase):
         if not options:
             self.save(q, {})
             return
+        recorded = self.report.phrases.get(q.slot)
+        if self.previous is not None and not self.revisiting and recorded is None:
+            # the second year keeps last year's wording where it still applies, else the
+            # draft chooses; --revisit offers the choice again
+            before = self.previous.phrases.get(q.slot)
+            kept = before if any(ph.id == before for ph, _ in options) else None
+            self.save(q, {q.key: kept} if kept else {})
+            return
         self.intro(q)
         self.say(f"  {q.prompt}：")
-        for i, (_, text) in enumerate(options, 1):
-            self.say(f"  {i} {text}")
-        recorded = self.report.phrases.get(q.slot)
         default = next((str(i) for i, (ph, _) in enumerate(options, 1) if ph.id == recorded), "1")
-        hint = f"? {PICK_PROMPT}（输入编号；e{default} 修改这句；s 跳过，由初稿自动选用）"
+        hint = f"? {PICK_PROMPT}（↑↓ 选择后回车，或输入编号；e{default} 修改这句；s 跳过，由初稿自动选用）"
         numbers = [str(i) for i in range(1, len(options) + 1)]
         allowed = [*numbers, *(f"e{n}" for n in numbers), "s"]
 
@@ -54,7 +61,10 @@ class PhraseQuestions(SessionBase):
                 return None
             return f"请输入{'、'.join(numbers)}选用，e加编号修改（如 e1），或 s 跳过"
 
-        answer = normalize(self.ask(hint, default, check, tuple(allowed))).lower()
+        answer = self.ask(
+            hint, default, check, tuple(allowed), options=tuple(t for _, t in options)
+        )
+        answer = normalize(answer).lower()
         if answer == "s":
             self.save(q, {q.key: None})
             return
@@ -81,10 +91,10 @@ class PhraseQuestions(SessionBase):
             f"? 把改好的这句话存入团队表述库（文件夹 {self.ws.path / folder}），"
             "以后的报告也可选用吗？（是/否）",
             "是",
-            checked(lambda t: parse_scalar(Field("", "yes_no", ""), t), "是"),
+            checked(lambda t: parse_scalar(YES_NO, t), "是"),
             ("是", "否"),
         )
-        if not parse_scalar(Field("", "yes_no", ""), keep):
+        if not parse_scalar(YES_NO, keep):
             self.say("  未存入表述库：初稿生成后，可在 draft.md 中直接修改这句话。")
             return None
         template = reusable(edited, self.report, phrase)

@@ -36,6 +36,11 @@ class Prompt(Struct, frozen=True):
     prefill: str = ""
     toolbar: str = ""
     marker: str = "> "  # where the input starts; lines of a list are numbered (「2> 」)
+    multiline: bool = False  # several lines: Enter on an empty line, or Esc Enter, finishes
+    options: tuple[str, ...] = ()  # sentences picked by number, or with ↑↓ and Enter
+
+
+MULTILINE_HOW = "回车换行，在空行上回车（或按 Esc 再按回车）结束"
 
 
 Ask = Callable[[Prompt], str]
@@ -62,6 +67,14 @@ class Skip(Exception):
 
 class Quit(Exception):
     """/quit or Ctrl-D: save and leave."""
+
+
+class Interrupted(KeyboardInterrupt):
+    """Ctrl-C in a multi-line answer: the lines typed so far go with it, to be kept."""
+
+    def __init__(self, text: str) -> None:
+        super().__init__()
+        self.text = text
 
 
 def checked(

@@ -10,8 +10,8 @@ from typing import Any
 
 from report_writer.answers import Field
 from report_writer.formats.checks import fmt_number
-from report_writer.interview.base import SessionBase
-from report_writer.interview.parse import parse_number, parse_numbers, parse_scalar, show
+from report_writer.interview.base import SessionBase, lookup
+from report_writer.interview.parse import YES_NO, parse_number, parse_numbers, parse_scalar, show
 from report_writer.interview.prompt import MULTICHOICE_HOW, checked
 from report_writer.interview.questions import Question
 from report_writer.interview.tally import cell_limit
@@ -30,6 +30,11 @@ class ScalarQuestions(SessionBase):
 
     def ask_scalar(self, q: Question) -> None:
         self.intro(q)
+        if q.kind == "cell" and q.previous and self.previous is not None and not self.revisiting:
+            value = lookup(self.previous, q.previous) or 0  # 上年结转 is last year's 结转下年度
+            self.save(q, {q.key: value})
+            self.say(f"  {q.prompt.rstrip('？?')}：{fmt_number(value)}（按上年报告）")
+            return
         if q.kind == "cell":
             kind = q.type
             default = show(None, self.default_of(q))
@@ -48,11 +53,7 @@ class ScalarQuestions(SessionBase):
         f = q.field
         assert f is not None
         if f.type == "multichoice":
-            from report_writer.interview.preview import clip
-
-            cells = [clip(f"{i:>2} {c.label}", 36) for i, c in enumerate(f.choices, 1)]
-            for i in range(0, len(cells), 2):
-                self.say("  " + "".join(cells[i : i + 2]).rstrip())
+            self.say_choices([c.label for c in f.choices])
         elif self.example(q):
             self.say(f"  例：{self.example(q)}")
         default = show(f, self.default_of(q))
@@ -67,7 +68,10 @@ class ScalarQuestions(SessionBase):
             self.save(q, {})
             return
         value = parse_scalar(f, answer)
-        self.save(q, {q.key: value})
+        if q.key == "meta.year" and value > self.today().year and not self.confirm_year(value):
+            self.ask_scalar(q)
+            return
+        self.save(q, {q.key: value, **self.format_for(q, value)})
         if f.type == "multichoice":
             chosen = "、".join(f.choice_label(k) for k in value) or "无"
             self.say(f"  已选：{chosen}。")
@@ -100,3 +104,23 @@ class ScalarQuestions(SessionBase):
             return
         value = fmt_number(self.report.figures.value(table, row_key, totals[0].key))
         self.say(f"  {row.short or row.label}共 {value} 件。")
+
+    def confirm_year(self, year: int) -> bool:
+        """Whether a report year not yet come (a typo for 2023 such as 2032) is meant."""
+        this_year = self.today().year
+        answer = self.ask(
+            f"? 报告年度{year}年还没有到（今年是{this_year}年），确定是{year}年吗？（是/否）",
+            "否",
+            checked(lambda t: parse_scalar(YES_NO, t), "否"),
+            ("是", "否"),
+        )
+        return bool(parse_scalar(YES_NO, answer))
+
+    def format_for(self, q: Question, year: Any) -> dict[str, Any]:
+        """A new report year may bring another official format (meta.format follows it)."""
+        if q.key != "meta.year":
+            return {}
+        from report_writer.formats.spec import format_for_year
+
+        fmt = format_for_year(year)
+        return {"meta.format": fmt.id} if fmt.id != self.report.meta.format else {}

@@ -17,12 +17,14 @@ from typing import TYPE_CHECKING
 from msgspec import Struct, field
 
 from report_writer.interview.applications import ApplicationQuestions
+from report_writer.interview.gates import GateQuestions
 from report_writer.interview.lists import ListQuestions
 from report_writer.interview.phrases import PhraseQuestions
 from report_writer.interview.prompt import Back, Quit, Skip
 from report_writer.interview.questions import Question
 from report_writer.interview.scalars import ScalarQuestions
 from report_writer.interview.store import save_progress
+from report_writer.interview.tables import TableQuestions
 from report_writer.workspace import Workspace
 
 if TYPE_CHECKING:
@@ -43,7 +45,14 @@ class Result(Struct):
     revisit: tuple[str, str] = ("", "")
 
 
-class Session(ScalarQuestions, ListQuestions, ApplicationQuestions, PhraseQuestions):
+class Session(
+    ScalarQuestions,
+    ListQuestions,
+    TableQuestions,
+    GateQuestions,
+    ApplicationQuestions,
+    PhraseQuestions,
+):
     """One interview: every kind of question, and the loop that asks them in order."""
 
     def run_question(self, q: Question) -> None:
@@ -51,6 +60,14 @@ class Session(ScalarQuestions, ListQuestions, ApplicationQuestions, PhraseQuesti
         self.announce(q)
         if q.kind == "row":
             self.ask_row(q)
+        elif q.kind == "rows":
+            self.ask_rows(q)
+        elif q.kind == "gate":
+            self.ask_gate(q)
+        elif q.kind == "same":
+            self.ask_same(q)
+        elif q.kind == "applicants":
+            self.ask_applicants(q)
         elif q.kind == "outcomes":
             self.ask_outcomes(q)
         elif q.kind == "phrase":
@@ -84,7 +101,7 @@ class Session(ScalarQuestions, ListQuestions, ApplicationQuestions, PhraseQuesti
                 self.say(
                     "所有问题都已回答。要修改某一部分的答案，请加 --revisit 一至六重新询问该部分。"
                 )
-        revisiting = revisit is not None
+        self.revisiting = revisit is not None
         backwards = False  # after /back, questions that ask nothing are passed on the way back
         try:
             while True:
@@ -95,6 +112,10 @@ class Session(ScalarQuestions, ListQuestions, ApplicationQuestions, PhraseQuesti
                         save_progress(self.ws, self.progress)
                     return "finished"
                 q = plan[index]
+                if q.key in self.progress.closed:  # a gate said there is nothing to ask
+                    index = index - 1 if backwards and index > 0 else index + 1
+                    backwards = backwards and index > 0
+                    continue
                 self.prompted = False
                 try:
                     self.run_question(q)
@@ -110,10 +131,10 @@ class Session(ScalarQuestions, ListQuestions, ApplicationQuestions, PhraseQuesti
                     self.say("  已跳过。")
                 backwards = False
                 # a revisit asks its part through; otherwise the next open question
-                index = index + 1 if revisiting else self.first_open(index + 1)
+                index = index + 1 if self.revisiting else self.first_open(index + 1)
                 plan = self.plan()
-                if revisiting and (index >= len(plan) or plan[index].part != q.part):
-                    revisiting = False
+                if self.revisiting and (index >= len(plan) or plan[index].part != q.part):
+                    self.revisiting = False
                     index = self.first_open()
         except Quit:
             return "quit"
