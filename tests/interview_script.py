@@ -55,3 +55,8 @@ DONGLI = [
     # 六
     ("第六部分", ""),
 ]
+
+# The questions answered with several lines (Enter starts a new line; Enter on an empty line, or
+# Esc Enter, ends the answer): a terminal test types them so.
+MULTILINE = ("重点举措", "主动公开了哪些信息", "政务新媒体", "社会监督活动", "表二", "表四")
+MULTILINE += ("其他问题", "改进措施", "上年度报告所列的问题")
