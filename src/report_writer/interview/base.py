@@ -151,7 +151,12 @@ class SessionBase:
         if q.key in self.progress.done:
             return q.kind != "outcomes" or not any(left_to_assign(self.report).values())
         if q.kind in ("meta", "answer"):
-            return lookup(self.report, q.key) is not None
+            value = lookup(self.report, q.key)
+            if q.type == "records" and q.field is not None and isinstance(value, list):
+                # last year's problems written in by `init --from` wait for their progress
+                keys = [f.key for f in q.field.fields]
+                return all(isinstance(r, dict) and all(r.get(k) for k in keys) for r in value)
+            return value is not None
         return False
 
     def reload(self) -> None:

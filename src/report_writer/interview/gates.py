@@ -73,7 +73,8 @@ class GateQuestions(SessionBase):
     def ask_same(self, q: Question) -> None:
         """Last year's answers to the covered questions, taken over as a whole or not."""
         previous = self.previous
-        covered = [x for x in self.covered(q) if not self.answered(x)]
+        # every question it covers, whether or not its condition holds yet
+        covered = [x for x in self.questions if x.key in q.covers and not self.answered(x)]
         known = [x for x in covered if previous is not None and said(lookup(previous, x.key))]
         if previous is None or not [x for x in known if x.kind != "phrase"]:
             self.save(q, {})
@@ -92,7 +93,7 @@ class GateQuestions(SessionBase):
             self.say("  请逐项填写，方括号中是上年的答案。")
             return
         self.save(q, {x.key: lookup(previous, x.key) for x in known})
-        for x in known:
+        for x in covered:  # what was empty last year stays empty
             self.progress.mark(x.key)
         save_progress(self.ws, self.progress)
         self.say("  已沿用上年的答案。")
