@@ -17,7 +17,6 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
 
 from interview_script import DONGLI, MIDSIZE, NEXT_YEAR, TOWNSHIP, Driver  # noqa: E402
-
 from report_writer.importer.previous import init_from  # noqa: E402
 from report_writer.interview.run import run_interview  # noqa: E402
 
@@ -40,9 +39,13 @@ def main() -> None:
             driver = Driver(script)
             result = run_interview(ws, driver.ask, lambda text: None)
             if result.status != "finished" or driver.script:
-                raise SystemExit(f"{name}：问答未按脚本完成（{result.status}，余下 {driver.script}）")
+                raise SystemExit(
+                    f"{name}：问答未按脚本完成（{result.status}，余下 {driver.script}）"
+                )
             typed = sum(1 for _, text in script if text)
-            rows.append(f"| {name} | {len(driver.prompts)} | {driver.enters} | {typed} | {target} |")
+            rows.append(
+                f"| {name} | {len(driver.prompts)} | {driver.enters} | {typed} | {target} |"
+            )
     print("\n".join(rows))
 
 

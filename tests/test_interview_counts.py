@@ -9,16 +9,17 @@ from pathlib import Path
 
 from conftest import EXAMPLE
 from interview_script import DONGLI, NEXT_YEAR, TOWNSHIP, Driver
+from report_writer.commands import interview_and_build
 from report_writer.importer.previous import init_from
-from report_writer.interview.run import run_interview
 from report_writer.workspace import load_report, open_workspace
 from test_interview import leaf_figures
 
 
 def drive(ws: Path, script: list[tuple[str, str]]) -> Driver:
     driver = Driver(script)
-    result = run_interview(ws, driver.ask, driver.say)
+    result = interview_and_build(ws, driver.ask, driver.say)
     assert result.status == "finished", "\n".join(driver.screen)
+    assert result.check is not None and (ws / "draft.md").is_file()
     assert not driver.script, f"not asked: {driver.script}"
     return driver
 
@@ -27,6 +28,7 @@ def test_a_township_with_nothing_to_report_takes_at_most_20_enters(tmp_path: Pat
     ws = tmp_path / "ws"
     driver = drive(ws, TOWNSHIP)
     assert driver.enters <= 20, [p.text for p in driver.prompts]
+    assert "二、主动公开政府信息情况" in (ws / "draft.md").read_text(encoding="utf-8")
     report = load_report(open_workspace(ws))
     assert (report.meta.level, report.meta.year) == ("township", 2024)
     figures = leaf_figures(ws)

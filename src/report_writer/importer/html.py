@@ -1,7 +1,10 @@
 """An HTML page whose tables are real tables: a line per paragraph, a grid line per table row.
 
 Merged cells are kept as printed (a cell spanning three columns is one cell), so a row's figures
-are its last cells, as in every grid layout."""
+are its last cells, as in every grid layout.
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
+"""
 
 from __future__ import annotations
 

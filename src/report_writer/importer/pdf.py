@@ -1,5 +1,8 @@
 """A PDF report, through pypdf (the optional extra `report-writer[pdf]`): its text is read as
-PDF text rows."""
+PDF text rows.
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Where the six parts of a published report begin, found by their numbered headings."""
+"""Where the six parts of a published report begin, found by their numbered headings.
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
+"""
 
 from __future__ import annotations
 

@@ -222,11 +222,11 @@ class SessionBase:
             if word == "/quit":
                 raise Quit
             if word == "/help":
-                self.say(help_text(self))
+                self.say(help_text(self.current))
             elif word == "/status":
-                self.say(status_text(self))
+                self.say(status_text(self.plan(), self.answered, self.progress.skipped))
             elif word == "/preview":
-                self.say(preview_text(self))
+                self.say(preview_text(self.report, self.current, self.phrasebank()))
             else:
                 return answer.strip() or default
 

@@ -1,19 +1,22 @@
 """Interview layer: the text of the commands /help, /status and /preview for the question being
 asked.
 
-Must not import the session or its base at run time (they call these functions).
+Must not import the session or its base (they call these functions with what they need).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from report_writer.errors import ReportWriterError
 from report_writer.interview.parse import is_count_records
 from report_writer.interview.prompt import COMMANDS, MULTICHOICE_HOW
+from report_writer.interview.questions import Question
 
 if TYPE_CHECKING:
-    from report_writer.interview.base import SessionBase
+    from report_writer.model import Report
+    from report_writer.phrasebank import Phrasebank
 
 HOW_TO_ANSWER = {  # for /help, by the question's type
     "multichoice": MULTICHOICE_HOW,
@@ -24,10 +27,10 @@ HOW_TO_ANSWER = {  # for /help, by the question's type
 }
 
 
-def help_text(s: SessionBase) -> str:
+def help_text(q: Question | None) -> str:
+    """The commands, and how to answer the question `q`."""
     lines = ["  可用命令："]
     lines += [f"    {name:<9}{text}" for name, text in COMMANDS.items()]
-    q = s.current
     if q is not None:
         by_field = q.field is not None and q.type == "records" and not is_count_records(q.field)
         how = None if by_field else HOW_TO_ANSWER.get(q.type)
@@ -41,35 +44,34 @@ def help_text(s: SessionBase) -> str:
     return "\n".join(lines)
 
 
-def status_text(s: SessionBase) -> str:
-    plan = s.plan()
+def status_text(
+    plan: list[Question], answered: Callable[[Question], bool], skipped: list[str]
+) -> str:
+    """Per part, how many questions are left and which were skipped."""
     lines = []
     for part in dict.fromkeys(x.part for x in plan):
         questions = [x for x in plan if x.part == part]
-        left = [x for x in questions if not s.answered(x)]
-        skipped = [x for x in questions if x.key in s.progress.skipped]
+        left = [x for x in questions if not answered(x)]
+        passed = [x for x in questions if x.key in skipped]
         state = f"还有 {len(left)} 题" if left else "已完成"
-        if skipped:
-            state += f"（已跳过 {len(skipped)} 题：{'、'.join(x.prompt.rstrip('？?') for x in skipped[:3])}）"
+        if passed:
+            state += f"（已跳过 {len(passed)} 题：{'、'.join(x.prompt.rstrip('？?') for x in passed[:3])}）"
         lines.append(f"  {part.heading}：{state}")
-    done = sum(1 for x in plan if s.answered(x))
+    done = sum(1 for x in plan if answered(x))
     lines.append(f"  共 {len(plan)} 题，已回答 {done} 题。")
     return "\n".join(lines)
 
 
-def preview_text(s: SessionBase) -> str:
-    """The current part as the draft would print it now."""
+def preview_text(report: Report, q: Question | None, bank: Phrasebank | None) -> str:
+    """The part of `q` as the draft would print it now."""
     from report_writer.document import build_document
     from report_writer.interview.preview import render_section
     from report_writer.narrative import build_narrative
 
-    q = s.current
     if q is None or q.part.number is None:
-        return f"  标题：{s.report.meta.title}"
-    bank = s.phrasebank()
+        return f"  标题：{report.meta.title}"
     if bank is None:
         return "  表述库无法读取，暂不能预览。"
-    report = s.report
     try:
         doc = build_document(report, build_narrative(report, bank))
     except ReportWriterError as exc:

@@ -1,7 +1,8 @@
-"""The interview from start to end: create or open the workspace, ask, check and build.
+"""Interview layer: the interview from start to end: create or open the workspace, ask, store.
 
 `run_interview` talks through the injected `ask`/`say`; `apply_answers` is the same without
-prompting, for scripts (`--answers FILE.yaml`).
+prompting, for scripts (`--answers FILE.yaml`). Neither builds: commands.py chains the build
+after them. Must not import build, check, render or anything above the interview layer.
 """
 
 from __future__ import annotations
@@ -12,8 +13,11 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from msgspec import Struct, field
+
 from report_writer.answers import load_schema
 from report_writer.errors import InputError, ReportWriterError
+from report_writer.files import read_text
 from report_writer.formats.spec import Format, load_format
 from report_writer.interview.parse import (
     MESSAGES,
@@ -28,40 +32,34 @@ from report_writer.interview.questions import (
     PART_NUMBERS,
     load_questions,
 )
-from report_writer.interview.session import Result, Session
-from report_writer.interview.store import Progress, load_progress, save_answers, save_progress
-from report_writer.lock import locked
-from report_writer.model import Report, ReportProblems, parse_report
+from report_writer.interview.session import Session
+from report_writer.interview.store import Progress, save_answers, save_progress
+from report_writer.model import Report, ReportProblems, guess_level, parse_report
 from report_writer.workspace import (
     REPORT_FILE,
     Workspace,
     init_workspace,
-    line_of,
     load_report,
     open_workspace,
-    parse_yaml,
-    read_text,
 )
+from report_writer.workspace.lock import locked
+from report_writer.yamlio import line_of, parse_yaml
+
+
+class Ended(Struct):
+    """How the interview ended: "finished", "quit" (/quit, Ctrl-D) or "interrupted" (Ctrl-C);
+    the workspace is None when it was never created; notes for the officer."""
+
+    status: str
+    workspace: Workspace | None
+    notes: list[str] = field(default_factory=list)
+
 
 WELCOME = (
     "我会分六部分提问，随时输入 /help 查看命令，Ctrl-C 保存并退出。\n"
     "没有或不便填写的事项直接回车即可，正文不会写到它；表格中的数字直接回车按默认值。"
 )
 META_FIRST = "  先填写机关名称、年度和类型，新建工作区后才能使用其他命令。"
-# The agency type guessed from the end of its name, as the default offered (first match wins).
-LEVEL_BY_SUFFIX = (
-    ("街道办事处", "township"),
-    ("街道", "township"),
-    ("乡人民政府", "township"),
-    ("镇人民政府", "township"),
-    ("人民政府", "government"),
-)
-
-
-def guess_level(agency: str) -> str:
-    """The agency type a name suggests: 某某街道办事处 and 某某镇人民政府 are township."""
-    name = agency.strip()
-    return next((level for suffix, level in LEVEL_BY_SUFFIX if name.endswith(suffix)), "department")
 
 
 def reporting_year(today: date) -> int:
@@ -125,23 +123,6 @@ def _read_before_workspace(prompt: Prompt, ask: Ask, say: Say) -> str | None:
             say(META_FIRST)
 
 
-def finish(ws: Workspace, phrasebanks: Sequence[Path] = ()) -> Result:
-    """Build the draft (build runs the check); the findings, the files and the part to revisit
-    go back in the Result for the caller to show."""
-    from report_writer.build import build
-
-    built = build(ws.path, phrasebanks=phrasebanks)
-    report = load_report(ws)
-    return Result(
-        "finished",
-        ws,
-        built.check,
-        built.written,
-        built.notes,
-        revisit_hint(report, built.check.errors, load_progress(ws).skipped),
-    )
-
-
 def revisit_hint(report: Report, errors: Sequence[Any], skipped: Sequence[str]) -> tuple[str, str]:
     """(part number, why) to name in the closing hint: the table of the first error, else the
     part of the first question skipped, else no particular part ("")."""
@@ -165,8 +146,8 @@ def run_interview(
     revisit: str | None = None,
     phrasebanks: Sequence[Path] = (),
     today: Callable[[], date] = date.today,
-) -> Result:
-    """Ask every open question (or the part `revisit` again), then check and build. A new
+) -> Ended:
+    """Ask every open question (or the part `revisit` again); the Ended says how it ended. A new
     workspace is created at the first answer (the agency's name); `today` is the clock the
     default year follows."""
     if revisit is not None and revisit not in PART_NUMBERS:
@@ -187,9 +168,9 @@ def run_interview(
         try:
             agency = _ask_agency(ask, say)
         except KeyboardInterrupt:
-            return Result("interrupted", None)
+            return Ended("interrupted", None)
         if agency is None:
-            return Result("quit", None)
+            return Ended("quit", None)
         # the workspace exists from the first answer on, so nothing typed is lost; the year and
         # the type are asked next, with the reporting year and the type the name suggests
         ws = init_workspace(
@@ -200,16 +181,14 @@ def run_interview(
         if lock.notice:
             say(f"  {lock.notice}")
         status = Session(ws, ask, say, phrasebanks=phrasebanks, today=today).run(revisit)
-    if status != "finished":
-        return Result(status, ws)
-    return finish(ws, phrasebanks)
+    return Ended(status, ws)
 
 
 def apply_answers(
     directory: Path, answers_file: Path, *, phrasebanks: Sequence[Path] = ()
-) -> Result:
+) -> Ended:
     """Apply a file of answers (keys as in report.yaml: meta, answers, tables, phrases) without
-    prompting, then check and build. Every value is checked first, with the parsers of the
+    prompting, then store them. Every value is checked first, with the parsers of the
     interview's questions (so a value may be written as it would be typed: 乡镇街道, 是, 98.5%);
     one bad value and nothing is written. A missing workspace is created from the file's meta."""
     text = read_text(answers_file)
@@ -253,12 +232,10 @@ def apply_answers(
         ws = init_workspace(directory, meta["agency"], meta["year"], meta["level"])
     with locked(ws, "interview --answers"):
         save_answers(ws, load_report(ws).fmt, values)
-    result = finish(ws, phrasebanks)
+    result = Ended("finished", ws)
     year = load_report(ws).meta.year
     if year > date.today().year:
-        result.notes.insert(
-            0, f"报告年度{year}年还没有到，请确认 {ws.report_path} 中的 meta.year。"
-        )
+        result.notes.append(f"报告年度{year}年还没有到，请确认 {ws.report_path} 中的 meta.year。")
     return result
 
 

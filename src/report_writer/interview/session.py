@@ -11,11 +11,6 @@ Must not import build, check, render or anything above the interview layer.
 
 from __future__ import annotations
 
-from pathlib import Path
-from typing import TYPE_CHECKING
-
-from msgspec import Struct, field
-
 from report_writer.interview.applications import ApplicationQuestions
 from report_writer.interview.gates import GateQuestions
 from report_writer.interview.lists import ListQuestions
@@ -25,24 +20,6 @@ from report_writer.interview.questions import Question
 from report_writer.interview.scalars import ScalarQuestions
 from report_writer.interview.store import save_progress
 from report_writer.interview.tables import TableQuestions
-from report_writer.workspace import Workspace
-
-if TYPE_CHECKING:
-    from report_writer.check import CheckResult
-
-
-class Result(Struct):
-    """How the interview ended: finished (checked and built), quit (/quit, Ctrl-D) or
-    interrupted (Ctrl-C); the workspace is None when it was never created. When finished: the
-    check, the files written, the build's notes, and the part to name in the closing hint
-    ("" for none in particular) with the reason."""
-
-    status: str
-    workspace: Workspace | None
-    check: CheckResult | None = None
-    paths: list[Path] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    revisit: tuple[str, str] = ("", "")
 
 
 class Session(

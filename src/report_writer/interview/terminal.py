@@ -7,7 +7,8 @@ shows the part and the progress. A multi-line answer takes Enter as a new line a
 Enter on an empty line or Esc Enter (Alt-Enter); Ctrl-C in it keeps the lines typed. Suggestions
 are picked with ↑↓ and Enter, or by their number.
 
-Must not import the session: it only knows the Prompt (prompt.py).
+Floor: import/interview. Must not import the session (it only knows the Prompt, prompt.py), nor
+from the floors above (orchestration and up).
 """
 
 from __future__ import annotations
