@@ -765,7 +765,10 @@ def test_revisit_can_clear_a_list_and_skip_keeps_it(example_ws: Path) -> None:
     assert "如填写，将代替常见措施写入报告" in measures.text
     screen = officer.text
     assert "直接回车保留，输入“无”清空" in screen
-    assert "第一行输入“无”或“-”清空" in screen  # /help says how to answer
+    assert (
+        "在空行上回车（或按 Esc 再按回车）结束；已有内容时直接回车保留，只输入“无”或“-”清空"
+        in screen
+    )
     assert "重新询问第五部分" in screen and "从第一个未回答的问题接着问" not in screen
     problems = load_report(open_workspace(example_ws)).answers["problems"]
     assert "measures" not in problems

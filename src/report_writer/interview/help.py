@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 from report_writer.errors import ReportWriterError
 from report_writer.interview.parse import is_count_records
-from report_writer.interview.prompt import COMMANDS, MULTICHOICE_HOW
+from report_writer.interview.prompt import COMMANDS, MULTICHOICE_HOW, MULTILINE_HOW
 from report_writer.interview.questions import Question
 
 if TYPE_CHECKING:
@@ -20,8 +20,11 @@ if TYPE_CHECKING:
 
 HOW_TO_ANSWER = {  # for /help, by the question's type
     "multichoice": MULTICHOICE_HOW,
-    "list": "每行一项，空行结束；已有内容时直接回车保留，第一行输入“无”或“-”清空",
-    "records": "每行一条，空行结束；已有内容时直接回车保留，第一行输入“无”或“-”清空",
+    "list": f"每行一项，{MULTILINE_HOW}；已有内容时直接回车保留，只输入“无”或“-”清空",
+    "records": f"每行一条，{MULTILINE_HOW}；已有内容时直接回车保留，只输入“无”或“-”清空",
+    "rows": f"每行写“项目 数字”，{MULTILINE_HOW}；没写的项目按0计",
+    "multiline": MULTILINE_HOW,
+    "gate": "输入要填写的各项的编号，用空格分开；都没有直接回车，这些问题就不再询问",
     "choice": "输入选项的名称或编号，按 Tab 可补全",
     "yes_no": "输入“是”或“否”",
 }

@@ -53,7 +53,7 @@ def _refused(ch: str) -> bool:
     if code > 0xFFFF:
         return not unicodedata.name(ch, "").startswith("CJK")  # rare characters of names stay
     category = unicodedata.category(ch)
-    if ch == "\t":
+    if ch in "\t\n":  # a multi-line answer keeps its line breaks
         return False
     if category in ("Cc", "Cf", "Cs", "Co", "Cn") or 0xFE00 <= code <= 0xFE0F or code == 0x20E3:
         return True  # control and invisible characters, emoji variation selectors

@@ -63,6 +63,7 @@ class ScalarQuestions(SessionBase):
             default,
             checked(lambda t: parse_scalar(f, t), default, optional=True),
             choices,
+            multiline=f.type == "multiline",
         )
         if not answer:
             self.save(q, {})

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from report_writer.interview.prompt import Interrupted, Prompt, validate
+from report_writer.interview.prompt import MULTILINE_HOW, Interrupted, Prompt, validate
 
 if TYPE_CHECKING:
     from prompt_toolkit.input import Input
@@ -46,7 +46,7 @@ class Terminal:
             prompt.text + (f" [{prompt.default}]" if prompt.default else "") if prompt.text else ""
         )
         if prompt.multiline:
-            head += ("\n" if head else "") + "  （回车换行；空行上回车或 Esc 回车结束）"
+            head += ("\n" if head else "") + f"  （{MULTILINE_HOW}）"
 
         def message() -> str:
             lines = [self.option_line(i) for i in range(len(prompt.options))]
