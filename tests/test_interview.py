@@ -991,3 +991,21 @@ def test_a_year_not_yet_come_is_confirmed_or_noted(tmp_path: Path) -> None:
         app, ["interview", str(ws), "--answers", str(answers_file(tmp_path, text))]
     )
     assert f"注意：报告年度{future}年还没有到" in result.output, result.output
+
+
+def test_ctrl_c_in_a_table_keeps_the_rows_typed(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    start = DONGLI.index(("表二", "行政处罚 60"))
+    typing = Interrupted("行政处罚 60\n行政许可")  # the second row is not finished
+    assert interview(ws, Officer([*DONGLI[:start], ("表二", typing)])).status == "interrupted"
+    assert leaf_figures(ws)[("proactive", "penalty", "decisions")] == 60
+    officer = Officer([("表二", "行政处罚 60\n行政许可 4"), ("有没有收到", "/quit")])
+    interview(ws, officer)
+    assert officer.prompts[0].prefill == "行政处罚 60\n"
+    assert leaf_figures(ws)[("proactive", "licensing", "decisions")] == 4
+
+
+def test_the_row_total_follows_the_last_column_asked(tmp_path: Path) -> None:
+    officer = Officer(DONGLI)
+    interview(tmp_path / "ws", officer)
+    assert "本年新收共 9 件。" in officer.text  # after 自然人, the only column asked

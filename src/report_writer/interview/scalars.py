@@ -96,12 +96,21 @@ class ScalarQuestions(SessionBase):
                 )
 
     def say_row_total(self, q: Question) -> None:
-        """After the last figure of a row asked cell by cell, its derived total (「本年新收共13件」)."""
-        table, row_key, column = q.cells[0]
+        """After the last figure of a row asked cell by cell, its derived total (「本年新收共13件」);
+        the columns not asked (their applicant type made no request) are passed over."""
+        table, row_key, _ = q.cells[0]
         row = self.report.fmt.tables[table].row(row_key)
-        leaves = [c for c in row.columns if not c.derived]
         totals = [c for c in row.columns if c.derived]
-        if q.column is None or column != leaves[-1].key or not totals:
+        plan = self.plan()
+        later = plan[plan.index(q) + 1 :] if q in plan else []
+        rest = [
+            x
+            for x in later
+            if x.kind == "cell"
+            and x.cells[0][:2] == (table, row_key)
+            and x.key not in self.progress.closed
+        ]
+        if q.column is None or rest or not totals:
             return
         value = fmt_number(self.report.figures.value(table, row_key, totals[0].key))
         self.say(f"  {row.short or row.label}共 {value} 件。")

@@ -12,10 +12,10 @@ from typing import Any
 from report_writer.formats.checks import fmt_number
 from report_writer.formats.spec import Row, TableSpec
 from report_writer.interview.base import SessionBase
-from report_writer.interview.lists import CLEAR_WORDS, lines_of, parse_lines
+from report_writer.interview.lists import CLEAR_WORDS, lines_of, parse_lines, parse_some
 from report_writer.interview.outcomes import plain
 from report_writer.interview.parse import TRAILING_COUNT, normalize, parse_number
-from report_writer.interview.prompt import checked
+from report_writer.interview.prompt import Interrupted, checked
 from report_writer.interview.questions import Question
 
 
@@ -87,7 +87,10 @@ class TableQuestions(SessionBase):
         self.intro(q)
         if self.example(q):
             self.say(f"  例：{self.example(q)}")
-        if current:
+        partial = q.key in self.progress.partial
+        if partial:
+            self.say("  上次已填写并保存的几行已放在下面，请接着填写。")
+        elif current:
             self.say(f"  现有：{'；'.join(current)}。直接回车保留，或逐行重新填写。")
 
         def parse(text: str) -> tuple[Row, list[Any]]:
@@ -101,8 +104,20 @@ class TableQuestions(SessionBase):
                 return "同一项写了不止一行，请合并"
             return checked(lambda t: parse_lines(t, parse), "", optional=True)(text)
 
-        answer = self.ask(f"? {q.prompt}", "", check, multiline=True)
-        if not answer.strip() and current:
+        prefill = "\n".join(current) + "\n" if partial else ""
+        try:
+            answer = self.ask(f"? {q.prompt}", "", check, prefill=prefill, multiline=True)
+        except Interrupted as exc:  # Ctrl-C mid-table keeps the rows typed in full
+            kept = parse_some(exc.text, parse)
+            if kept:
+                typed_so_far = {
+                    f"tables.{table}.{row.key}.{c.key}": n
+                    for row, numbers in kept
+                    for c, n in zip([c for c in row.columns if not c.derived], numbers, strict=True)
+                }
+                self.save(q, typed_so_far, partial=True)
+            raise
+        if not answer.strip() and current and not partial:
             self.save(q, {})
             return
         lines = parse_lines(answer, parse) if normalize(answer) not in CLEAR_WORDS else []

@@ -85,7 +85,8 @@ class Terminal:
 
 
 def _bindings(terminal: Terminal) -> Any:
-    """Enter validates (rejected text is selected, so typing replaces it); in a multi-line answer
+    """Enter validates (rejected text is selected, so typing replaces it; a multi-line answer is
+    left as typed, for the line named to be corrected); in a multi-line answer
     Enter starts a new line unless the line is empty; ↑↓ move between suggestions."""
     from prompt_toolkit.buffer import ValidationState
     from prompt_toolkit.filters import Condition, is_searching
@@ -97,6 +98,8 @@ def _bindings(terminal: Terminal) -> Any:
 
     def accept(buffer: Any) -> None:
         buffer.validate_and_handle()
+        if terminal.current.multiline:
+            return  # the lines stay as typed, for the one named in the message to be corrected
         if buffer.validation_state == ValidationState.INVALID and buffer.text:
             buffer.cursor_position = 0
             buffer.start_selection()
