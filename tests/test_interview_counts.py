@@ -77,3 +77,30 @@ def test_the_progress_is_known_from_the_start_and_only_moves_forward(tmp_path: P
         totals = {total for p, _, total, _ in steps if p == part}
         places = [place for p, place, *_ in steps if p == part]
         assert len(totals) == 1 and places == sorted(places), part
+
+
+def test_the_next_year_may_say_how_the_figures_changed(tmp_path: Path) -> None:
+    from report_writer.narrative import suggestions
+    from report_writer.phrasebank import phrasebank_for
+
+    ws = tmp_path / "2024"
+    init_from(ws, EXAMPLE)
+    drive(ws, NEXT_YEAR)
+    report = load_report(open_workspace(ws))
+    assert report.answers["previous"] == {"requests": 9, "items": 52}  # from the 2023 report
+    bank = phrasebank_for(report, ws)
+    requests = [text for _, text in suggestions(report, bank, "requests.counts")]
+    items = [text for _, text in suggestions(report, bank, "proactive.items")]
+    assert "从申请数量看，本年新收到政府信息公开申请12件，较上年增加3件。" in requests
+    assert any("发布政府信息71条，较上年增加19条" in text for text in items)
+    # from scratch last year's figures are unknown: no sentence compares with them
+    scratch = tmp_path / "scratch"
+    drive(scratch, DONGLI)
+    report = load_report(open_workspace(scratch))
+    bank = phrasebank_for(report, scratch)
+    texts = [
+        t
+        for slot in ("requests.counts", "proactive.items")
+        for _, t in suggestions(report, bank, slot)
+    ]
+    assert not any("较上年" in text for text in texts)

@@ -541,6 +541,7 @@ def complete_answers() -> dict[str, Any]:
             "innovation": "开设政策问答专栏",
         },
         "other": {"matters": "开展政务公开示范点建设"},
+        "previous": {"requests": 5, "items": 30},  # last year's, as `init --from` writes them
     }
 
 
