@@ -92,6 +92,8 @@ def bumped(data: dict[str, Any], path: str) -> dict[str, Any] | None:
         cells[leaf] = cells.get(leaf, 0) + 1
         return new
     group, field = parts
+    if group in ("previous", "units"):  # last year (stated as a change) and unit sums
+        return None
     value = new["answers"][group].get(field)
     if isinstance(value, bool) or not isinstance(value, int) or not value:
         if isinstance(value, list) and value and isinstance(value[0], dict):

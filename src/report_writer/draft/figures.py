@@ -57,6 +57,7 @@ class Matcher(Struct, frozen=True):
     source: Source
     pattern: re.Pattern[str]
     sections: tuple[str, ...]
+    unless: re.Pattern[str] | None = None  # sentences about something else (所属各单位…)
 
 
 class Stated(Struct, frozen=True):
@@ -129,7 +130,8 @@ def matchers(report: Report) -> list[Matcher]:
                 int(rule.get("gap", default_gap)),
                 bool(rule.get("before", False)),
             )
-            found.append(Matcher(source, pattern, sections))
+            unless = re.compile(rule["except"]) if rule.get("except") else None
+            found.append(Matcher(source, pattern, sections, unless))
     for rule in rules["records"]:
         group, _, field = rule["answer"].partition(".")
         records = (report.answers.get(group) or {}).get(field) or []
@@ -141,6 +143,7 @@ def matchers(report: Report) -> list[Matcher]:
                 total,
                 _term_pattern(rule["total"], rule["unit"], 0, False),
                 tuple(rule.get("sections", SECTIONS)),
+                re.compile(rule["except"]) if rule.get("except") else None,
             )
         )
         for index, record in enumerate(records):
@@ -225,7 +228,7 @@ def _grid_figures(report: Report, text: str) -> Iterator[tuple[Source, Decimal]]
 
 def _figures(report: Report, found: list[Matcher], s: Sentence) -> Iterator[tuple[Source, Decimal]]:
     for matcher in found:
-        if s.key not in matcher.sections:
+        if s.key not in matcher.sections or (matcher.unless and matcher.unless.search(s.text)):
             continue
         for m in matcher.pattern.finditer(s.text):
             figure = m.group("n") if "n" in m.groupdict() and m.group("n") else None
