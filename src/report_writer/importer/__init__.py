@@ -18,6 +18,7 @@ from report_writer.errors import InputError
 from report_writer.formats.spec import Format, format_for_year
 from report_writer.importer import cells, docx, html, markdown, pdf, pdftext
 from report_writer.importer.log import Log, LogEntry
+from report_writer.importer.sections import split_at_headings
 from report_writer.importer.split import Cell
 from report_writer.importer.tables import read_tables
 from report_writer.importer.text import guess_level, read_narrative, read_title
@@ -75,7 +76,13 @@ def _plain(value: Cell) -> Any:
 
 
 def read_lines(source: Path) -> tuple[str, list[Line]]:
-    """(layout, lines) of a published report, chosen by the file's suffix and content."""
+    """(layout, lines) of a published report, chosen by the file's suffix and content; every
+    heading on a line of its own."""
+    layout, lines = _read_layout(source)
+    return layout, split_at_headings(lines)
+
+
+def _read_layout(source: Path) -> tuple[str, list[Line]]:
     if not source.is_file():
         raise InputError(f"找不到要导入的文件“{source}”")
     suffix = source.suffix.lower()

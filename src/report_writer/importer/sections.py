@@ -1,7 +1,15 @@
-"""Where the six parts of a published report begin, found by their numbered headings."""
+"""Where the six parts of a published report begin, found by their numbered headings.
+
+A heading may stand at the start of a line or in the middle of one (a portal page collapsed into a
+single line of text): `split_at_headings` puts every heading on a line of its own first, so the
+readers of tables and sections see a heading, then the lines of its part.
+"""
 
 from __future__ import annotations
 
+import itertools
+import re
+import unicodedata
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -11,6 +19,7 @@ from report_writer.resources import load_data
 
 _LABELS = Path(__file__).resolve().parent / "labels.yaml"
 ORDER = ("overview", "proactive", "applications", "reviews", "problems", "other")
+_MARKS = set("#>*\"'“”‘’「」『』")
 
 
 @cache
@@ -19,23 +28,86 @@ def labels() -> dict[str, Any]:
     return data
 
 
+@cache
+def _patterns() -> dict[str, re.Pattern[str]]:
+    return {key: re.compile(labels()["sections"][key]) for key in ORDER}
+
+
 def heading_text(line: Line) -> str:
     """A free-text line as compared with headings: Markdown marks and emphasis removed."""
     return norm(line.text).lstrip("#>*").replace("*", "")
+
+
+def _normalised(raw: str) -> tuple[str, list[int]]:
+    """`raw` as headings are matched (NFKC, no spaces, quotes or Markdown marks) and, for each
+    character of it, the index of the raw character it came from."""
+    chars: list[str] = []
+    where: list[int] = []
+    for i, c in enumerate(raw):
+        for n in unicodedata.normalize("NFKC", c):
+            if not n.isspace() and n not in _MARKS:
+                chars.append(n)
+                where.append(i)
+    return "".join(chars), where
+
+
+def heading_end(key: str, line: Line) -> int | None:
+    """Where the heading of part `key` that starts `line` ends (an index into its text)."""
+    text, where = _normalised(line.text)
+    m = _patterns()[key].match(text)
+    if m is None:
+        return None
+    return where[m.end() - 1] + 1
+
+
+def split_at_headings(lines: list[Line]) -> list[Line]:
+    """Every free-text line cut before and after each heading it holds, the pieces keeping the
+    line's number: 「…总计000…四、政府信息公开行政复议、行政诉讼情况行政复议…」 becomes three lines."""
+    out: list[Line] = []
+    for line in lines:
+        if line.grid:
+            out.append(line)
+            continue
+        raw = line.text
+        text, where = _normalised(raw)
+        starts: set[int] = set()
+        ends: set[int] = set()
+        for pattern in _patterns().values():
+            for m in pattern.finditer(text):
+                starts.add(where[m.start()])
+                ends.add(where[m.end() - 1] + 1)
+        cuts = starts | ends
+        if not cuts:
+            out.append(line)
+            continue
+        bounds = [0, *sorted(cuts), len(raw)]
+        # the colon after a heading (「六、其他需要报告的事项：无」) is not the text of its part
+        pieces = [
+            raw[a:b].lstrip("：:") if a in ends else raw[a:b] for a, b in itertools.pairwise(bounds)
+        ]
+        prefix = ""
+        for piece in pieces:
+            if not piece.strip():
+                continue
+            if not norm(piece).strip("#>*"):  # a Markdown mark stays with its heading
+                prefix += piece
+                continue
+            out.append(Line((prefix + piece,), line.number))
+            prefix = ""
+        if prefix.strip():
+            out.append(Line((prefix,), line.number))
+    return out
 
 
 def find_headings(lines: list[Line]) -> dict[str, int]:
     """Index of each part's heading line, in order; a part whose heading is missing is absent."""
     found: dict[str, int] = {}
     start = 0
-    aliases = labels()["sections"]
     for key in ORDER:
-        wanted = [norm(a) for a in aliases[key]]
         for i in range(start, len(lines)):
             if lines[i].grid:
                 continue
-            text = heading_text(lines[i])
-            if any(text.startswith(w) for w in wanted):
+            if heading_end(key, lines[i]) is not None:
                 found[key] = i
                 start = i + 1
                 break

@@ -52,7 +52,9 @@ def candidates(
 ) -> tuple[list[tuple[Cell, ...]], bool]:
     """Every reading of `tokens` as len(decimals) cells that satisfies `sums`, and whether the
     sums took part: a row whose tokens can be cut only one way is read that way even when its
-    printed sums are wrong (check reports them), so `False` comes with that single reading."""
+    printed sums are wrong (check reports them), so `False` comes with that single reading; a row
+    with several sums of which none can hold together gives the readings that keep all sums but
+    one, also with `False`. Raises TooManySplits rather than give an incomplete list."""
     n = len(decimals)
     if len(tokens) == n:
         return [direct(tokens, decimals)], False
@@ -61,6 +63,15 @@ def candidates(
     found = _Search(tokens, decimals, sums, budget).run()
     if found or not sums:
         return found, bool(sums)
+    if len(sums) > 1:
+        # A published table may break one of its sums (a total misprinted): every reading that
+        # keeps all the others, so the cells they agree on are still read as printed.
+        kept: list[tuple[Cell, ...]] = []
+        for broken in sums:
+            rest = [s for s in sums if s is not broken]
+            kept += [r for r in _Search(tokens, decimals, rest, budget).run() if r not in kept]
+        if kept:
+            return kept, False
     try:
         only = _Search(tokens, decimals, [], budget, limit=1).run()
     except TooManySplits:

@@ -22,6 +22,7 @@ from report_writer.importer.tokens import Line, Token, norm, tokenize
 
 CellId = tuple[str, str, str]  # (table, row, column) of the format, or ("legacy", path, key)
 GLOBAL_BUDGET = 100_000
+_HEADER_ENDS = ("总计", "合计")
 _NOTES = ("注", "备注", "说明", "数据来源", "资料来源", "*")
 MAX_SOLUTIONS = 500
 
@@ -41,6 +42,7 @@ class _Segment(Struct):
     tokens: list[Token]
     readings: list[tuple[Cell, ...]] = field(default_factory=list)
     checked: bool = False
+    broken: bool = False  # read as printed although its own sums cannot all hold
 
     @property
     def line(self) -> int | None:
@@ -75,6 +77,14 @@ def read_tables(lines: list[Line], fmt: Format, log: Log) -> Tables:
                 tables.legacy.setdefault(cell_id[1], {})[cell_id[2]] = value
         else:
             tables.cells[cell_id] = value
+    for table in ("proactive", "applications"):
+        for old in labels()["legacy2019"][table].values():
+            figures = tables.legacy.get(f"{table}.{old.get('legacy')}", {})
+            if "as_row" in old:
+                for key, value in figures.items():
+                    tables.cells[(table, old["as_row"], key)] = value
+                    for zero in old["zero_rows"]:
+                        tables.cells[(table, zero, key)] = None if value is None else 0
     for spec in fmt.tables.values():  # a cell not read is unknown, never 0
         for row, col in spec.cells():
             tables.cells.setdefault((spec.key, row.key, col.key), None)
@@ -111,6 +121,18 @@ class _Stream:
 
     def find(self, needle: str, start: int) -> int:
         return self.text.find(norm(needle), start)
+
+    def run_end(self, start: int, end: int) -> int:
+        """Where the figures after `start` end in free text: at the first words printed after
+        them (a note under the table on the same line), else `end`."""
+        seen = False
+        for i in range(start, end):
+            t = self.tokens[i]
+            if t.is_value:
+                seen = True
+            elif seen and not self.grid[i] and len(norm(t.text)) >= 2:
+                return i
+        return end
 
     def values(self, start: int, end: int, anchor_line: int | None) -> list[Token]:
         """Value tokens from start to end; in a grid, only from the label's own line (after its
@@ -156,6 +178,8 @@ def _rows(stream: _Stream, spec: TableSpec, log: Log) -> list[_Segment]:
     seen = set()
     for k, (entry, _) in enumerate(found):
         start, end = starts[k], starts[k + 1]
+        if k == len(found) - 1:
+            end = stream.run_end(start, end)
         anchor_line = stream.tokens[start].line
         tokens = stream.values(start, end, anchor_line)
         row_key = entry["row"]
@@ -223,7 +247,11 @@ def _reviews(stream: _Stream, spec: TableSpec) -> list[_Segment]:
     order = labels()["reviews_order"]
     cells: list[CellId] = [(spec.key, r, c.key) for r in order for c in spec.columns]
     names = [f"{spec.row(r).label}·{c.label}" for r in order for c in spec.columns]
-    tokens = stream.values(0, len(stream.tokens), None)
+    # The figures follow the header, whose last words are a 总计: a sentence before the table
+    # (「2024年，共收到…3件」) is not part of it.
+    header = max(stream.text.rfind(word) for word in _HEADER_ENDS)
+    start = stream.owner[header] if header >= 0 else 0
+    tokens = stream.values(start, stream.run_end(start, len(stream.tokens)), None)
     return [
         _Segment(
             where=f"{spec.name}",
@@ -317,6 +345,7 @@ def _read(seg: _Segment, sums: list[LocalSum], log: Log) -> None:
         return
     try:
         seg.readings, seg.checked = candidates(seg.tokens, seg.decimals, sums)
+        seg.broken = not seg.checked and len(sums) > 1
     except TooManySplits:
         log.add(
             "unread",
@@ -339,11 +368,14 @@ def _decide(
     """Try every combination of the rows' readings against the sums that span rows."""
     open_cells = {c for seg in multi for c in seg.cells}
     known = set(values) | open_cells
+    # A row read as printed although its own sums break (`checked` False) is not held to them.
+    as_printed = [set(seg.cells) for seg in multi if not seg.checked]
     relevant = [
         eq
         for eq in eqs
         if any(c in open_cells for c in (*eq.terms, *eq.totals))
         and all(c in known for c in (*eq.terms, *eq.totals))
+        and not any({*eq.terms, *eq.totals} <= cells for cells in as_printed)
     ]
     multi.sort(key=lambda s: len(s.readings))
     assigned: dict[CellId, Cell] = dict(values)
@@ -418,11 +450,24 @@ def _decide(
                 undecided.append(seg.labels[j])
         if undecided:
             kept = "、".join(undecided)
-            shown = "；".join("、".join(_show(v) for v in r) for r in sorted(readings, key=str))
+            # a long row (表四's 15 cells) shows only the cells in doubt
+            open_at = [
+                j
+                for j, label in enumerate(seg.labels)
+                if len(seg.labels) <= 7 or label in undecided
+            ]
+            shown_all = sorted({tuple(_show(r[j]) for j in open_at) for r in readings})
+            shown = "；".join("、".join(r) for r in shown_all[:6])
+            more = "等" if len(shown_all) > 6 else ""
+            which = (
+                "原表的合计不能全部成立（原表可能有误），照原样有多种拆分"
+                if seg.broken
+                else "满足勾稽关系的拆分不止一种"
+            )
             log.add(
                 "ambiguous",
-                f"{seg.where}的数字连在一起（“{seg.printed}”），满足勾稽关系的拆分不止一种"
-                f"（{shown}），{kept}无法确定，按空值导入",
+                f"{seg.where}的数字连在一起（“{seg.printed}”），{which}，"
+                f"可拆分为 {shown}{more}，{kept}无法确定，按空值导入",
                 line=seg.line,
             )
         else:

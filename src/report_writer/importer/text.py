@@ -7,7 +7,7 @@ import re
 
 from report_writer.formats.spec import Format
 from report_writer.importer.sections import labels, regions
-from report_writer.importer.tokens import Line, norm
+from report_writer.importer.tokens import Line
 
 _TITLE = [
     re.compile(
@@ -20,6 +20,7 @@ _TITLE = [
     ),
 ]
 _TITLE_LINES = 60
+_COVER_LETTER = re.compile(r"关于(?:报送|印发|公布|发布|上报|公开)?$")
 _DATE = re.compile(r"^(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$")
 _TOWNSHIP = re.compile(r"(?:街道|街道办事处|乡|镇)(?:人民政府|办事处)?$")
 _GOVERNMENT = re.compile(r"人民政府|政府办公室|政府办公厅")
@@ -40,6 +41,7 @@ def read_title(lines: list[Line]) -> tuple[str | None, int | None]:
                 m = pattern.search(text)
                 if m:
                     agency = m.group("agency").strip('《》“”"').removeprefix("关于")
+                    agency = _COVER_LETTER.sub("", agency)  # 「…管理局关于报送2020年度…的函」
                     return agency or None, int(m.group("year"))
     return None, None
 
@@ -53,22 +55,6 @@ def guess_level(agency: str) -> str:
     return "department"
 
 
-def after_heading(text: str, heading: str) -> str:
-    """What a line holds after its full heading (「一、总体情况2023年，我局……」 on one line)."""
-    target = norm(heading)
-    body = text.lstrip("#>* ")
-    i = matched = 0
-    while i < len(body) and matched < len(target):
-        if body[i].isspace() or body[i] == "*":
-            i += 1
-            continue
-        if norm(body[i]) != target[matched]:
-            return ""
-        matched += 1
-        i += 1
-    return body[i:].strip(" *：:") if matched == len(target) else ""
-
-
 def read_narrative(lines: list[Line], fmt: Format, agency: str | None) -> dict[str, str]:
     """The text of sections 一、五、六, a paragraph a line; the page's footer is left out."""
     found = regions(lines)
@@ -76,10 +62,6 @@ def read_narrative(lines: list[Line], fmt: Format, agency: str | None) -> dict[s
     result: dict[str, str] = {}
     for key in ("overview", "problems", "other"):
         paragraphs: list[str] = []
-        if key in found:
-            rest = after_heading(lines[found[key].start - 1].text, fmt.section(key).heading)
-            if rest:
-                paragraphs.append(rest)
         for i in found.get(key, range(0)):
             line = lines[i]
             if line.grid:

@@ -14,10 +14,12 @@ from msgspec import Struct
 NULL_MARKS = {"/", "\\", "-", "--", "—", "——"}
 # A label's own numbering ("1.属于国家秘密") is text, even when figures run into it ("00002.重复申请").
 _LABEL_NUMBER = r"[1-9][.、](?=[\u3400-\u9fff])"
+# A date is text, never a cell, even glued to figures (「0000000000000002025年」).
+_DATE = r"(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月\d{1,2}日"
 _CJK = r"[\u3400-\u9fff]"
 _PIECE = re.compile(
-    rf"(?P<label>{_LABEL_NUMBER})"
-    rf"|(?P<num>\d+?(?={_LABEL_NUMBER})|\d+(?:\.\d+)?)"
+    rf"(?P<label>{_LABEL_NUMBER}|{_DATE})"
+    rf"|(?P<num>\d+?(?={_LABEL_NUMBER}|{_DATE})|\d+(?:\.\d+)?)"
     # "/" between figures is an empty cell; between words ("本年增/减") it is part of a label.
     rf"|(?P<null>(?<!{_CJK})/|/(?!{_CJK}))"
     r"|(?P<text>[^\d/]+|/)"
