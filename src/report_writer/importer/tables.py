@@ -164,15 +164,15 @@ def _rows(stream: _Stream, spec: TableSpec, log: Log) -> list[_Segment]:
     data = labels()
     marks = data["legacy2019"]["proactive_markers"] if spec.key == "proactive" else []
     old_style = any(stream.find(m, 0) >= 0 for m in marks)
-    found: list[tuple[dict[str, Any], int]] = []
-    pos = 0
-    for entry in data["rows"][spec.key]:
-        for anchor in entry["anchors"]:
-            i = stream.find(anchor, pos)
-            if i >= 0:
-                found.append((entry, i))
-                pos = i + len(norm(anchor))
-                break
+    replaces = {k: v.get("replaces", []) for k, v in data["legacy2019"][spec.key].items()}
+    entries = data["rows"][spec.key]
+    found = _anchors(stream, [e for e in entries if not replaces.get(e["row"])])
+    got = {entry["row"] for entry, _ in found}
+    for old in (e for e in entries if replaces.get(e["row"])):
+        # a 2019 row standing for rows of the 2021 format: only where none of them is printed
+        # (in a 2021 table its label is the group label printed beside them)
+        if not got & set(replaces[old["row"]]):
+            found = sorted(found + _anchors(stream, [old]), key=lambda item: item[1])
     starts = [stream.owner[i] for _, i in found] + [len(stream.tokens)]
     segments = []
     seen = set()
@@ -195,6 +195,20 @@ def _rows(stream: _Stream, spec: TableSpec, log: Log) -> list[_Segment]:
         if row.key not in seen:
             log.add("missing", f"{spec.name}未找到“{row.display}”行，该行各栏按空值导入")
     return segments
+
+
+def _anchors(stream: _Stream, entries: list[dict[str, Any]]) -> list[tuple[dict[str, Any], int]]:
+    """Where each row's label begins in the part's text, rows searched for in printed order."""
+    found: list[tuple[dict[str, Any], int]] = []
+    pos = 0
+    for entry in entries:
+        for anchor in entry["anchors"]:
+            i = stream.find(anchor, pos)
+            if i >= 0:
+                found.append((entry, i))
+                pos = i + len(norm(anchor))
+                break
+    return found
 
 
 def _row_segment(

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import itertools
 import re
 
 from report_writer.formats.spec import Format
@@ -33,12 +32,13 @@ def read_title(lines: list[Line]) -> tuple[str | None, int | None]:
         for line in lines[:_TITLE_LINES]
         if not line.grid
     ]
-    singles = texts
-    pairs = [a + b for a, b in itertools.pairwise(texts)]
-    for candidates in (singles, pairs):  # a title on one line first; else broken over two
-        for text in candidates:
+    # A title is one line, or two when it breaks (「…应急管理局2023年政府信息公开工作」「年度报告」):
+    # each line is tried alone, then the next alone, then the two together, top down.
+    for i, text in enumerate(texts):
+        following = texts[i + 1] if i + 1 < len(texts) else ""
+        for candidate in (text, following, text + following):
             for pattern in _TITLE:
-                m = pattern.search(text)
+                m = pattern.search(candidate)
                 if m:
                     agency = m.group("agency").strip('《》“”"').removeprefix("关于")
                     agency = _COVER_LETTER.sub("", agency)  # 「…管理局关于报送2020年度…的函」
