@@ -1,0 +1,282 @@
+"""Tables flattened each way real reports are (issue 13), read back: every cell exactly as printed
+or null, never a wrong figure.
+
+The example's tables and random consistent ones are written as a page collapsed into one line,
+with figures run together, 表四 as one string of digits, misspelt headings, label fragments and
+single characters of a vertical column woven between the rows, page numbers inside a table, the
+2019 format's single （六）其他处理 row, and as PDF words placed on a page (rebuilt by position).
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from tests.conftest import EXAMPLE
+from tests.test_import_layouts import (
+    AGENCY,
+    FMT,
+    OTHER,
+    OVERVIEW,
+    PROBLEMS,
+    YEAR,
+    Truth,
+    oracle,
+    tables,
+)
+
+from report_writer.importer import import_report
+from report_writer.importer.log import Log
+from report_writer.importer.pdfrows import Word, page_lines
+from report_writer.importer.sections import split_at_headings
+from report_writer.importer.tables import read_tables
+from report_writer.importer.tokens import Line
+from report_writer.workspace import load_report, open_workspace
+
+VERTICAL = "三、本年度办理结果"
+TRIAL_ROWS = ("other_no_correction", "other_unpaid_fee", "other_other")
+
+
+def example_truth() -> Truth:
+    report = load_report(open_workspace(EXAMPLE))
+    values: Truth = {}
+    for table, spec in FMT.tables.items():
+        for row, col in spec.cells():
+            value = report.figures.values.get((table, row.key, col.key), 0)
+            values[(table, row.key, col.key)] = value
+    return values
+
+
+def shown(value: Any) -> str:
+    return "/" if value is None else str(value)
+
+
+class Flat:
+    """How one report is flattened (every switch a kind of damage seen in published reports)."""
+
+    def __init__(
+        self,
+        sep: str = "\n",
+        joiner: str = " ",
+        wrap: bool = False,
+        stray: bool = False,
+        footer: bool = False,
+        misspell: bool = False,
+        trial: bool = False,
+    ) -> None:
+        self.sep, self.joiner, self.wrap, self.stray = sep, joiner, wrap, stray
+        self.footer, self.misspell, self.trial = footer, misspell, trial
+
+    def render(self, truth: Truth) -> str:
+        out = [f"{AGENCY}{YEAR}年度政府信息公开工作年度报告", "一、总体情况", *OVERVIEW]
+        out.append("二、主动公开政府信息情况")
+        for block in FMT.tables["proactive"].blocks:
+            out += [block.caption or "", "信息内容" + "".join(c.label for c in block.columns)]
+            for row in block.rows:
+                figures = [shown(truth[("proactive", row.key, c.key)]) for c in row.columns]
+                out.append(row.label + self.joiner + self.joiner.join(figures))
+        out += ["三、收到和处理政府信息公开申请情况", FMT.tables["applications"].corner or ""]
+        out.append("申请人情况自然人法人或其他组织总计商业企业科研机构社会公益组织法律服务机构其他")
+        seen: set[str] = set()
+        for n, row in enumerate(FMT.tables["applications"].rows):
+            if self.trial and row.key in TRIAL_ROWS:
+                if row.key == "other_other":  # the single 2019 row in place of the three
+                    summed = [
+                        sum(truth[("applications", r, c.key)] for r in TRIAL_ROWS)
+                        for c in row.columns
+                    ]
+                    out.append("（六）其他处理" + self.joiner + self.joiner.join(map(str, summed)))
+                continue
+            for group in row.groups:
+                if group not in seen:
+                    seen.add(group)
+                    out.append(group)
+            figures = self.joiner.join(
+                shown(truth[("applications", row.key, c.key)]) for c in row.columns
+            )
+            label = row.label
+            if self.wrap and len(label) > 8:  # the figures beside the label's first line
+                out += [label[:8], figures, label[8:]]
+            else:
+                out.append(label + self.joiner + figures)
+            if self.stray and 2 <= n < 2 + len(VERTICAL):
+                out.append(VERTICAL[n - 2])
+            if self.footer and n == 12:
+                out.append("- 3 -")
+        heading = "四、政府信息公开行政复议、行政诉讼情况"
+        if self.misspell:
+            heading = "四、政府信息公开行政法复议与行政诉讼情况"
+        out += [heading, "行政复议行政诉讼结果维持结果纠正其他结果尚未审结总计" * 2]
+        out.append(
+            self.joiner.join(
+                shown(truth[("reviews", r.key, c.key)])
+                for r in FMT.tables["reviews"].rows
+                for c in FMT.tables["reviews"].columns
+            )
+        )
+        out += ["五、存在的主要问题及改进情况", *PROBLEMS, "六、其他需要报告的事项", *OTHER]
+        return self.sep.join(out)
+
+    def expected(self, truth: Truth) -> Truth:
+        """What the report says once read: in the 2019 format, the single row as 3.其他."""
+        if not self.trial:
+            return truth
+        out = dict(truth)
+        for c in FMT.tables["applications"].columns:
+            out[("applications", "other_other", c.key)] = sum(
+                truth[("applications", r, c.key)] for r in TRIAL_ROWS
+            )
+            for r in TRIAL_ROWS[:2]:
+                out[("applications", r, c.key)] = 0
+        return out
+
+
+FLATS = {
+    "one line, spaced": Flat(sep=""),
+    "one line, run together": Flat(sep="", joiner=""),
+    "lines, run together": Flat(joiner=""),
+    "wrapped labels, stray characters, a footer": Flat(wrap=True, stray=True, footer=True),
+    "one line, wrapped, stray, run together": Flat(sep="", joiner="", wrap=True, stray=True),
+    "lines, wrapped, stray, footer, run together": Flat(
+        joiner="", wrap=True, stray=True, footer=True
+    ),
+    "misspelt heading, 2019 rows": Flat(sep=" ", misspell=True, trial=True),
+    "2019 rows, run together": Flat(sep="", joiner="", trial=True),
+}
+SPACED = {name for name, flat in FLATS.items() if flat.joiner == " "}
+
+
+def never_wrong(result_cells: dict[Any, Any], expected: Truth) -> list[str]:
+    return [
+        f"{k}: {v!r} != {expected[k]!r}"
+        for k, v in result_cells.items()
+        if v is not None and v != expected[k]
+    ]
+
+
+def _check(name: str, truth: Truth, folder: Path) -> None:
+    flat = FLATS[name]
+    path = folder / "report.txt"
+    path.write_text(flat.render(truth), encoding="utf-8")
+    result = import_report(path)
+    expected = flat.expected(truth)
+    assert (result.agency, result.year) == (AGENCY, YEAR)
+    assert never_wrong(result.cells, expected) == []
+    logged = " ".join(e.message for e in result.log)
+    for key, value in result.cells.items():
+        if value is None and expected[key] is not None:
+            assert FMT.tables[key[0]].name in logged, key  # a cell not read is said
+    if name in SPACED:  # a figure a cell: every cell of 表三 and 表四 is read
+        for key, want in expected.items():
+            if key[0] != "proactive" and not (flat.trial and key[1] in TRIAL_ROWS[:2]):
+                assert result.cells[key] == want, key
+    elif not flat.trial:
+        for key, value in oracle(truth).items():
+            if key[0] == "applications" and (flat.wrap or flat.stray):
+                continue  # a label woven into its figures is read by the cross-checks
+            assert result.cells[key] == value, key
+
+
+@pytest.mark.parametrize("name", list(FLATS))
+def test_the_example_flattened_reads_back(name: str, tmp_path: Path) -> None:
+    _check(name, example_truth(), tmp_path)
+
+
+@pytest.mark.parametrize("name", list(FLATS))
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(truth=tables())
+def test_random_tables_flattened_are_never_read_wrong(
+    name: str, truth: Truth, tmp_path: Path
+) -> None:
+    _check(name, truth, tmp_path)
+
+
+def test_a_row_printed_short_or_empty_is_left_null(tmp_path: Path) -> None:
+    truth = example_truth()
+    text = Flat().render(truth)
+    text = text.replace("（一）予以公开 0 0 0 0 0 0 0", "（一）予以公开 0 0 0 0 0 0")  # six figures
+    text = text.replace("2.重复申请 0 0 0 0 0 0 0", "2.重复申请")  # none at all
+    path = tmp_path / "short.txt"
+    path.write_text(text, encoding="utf-8")
+    result = import_report(path)
+    assert never_wrong(result.cells, truth) == []
+    for row in ("granted", "rejected_repeated"):
+        assert result.cells[("applications", row, "total")] is None
+    assert result.cells[("applications", "new", "total")] == 9
+
+
+# ---------------------------------------------------------------- words placed on a PDF page
+
+LINE = 10.0  # height of a printed line; 4 points of leading, 8 between rows
+
+
+def place(text: str, x: float, top: float) -> Word:
+    return Word(text, x, x + LINE * len(text), top, top + LINE)
+
+
+def pdf_page(truth: Truth, centred: bool, per_line: int) -> list[list[Word]]:
+    """表三 as words on pages: labels wrapped `per_line` characters a line, figures level with
+    the label's first line or its middle, group labels centred beside their rows, the vertical
+    column one character a line, a page number at the foot of each page."""
+    pages: list[list[Word]] = [[]]
+    top = 60.0
+    spans: dict[str, list[float]] = {}
+    for row in FMT.tables["applications"].rows:
+        parts = [row.label[i : i + per_line] for i in range(0, len(row.label), per_line)]
+        height = len(parts) * (LINE + 4) - 4
+        if top + height > 760:
+            pages[-1] += [place("-", 280, 800), place("3", 292, 800), place("-", 304, 800)]
+            pages.append([])
+            top = 60.0
+            spans = {}
+        for i, part in enumerate(parts):
+            pages[-1].append(place(part, 80, top + i * (LINE + 4)))
+        level = top + (height - LINE) / 2 if centred else top
+        for j, col in enumerate(row.columns):
+            pages[-1].append(
+                place(shown(truth[("applications", row.key, col.key)]), 240 + 40 * j, level)
+            )
+        for depth, group in enumerate(row.groups):
+            spans.setdefault(f"{depth}{group}", [top, top + height])[1] = top + height
+        top += height + 8
+    for key, (start, end) in spans.items():
+        depth, group = int(key[0]), key[1:]
+        if group == VERTICAL:
+            for i, char in enumerate(group):
+                pages[-1].append(place(char, 10, start + i * LINE))
+        else:
+            middle = (start + end) / 2 - LINE / 2
+            pages[-1].append(place(group[:3], 40 + depth * 5, middle - 7))
+            pages[-1].append(place(group[3:], 40 + depth * 5, middle + 7))
+    return pages
+
+
+@settings(max_examples=25, deadline=None)
+@given(truth=tables(), centred=st.booleans(), per_line=st.integers(6, 14))
+def test_words_placed_on_pdf_pages_rebuild_the_rows(
+    truth: Truth, centred: bool, per_line: int
+) -> None:
+    lines = [Line(("三、收到和处理政府信息公开申请情况",), 1)]
+    for words in pdf_page(truth, centred, per_line):
+        lines += [Line((text,), len(lines) + 1) for _, text in page_lines(words, 595)]
+    lines.append(Line(("四、政府信息公开行政复议、行政诉讼情况",), len(lines) + 1))
+    log = Log()
+    cells = read_tables(split_at_headings(lines), FMT, log).cells
+    got = {k: v for k, v in cells.items() if k[0] == "applications"}
+    assert never_wrong(got, truth) == []
+    assert got == {k: v for k, v in truth.items() if k[0] == "applications"}, list(log)
+
+
+def test_decimal_fee_survives_every_flattening(tmp_path: Path) -> None:
+    truth = example_truth()
+    truth[("proactive", "fees", "amount")] = Decimal("12.5")
+    for name in FLATS:
+        path = tmp_path / "fee.txt"
+        path.write_text(FLATS[name].render(truth), encoding="utf-8")
+        assert never_wrong(import_report(path).cells, FLATS[name].expected(truth)) == []
