@@ -134,16 +134,20 @@ class _Stream:
                 return i
         return end
 
-    def values(self, start: int, end: int, anchor_line: int | None) -> list[Token]:
+    def values(
+        self, start: int, end: int, anchor_line: int | None, anywhere: bool = False
+    ) -> list[Token]:
         """Value tokens from start to end; in a grid, only from the label's own line (after its
-        last label cell) and from lines with no label text at all."""
+        last label cell) and from lines with no label text at all, unless `anywhere`."""
         out = []
         for i in range(start, end):
             t = self.tokens[i]
             if not t.is_value:
                 continue
-            if self.grid[i] and not (
-                self.positional[i] and (t.line == anchor_line or t.line in self.textless)
+            if (
+                self.grid[i]
+                and not anywhere
+                and not (self.positional[i] and (t.line == anchor_line or t.line in self.textless))
             ):
                 continue
             out.append(t)
@@ -265,7 +269,8 @@ def _reviews(stream: _Stream, spec: TableSpec) -> list[_Segment]:
     # (「2024年，共收到…3件」) is not part of it.
     header = max(stream.text.rfind(word) for word in _HEADER_ENDS)
     start = stream.owner[header] if header >= 0 else 0
-    tokens = stream.values(start, stream.run_end(start, len(stream.tokens)), None)
+    # after the header every figure is a cell of the table (a date glued to its row is text)
+    tokens = stream.values(start, stream.run_end(start, len(stream.tokens)), None, anywhere=True)
     return [
         _Segment(
             where=f"{spec.name}",
