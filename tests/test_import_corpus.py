@@ -8,9 +8,9 @@ from typing import Any
 
 import pytest
 import yaml
-from tests.conftest import CORPUS
 from typer.testing import CliRunner
 
+from conftest import CORPUS
 from report_writer.check import check_report
 from report_writer.cli import app
 from report_writer.importer import ImportResult, import_report

@@ -16,8 +16,16 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from tests.conftest import EXAMPLE
-from tests.test_import_layouts import (
+
+from conftest import EXAMPLE
+from report_writer.importer import import_report
+from report_writer.importer.log import Log
+from report_writer.importer.pdfrows import Word, page_lines
+from report_writer.importer.sections import split_at_headings
+from report_writer.importer.tables import read_tables
+from report_writer.importer.tokens import Line
+from report_writer.workspace import load_report, open_workspace
+from test_import_layouts import (
     AGENCY,
     FMT,
     OTHER,
@@ -28,14 +36,6 @@ from tests.test_import_layouts import (
     oracle,
     tables,
 )
-
-from report_writer.importer import import_report
-from report_writer.importer.log import Log
-from report_writer.importer.pdfrows import Word, page_lines
-from report_writer.importer.sections import split_at_headings
-from report_writer.importer.tables import read_tables
-from report_writer.importer.tokens import Line
-from report_writer.workspace import load_report, open_workspace
 
 VERTICAL = "三、本年度办理结果"
 TRIAL_ROWS = ("other_no_correction", "other_unpaid_fee", "other_other")

@@ -7,9 +7,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from tests.conftest import EXAMPLE
-from tests.fixtures.make_pdfs import wrapped_truth
 
+from conftest import EXAMPLE
+from fixtures.make_pdfs import wrapped_truth
 from report_writer.importer import import_report
 from report_writer.model import parse_report
 from report_writer.workspace import load_report, open_workspace

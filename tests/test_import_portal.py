@@ -8,8 +8,11 @@ import html
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
-from tests.test_import_flattened import example_truth, never_wrong
-from tests.test_import_layouts import (
+
+from report_writer.importer import import_report
+from report_writer.importer.html import grid
+from test_import_flattened import example_truth, never_wrong
+from test_import_layouts import (
     AGENCY,
     OTHER,
     OVERVIEW,
@@ -21,9 +24,6 @@ from tests.test_import_layouts import (
     physical,
     tables,
 )
-
-from report_writer.importer import import_report
-from report_writer.importer.html import grid
 
 STYLE = "border-width: 1px; border-style: solid; border-color: rgb(0, 0, 0);"
 

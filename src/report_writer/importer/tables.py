@@ -478,11 +478,11 @@ def _decide(
             shown_all = sorted({tuple(_show(r[j]) for j in open_at) for r in readings})
             shown = "；".join("、".join(r) for r in shown_all[:6])
             more = "等" if len(shown_all) > 6 else ""
-            which = (
-                "原表的合计不能全部成立（原表可能有误），照原样有多种拆分"
-                if seg.broken
-                else "满足勾稽关系的拆分不止一种"
-            )
+            which = "拆分方式不止一种"
+            if seg.broken:
+                which = "原表的合计不能全部成立（原表可能有误），照原样有多种拆分"
+            elif seg.checked:
+                which = "满足勾稽关系的拆分不止一种"
             log.add(
                 "ambiguous",
                 f"{seg.where}的数字连在一起（“{seg.printed}”），{which}，"
