@@ -9,12 +9,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import EXAMPLE
-from test_import_flattened import FLATS, example_truth
 from typer.testing import CliRunner
 
+from conftest import EXAMPLE
 from report_writer.cli import app
 from report_writer.workspace import load_report, open_workspace
+from test_import_flattened import FLATS, example_truth
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
