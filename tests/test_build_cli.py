@@ -15,7 +15,7 @@ from typer.testing import CliRunner
 
 from conftest import base_report
 from report_writer.cli import app
-from report_writer.draft import OPENING, parse_draft
+from report_writer.draft.markers import OPENING, parse_draft
 
 runner = CliRunner()
 NUMBERS = [OPENING, "一", "二", "三", "四", "五", "六"]

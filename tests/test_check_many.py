@@ -14,7 +14,8 @@ from typer.testing import CliRunner
 
 from conftest import EXAMPLE, base_report
 from report_writer import check
-from report_writer.cli import app, text_table, with_progress
+from report_writer.cli import app
+from report_writer.cli.output import text_table, with_progress
 
 runner = CliRunner()
 # Answers for 五 and 六 as FORMAT.md requires them (else H9, H8 warn)

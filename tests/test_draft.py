@@ -10,22 +10,19 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from conftest import base_report
-from report_writer.consistency import check_draft
 from report_writer.document import Cell, Heading, Paragraph, Table, build_document
-from report_writer.draft import (
+from report_writer.draft.checks import check_draft
+from report_writer.draft.markers import (
     OPENING,
-    Conflict,
     compose,
-    merge3,
-    merged_text,
-    parse_blocks,
     parse_draft,
     region_texts,
     replace_regions,
     text_hash,
-    unexported,
     units,
 )
+from report_writer.draft.merge import Conflict, merge3, merged_text
+from report_writer.draft.read import parse_blocks, unexported
 from report_writer.errors import InputError
 from report_writer.model import Report, parse_report
 

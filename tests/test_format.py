@@ -127,3 +127,27 @@ def test_answers_types_are_coerced() -> None:
     assert answers["requests"]["on_time_rate"] == Decimal("99.5")
     assert answers["management"]["secrecy_review"] is True
     assert answers["fees"]["amount"] == Decimal("12.50")
+
+
+@pytest.mark.parametrize(
+    ("agency", "level"),
+    [
+        ("某某区人民政府办公室", "department"),  # an office of a government is a department
+        ("某某街道办事处", "township"),
+        ("某某区某某街道办事处", "township"),
+        ("某某镇人民政府", "township"),
+        ("某某乡人民政府", "township"),
+        ("某某县教育局", "department"),
+        ("某某市人民政府", "government"),
+        ("某某区应急管理局", "department"),
+        ("某某综合实验区管理委员会", "government"),
+    ],
+)
+def test_one_guess_of_the_agency_type_from_its_name(agency: str, level: str) -> None:
+    """The interview's default and the importer's assumption are this one function."""
+    from report_writer.importer import guess_level as importer_guess
+    from report_writer.interview.run import guess_level as interview_guess
+    from report_writer.model import guess_level
+
+    assert guess_level(agency) == level
+    assert importer_guess is guess_level and interview_guess is guess_level

@@ -10,9 +10,9 @@ from typer.testing import CliRunner
 
 from conftest import REFERENCE, needs_reference
 from report_writer.check import check_report
+from report_writer.chinese import full_width
 from report_writer.cli import app
 from report_writer.importer import import_report
-from report_writer.importer.harvest import full_width
 from report_writer.model import parse_report
 from report_writer.phrasebank import load_phrasebank
 

@@ -16,8 +16,8 @@ from conftest import EXAMPLE
 from interview_script import DONGLI
 from report_writer.answers import load_schema
 from report_writer.cli import app
+from report_writer.commands import interview_and_build
 from report_writer.interview.questions import load_questions
-from report_writer.interview.run import run_interview
 from report_writer.interview.session import PICK_PROMPT, Prompt
 from report_writer.workspace import load_report, open_workspace
 
@@ -68,7 +68,7 @@ def leaf_figures(path: Path) -> dict[tuple[str, str, str], Any]:
 
 
 def interview(path: Path, officer: Officer, **options: Any) -> Any:
-    return run_interview(path, officer.ask, officer.say, **options)
+    return interview_and_build(path, officer.ask, officer.say, **options)
 
 
 def test_every_question_names_the_one_schema() -> None:
@@ -500,7 +500,7 @@ def test_ctrl_d_saves_and_leaves_like_quit(tmp_path: Path) -> None:
             return typed
         raise EOFError
 
-    result = run_interview(ws, ask, lambda text: None)
+    result = interview_and_build(ws, ask, lambda text: None)
     assert result.status == "quit"
     assert load_report(open_workspace(ws)).answers["overview"]["focus"] == DONGLI[3][1]
 
@@ -703,17 +703,6 @@ def test_a_township_is_asked_the_government_items(tmp_path: Path) -> None:
     assert "局" not in (session.example(lead) or "")
 
 
-def test_the_agency_type_is_guessed_from_the_name() -> None:
-    from report_writer.interview.run import guess_level
-
-    assert guess_level("某某区某某街道办事处") == "township"
-    assert guess_level("某某县某某镇人民政府") == "township"
-    assert guess_level("某某乡人民政府") == "township"
-    assert guess_level("某某区人民政府") == "government"
-    assert guess_level("某某区应急管理局") == "department"
-    assert guess_level("某某区人民政府办公室") == "department"
-
-
 def test_the_closing_hint_names_the_part_that_fits(example_ws: Path, tmp_path: Path) -> None:
     from report_writer.interview.run import revisit_hint
 
@@ -793,7 +782,7 @@ def test_a_revisit_left_unfinished_is_resumed(tmp_path: Path) -> None:
             raise EOFError  # Ctrl-D with 12 applications not yet assigned
         return ""
 
-    result = run_interview(ws, revisit, lambda text: None, revisit="三")
+    result = interview_and_build(ws, revisit, lambda text: None, revisit="三")
     assert result.status == "quit"
     officer = Officer([("下一类办理结果", "/quit")])
     assert interview(ws, officer).status == "quit"

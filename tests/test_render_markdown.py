@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 
 from conftest import EXAMPLE
 from report_writer.document import Heading, Paragraph, Section, Sentence, build_document
-from report_writer.draft import parse_blocks
+from report_writer.draft.read import parse_blocks
 from report_writer.render.markdown import render_markdown, render_section, text, unescape
 from report_writer.workspace import load_report, open_workspace
 

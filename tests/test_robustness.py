@@ -18,15 +18,10 @@ from typer.testing import CliRunner
 
 from report_writer.cli import app
 from report_writer.errors import InputError, WorkspaceError
+from report_writer.files import read_text, write_atomic
 from report_writer.limits import MAX_FILE_BYTES, MAX_YAML_DEPTH
 from report_writer.phrasebank import MAX_OUTPUT_CHARS
-from report_writer.workspace import (
-    edit_report,
-    load_report,
-    open_workspace,
-    read_text,
-    write_atomic,
-)
+from report_writer.workspace import edit_report, load_report, open_workspace
 
 runner = CliRunner()
 
@@ -401,7 +396,7 @@ def test_build_over_a_folder_named_like_the_draft_is_refused(example_ws: Path) -
 
 
 def test_every_file_the_tool_writes_goes_through_write_atomic() -> None:
-    """Only workspace.write_atomic (and the lock, created exclusively) open files for writing."""
+    """Only files.write_atomic (and the lock, created exclusively) open files for writing."""
     source = Path(__file__).resolve().parent.parent / "src" / "report_writer"
     writes = re.compile(
         r"\.write_text\(|\.write_bytes\(|open\([^)]*[\"'][wax]b?\+?[\"']|os\.fdopen"
@@ -409,7 +404,7 @@ def test_every_file_the_tool_writes_goes_through_write_atomic() -> None:
     found = [
         f"{path.relative_to(source)}:{number}: {line.strip()}"
         for path in sorted(source.rglob("*.py"))
-        if path.name not in ("workspace.py", "lock.py")
+        if path.name not in ("files.py", "lock.py")
         for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
         if writes.search(line)
     ]

@@ -2,6 +2,8 @@
 
 Sections 一、五、六 are written from these answers; the phrasebank and the interview name the
 same keys (`group.field`).
+
+Floor: data. Must not import from the floors above (output and up).
 """
 
 from __future__ import annotations

@@ -8,6 +8,8 @@ reviewer's edits; every other byte of draft.md stays. explain: where each senten
 The folder the drafts are written to (the workspace, or `--out`) is the home of its draft.md:
 the hand edits are read from there, and its `.report-writer/generated.json` keeps the text last
 generated for it.
+
+Floor: orchestration. Must not import from the floors above (chains and up).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from msgspec import Struct, field
 from report_writer import parsecache
 from report_writer.check import CheckResult
 from report_writer.document import Document, Narrative, build_document
-from report_writer.draft import (
+from report_writer.draft.markers import (
     DRAFT_FILE,
     OPENING,
     STATE_FILE,
@@ -30,23 +32,23 @@ from report_writer.draft import (
     Generated,
     Source,
     State,
-    apply_edits,
     base_of,
     compose,
     dump_state,
     load_state,
-    merge3,
-    merged_text,
     parse_draft,
     region_texts,
     remember,
     replace_regions,
     units,
 )
+from report_writer.draft.merge import merge3, merged_text
+from report_writer.draft.read import apply_edits
 from report_writer.errors import InputError, ReportWriterError, WorkspaceError
+from report_writer.files import make_dir, read_text, write_atomic
 from report_writer.model import Report
 from report_writer.render.markdown import unescape
-from report_writer.workspace import Workspace, load_report, open_workspace, read_text, write_atomic
+from report_writer.workspace import Workspace, load_report, open_workspace
 
 FORMATS = ("md", "html", "docx")
 OUTPUT_NAMES = {"md": DRAFT_FILE, "html": "draft.html", "docx": "draft.docx"}
@@ -177,8 +179,8 @@ def build(
     them. A region of draft.md edited by hand is kept as it is (HTML and Word carry the edited
     text); the others are refreshed from the answers."""
     from report_writer.check import CheckResult, check_report
-    from report_writer.consistency import check_draft
-    from report_writer.lock import locked
+    from report_writer.draft.checks import check_draft
+    from report_writer.workspace.lock import locked
 
     formats = parse_formats(formats)
     ws = open_workspace(path)
@@ -218,10 +220,7 @@ def build(
         if strict and check.failed(strict=True):
             result.stopped = True
             return result
-        try:
-            target.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise WorkspaceError(f"无法新建文件夹 {target}：{exc.strerror}") from exc
+        make_dir(target)
         if "md" in formats:
             _save_state(target, state)  # before draft.md: see draft.remember
         for fmt in formats:
@@ -241,10 +240,7 @@ def _kept_note(name: str, number: str, line: int, ws: Workspace, home: Path) -> 
 
 def _save_state(home: Path, state: State) -> None:
     folder = home / STATE_FILE.parent
-    try:
-        folder.mkdir(exist_ok=True)
-    except OSError as exc:
-        raise WorkspaceError(f"无法新建文件夹 {folder}：{exc.strerror}") from exc
+    make_dir(folder)
     write_atomic(home / STATE_FILE, dump_state(state))
 
 
@@ -271,7 +267,7 @@ def regenerate(
     answers and phrasebank; leave every other byte as it was; merge the reviewer's edits of that
     region 3-way (base = the text last generated); `force` drops the edits; `dry_run` only
     computes the diff. Rebuilds HTML and Word beside draft.md."""
-    from report_writer.lock import locked
+    from report_writer.workspace.lock import locked
 
     ws = open_workspace(path)
     report = load_report(ws)
@@ -312,7 +308,7 @@ def regenerate(
             )
         )
         if number != OPENING and report.fmt.section(number).kind == "table":
-            from report_writer.consistency import table_differences
+            from report_writer.draft.checks import table_differences
 
             kept = parse_draft(draft.path, text, list(names))
             result.notes = [f.message for f in table_differences(report, kept, number)]
@@ -346,10 +342,7 @@ def _backup(home: Path, draft: Draft, number: str) -> Path:
     while path.exists():
         n += 1
         path = folder / f"discarded-{stamp}-{number}-{n}.md"
-    try:
-        folder.mkdir(exist_ok=True)
-    except OSError as exc:
-        raise WorkspaceError(f"无法新建文件夹 {folder}：{exc.strerror}") from exc
+    make_dir(folder)
     write_atomic(path, draft.text)
     return path
 

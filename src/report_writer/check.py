@@ -1,5 +1,8 @@
 """`check`: every cross-check of a report, against last year's report where one is given; and
-the same over many workspaces at once (a 主管部门 checking a whole city's reports)."""
+the same over many workspaces at once (a 主管部门 checking a whole city's reports).
+
+Floor: orchestration. Must not import from the floors above (chains and up).
+"""
 
 from __future__ import annotations
 
@@ -51,7 +54,7 @@ def check_workspace_report(
     previous_folder: Path | None = None,
 ) -> CheckResult:
     """check_report, plus the draft checks (H4, H5, H8) when the workspace has a draft.md."""
-    from report_writer.consistency import draft_findings
+    from report_writer.draft.checks import draft_findings
 
     result = check_report(report, previous)
     return CheckResult(result.findings + draft_findings(report, folder, previous_folder))
@@ -107,8 +110,9 @@ def find_workspaces(paths: list[Path]) -> list[Path]:
 def check_workspace(path: Path) -> WorkspaceCheck:
     """Check one workspace as `check DIR` does (its draft, and its `previous/` folder when it has
     one); an unusable workspace is reported, not raised."""
-    from report_writer.importer.previous import default_previous, load_previous
+    from report_writer.importer.previous import load_previous
     from report_writer.workspace import load_report, open_workspace
+    from report_writer.workspace.previous import default_previous
 
     try:
         report = load_report(open_workspace(path), keep_parsed=False)  # one of many: see there
@@ -120,6 +124,33 @@ def check_workspace(path: Path) -> WorkspaceCheck:
     except ReportWriterError as exc:
         return WorkspaceCheck(path, problem=str(exc))
     return WorkspaceCheck(path, report.meta.agency, report.meta.year, result.findings)
+
+
+class Checked(Struct, frozen=True):
+    """`check DIR`: the report, what was found, and the previous year's report it was checked
+    against (None when there was none)."""
+
+    report: Report
+    result: CheckResult
+    previous: Path | None
+
+
+def check_one(path: Path, previous: Path | None = None, out: Path | None = None) -> Checked:
+    """Check one workspace: its tables, the draft in `out` (default: the workspace), and last
+    year's report `previous` (default: the workspace's `previous/` folder, when it has one)."""
+    from report_writer.importer.previous import load_previous
+    from report_writer.workspace import load_report, open_workspace
+    from report_writer.workspace.previous import default_previous
+
+    if out is not None and not (out / "draft.md").is_file():
+        raise ReportWriterError(f"{out / 'draft.md'} 不存在：请给出 build --out 写入草稿的文件夹")
+    report = load_report(open_workspace(path))
+    last_path = previous or default_previous(path)
+    last = load_previous(last_path) if last_path else None
+    result = check_workspace_report(
+        report, out or path, last.report if last else None, last.folder if last else None
+    )
+    return Checked(report, result, last_path)
 
 
 def check_workspaces(paths: list[Path]) -> Iterator[WorkspaceCheck]:

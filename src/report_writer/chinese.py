@@ -2,6 +2,8 @@
 
 Lists joined with 、 and 和/及, ordinals (一、 （一） 一是), amounts in 万元 or 元 with at most four
 decimals, percentages, zero-aware counts and sums of answered counts. Every function is pure.
+
+Floor: ground. Must not import from the floors above (data and up).
 """
 
 from __future__ import annotations
@@ -141,3 +143,17 @@ FILTERS = {
     "clause": clause,
     "sentence": sentence,
 }
+
+
+_HALF = str.maketrans({",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"})
+
+
+def full_width(text: str) -> str:
+    """Scraped half-width punctuation in Chinese text made full-width; straight quotes paired."""
+    out = text.translate(_HALF)
+    parts = out.split('"')
+    if len(parts) > 1 and len(parts) % 2 == 1:
+        out = (
+            "".join(p + ("“" if i % 2 == 0 else "”") for i, p in enumerate(parts[:-1])) + parts[-1]
+        )
+    return out

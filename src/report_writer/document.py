@@ -2,14 +2,15 @@
 
 Narrative and tables are built into it; renderers (render/) only render it. Each sentence keeps
 its provenance (phrase id, layer, the answers and cells it used) for `explain` and the draft checks.
+
+Floor: output. Must not import from the floors above (phrases and up).
 """
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from msgspec import Struct, field
 
+from report_writer.chinese import number
 from report_writer.formats.figures import Value
 from report_writer.formats.spec import CellKey, TableSpec
 from report_writer.model import Report
@@ -147,11 +148,8 @@ def opening(report: Report) -> Paragraph:
 
 
 def cell_text(value: Value) -> str:
-    if value is None:
-        return UNKNOWN
-    if isinstance(value, Decimal):
-        return format(value.normalize(), "f")
-    return str(value)
+    """A cell as printed in a table (see chinese.number); UNKNOWN for an unknown one."""
+    return UNKNOWN if value is None else number(value)
 
 
 def build_table(report: Report, key: str) -> Table:

@@ -1,6 +1,8 @@
 """The one error type the core raises; the CLI turns it into a message and an exit code.
 
 Every message is already finished, in Chinese, and names the file, line or key it is about.
+
+Floor: ground. Must not import from the floors above (data and up).
 """
 
 from __future__ import annotations

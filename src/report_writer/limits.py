@@ -2,6 +2,8 @@
 
 A real report.yaml is a few kilobytes, five levels deep, without aliases; a team's phrase file of
 10,000 phrases is about 2 MB. The limits leave ample room for both.
+
+Floor: ground. Must not import from the floors above (data and up).
 """
 
 from __future__ import annotations

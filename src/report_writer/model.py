@@ -3,6 +3,8 @@
 Problems are collected with their key paths (`tables.applications.new.natural_person`) and raised
 together as one `ReportProblems`; the workspace adds file and line numbers. Cell values that are
 not valid numbers do not stop loading: check C0 reports them.
+
+Floor: data. Must not import from the floors above (output and up).
 """
 
 from __future__ import annotations
@@ -18,6 +20,20 @@ from report_writer.formats.figures import Figures, Value
 from report_writer.formats.spec import Format, format_for_year, load_format
 
 LEVELS = {"department": "部门", "government": "人民政府", "township": "乡镇街道"}
+# The agency type a name suggests, from how it ends (first match wins; else department). An
+# office of a government (某某区人民政府办公室) is a department-level body; a management committee
+# of a development or experimental zone (某某综合实验区管理委员会) acts as a government.
+LEVEL_BY_SUFFIX = (
+    ("街道办事处", "township"),
+    ("街道", "township"),
+    ("乡人民政府", "township"),
+    ("镇人民政府", "township"),
+    ("乡", "township"),
+    ("镇", "township"),
+    ("人民政府", "government"),
+    ("管理委员会", "government"),
+    ("管委会", "government"),
+)
 TIERS = {
     "national": "国家级",
     "province": "省级",
@@ -29,6 +45,13 @@ TOP_KEYS = ["meta", "answers", "tables", "phrases", "phrasebanks"]
 META_KEYS = ["agency", "year", "level", "tier", "format", "contact"]
 NULL_MARKS = {"/", "／", "", "-", "—"}
 MAX_DECIMALS = 4
+
+
+def guess_level(agency: str) -> str:
+    """department, government or township, as the agency's name suggests (the default offered
+    by the interview and what an import assumes)."""
+    name = agency.strip()
+    return next((level for suffix, level in LEVEL_BY_SUFFIX if name.endswith(suffix)), "department")
 
 
 class ReportProblems(InputError):

@@ -2,6 +2,8 @@
 
 In a wheel, `phrasebank/` and `templates/` are copied into the package; in a source checkout
 (editable install, tests) they stay at the repository top level.
+
+Floor: ground. Must not import from the floors above (data and up).
 """
 
 from __future__ import annotations
@@ -10,8 +12,6 @@ import os
 from functools import cache
 from pathlib import Path
 from typing import Any
-
-from report_writer.errors import InputError
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -65,13 +65,7 @@ def load_data(path: Path) -> Any:
     """A YAML data file shipped with the package (a format, the answers schema, the rules, the
     questions), parsed once per content: see parsecache.py."""
     from report_writer import parsecache
+    from report_writer.yamlio import parse_data
 
-    def parse(text: str) -> tuple[Any, int]:
-        import yaml
-
-        try:
-            return yaml.load(text, Loader=yaml.CSafeLoader), 0  # our own files have no aliases
-        except yaml.YAMLError as exc:
-            raise InputError(f"{path} 有 YAML 语法错误：{exc}") from None
-
-    return parsecache.parsed("data", path.read_text(encoding="utf-8"), parse)
+    text = path.read_text(encoding="utf-8")
+    return parsecache.parsed("data", text, lambda t: (parse_data(t, path), 0))

@@ -2,6 +2,8 @@
 
 A rule's `kind` picks the function below; its parameters come from the format file. Each finding
 carries a finished Chinese message naming the table, row label, column label, values and sum.
+
+Floor: data. Must not import from the floors above (output and up).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from typing import Any
 from msgspec import Struct, field
 from msgspec.structs import asdict
 
+from report_writer.chinese import number
 from report_writer.formats.figures import Equation, Figures, Value, equations
 from report_writer.formats.spec import CellKey, Format, Rule
 
@@ -49,12 +52,8 @@ class Context(Struct, frozen=True):
 
 
 def fmt_number(v: Value) -> str:
-    if v is None:
-        return "空"
-    if isinstance(v, Decimal):
-        text = format(v.normalize(), "f")
-        return text
-    return str(v)
+    """A cell's value in a message: 「空」 for an unknown one (see chinese.number)."""
+    return "空" if v is None else number(v)
 
 
 def _label(fmt: Format, key: CellKey, along: str) -> str:

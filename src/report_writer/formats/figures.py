@@ -3,6 +3,8 @@
 A cell is absent (not written: 0 for a leaf, computed for a total), a number, or `None` (printed
 as "/" or left blank in an imported report: unknown, never 0). Values that are not valid numbers
 are kept aside in `invalid` so that check C0 can name them.
+
+Floor: data. Must not import from the floors above (output and up).
 """
 
 from __future__ import annotations

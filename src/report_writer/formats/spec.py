@@ -1,4 +1,7 @@
-"""The official format, loaded from its data file: sections, tables, header layout and rules."""
+"""The official format, loaded from its data file: sections, tables, header layout and rules.
+
+Floor: data. Must not import from the floors above (output and up).
+"""
 
 from __future__ import annotations
 

@@ -4,6 +4,8 @@ sections 一、五、六 and a log of everything it could not read for sure.
 Layouts (FORMAT.md, last section): one cell a line with " |" padding (`cells`), PDF text rows with
 figures spaced or run together (`pdftext`, `pdf`), OCR'd Markdown (`markdown`), HTML with real
 tables (`html`), Word (`docx`). Tables are read the same way for all (`tables`).
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
 """
 
 from __future__ import annotations
@@ -15,14 +17,16 @@ from typing import Any
 from msgspec import Struct, field
 
 from report_writer.errors import InputError
+from report_writer.files import decode_published
 from report_writer.formats.spec import Format, format_for_year
 from report_writer.importer import cells, docx, html, markdown, pdf, pdftext
 from report_writer.importer.log import Log, LogEntry
 from report_writer.importer.sections import split_at_headings
 from report_writer.importer.split import Cell
 from report_writer.importer.tables import read_tables
-from report_writer.importer.text import guess_level, read_narrative, read_title
+from report_writer.importer.text import read_narrative, read_title
 from report_writer.importer.tokens import Line
+from report_writer.model import guess_level
 
 __all__ = ["ImportResult", "LogEntry", "import_report", "read_lines"]
 
@@ -94,7 +98,7 @@ def _read_layout(source: Path) -> tuple[str, list[Line]]:
         raise InputError(
             f"{source} 是旧版 Word 文件（.doc），请用 Word 或 WPS“另存为”.docx 后再导入"
         )
-    text = _decode(source)
+    text = decode_published(source)
     if suffix in (".html", ".htm") or text.lstrip()[:200].lower().startswith(
         ("<!doctype", "<html")
     ):
@@ -104,27 +108,6 @@ def _read_layout(source: Path) -> tuple[str, list[Line]]:
     if cells.looks_like(text):
         return cells.NAME, cells.read(text)
     return pdftext.NAME, pdftext.read(text)
-
-
-def _decode(source: Path) -> str:
-    """A published page as text: UTF-8, UTF-16 with its mark, or GBK (saved by older tools)."""
-    from report_writer.limits import check_file_size
-
-    try:
-        check_file_size(source.stat().st_size, source)  # before reading: refuse a huge file fast
-        raw = source.read_bytes()
-    except OSError as exc:
-        raise InputError(f"无法读取 {source}：{exc.strerror}") from None
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
-        return raw.decode("utf-16")
-    if b"\x00" in raw:
-        raise InputError(f"{source} 不是文本文件（含有二进制内容），请确认选对了文件")
-    for encoding in ("utf-8-sig", "gb18030"):
-        try:
-            return raw.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise InputError(f"{source} 既不是 UTF-8 也不是 GBK 编码的文本，无法导入")
 
 
 def import_report(

@@ -1,6 +1,9 @@
 """A page scraped one table cell a line, each ending " |", padded with "|||" (the reference); also
 a row a line with its cells between pipes ("规章 | 0 | 0 | 0 |"). Empty pieces after the last
-cell are padding; a line of nothing but pipes is one blank cell."""
+cell are padding; a line of nothing but pipes is one blank cell.
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
+"""
 
 from __future__ import annotations
 

@@ -1,5 +1,8 @@
 """A Word (.docx) report: its paragraphs and tables in document order. A merged cell is one
-cell (as printed), so a row's figures are its last cells."""
+cell (as printed), so a row's figures are its last cells.
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
+"""
 
 from __future__ import annotations
 

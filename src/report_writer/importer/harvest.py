@@ -5,6 +5,8 @@ placeholders (`{{ tables.applications.new.total }}`), the year `{{ meta.year }}`
 `{{ meta.agency }}` and 「我局」 `{{ meta.we }}`. Every candidate is written with `draft: true`, so
 it is never selected until a person has read it and removed that mark. Candidates that would not
 pass `phrasebank lint` are left out and counted.
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
 """
 
 from __future__ import annotations
@@ -15,18 +17,18 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
 from msgspec import Struct, field
 
+from report_writer.chinese import full_width
 from report_writer.errors import InputError, WorkspaceError
 from report_writer.model import Report
 from report_writer.resources import load_data
+from report_writer.yamlio import dump_yaml
 
 _DATA = Path(__file__).resolve().parent / "harvest.yaml"
 _ENDS = "。！？"
 _SUBHEADING = re.compile(r"^[(（][一二三四五六七八九十]+[)）]")
 _ITEM = re.compile(r"[一二三四五六七八九十]是")
-_HALF = str.maketrans({",": "，", ";": "；", ":": "：", "?": "？", "!": "！", "(": "（", ")": "）"})
 
 
 @cache
@@ -46,17 +48,6 @@ class Harvest(Struct, frozen=True):
     path: Path
     written: int
     left_out: list[str]  # why each sentence that is not in the file was left out
-
-
-def full_width(text: str) -> str:
-    """Scraped half-width punctuation in Chinese text made full-width; straight quotes paired."""
-    out = text.translate(_HALF)
-    parts = out.split('"')
-    if len(parts) > 1 and len(parts) % 2 == 1:
-        out = (
-            "".join(p + ("“" if i % 2 == 0 else "”") for i, p in enumerate(parts[:-1])) + parts[-1]
-        )
-    return out
 
 
 def sentences(paragraph: str) -> list[str]:
@@ -217,12 +208,9 @@ def harvest(source: Path, to: Path) -> Harvest:
         f"# 采集自：{report.meta.title}（{origin}）\n"
         "# 以下表述都是草稿（draft: true），不会被选用；逐条审阅、修改后删去 draft 一行即可使用。\n"
     )
-    body = yaml.safe_dump({"phrases": phrases}, allow_unicode=True, sort_keys=False, width=4096)
-    from report_writer.workspace import write_atomic
+    body = dump_yaml({"phrases": phrases})
+    from report_writer.files import make_dir, write_atomic
 
-    try:
-        path.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise WorkspaceError(f"无法新建文件夹 {path.parent}：{exc.strerror}") from exc
+    make_dir(path.parent)
     write_atomic(path, header + body)
     return Harvest(path, len(phrases), left_out)

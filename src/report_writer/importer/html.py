@@ -5,6 +5,8 @@ Parsed with lxml's HTML parser, which copes with the tag soup portals publish. E
 expanded into a grid: a cell spanning rows or columns takes its place once, and the places it
 covers beyond its own are blank, so a row's cells stay in their columns. A table holding another
 table is page layout, not data: its cells are read as paragraphs.
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
 """
 
 from __future__ import annotations

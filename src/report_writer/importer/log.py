@@ -1,4 +1,7 @@
-"""The import log: every cell not read, every ambiguity, every 2019-format label mapped."""
+"""The import log: every cell not read, every ambiguity, every 2019-format label mapped.
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
+"""
 
 from __future__ import annotations
 

@@ -1,6 +1,9 @@
 """OCR'd Markdown: tables as "| a | b |" lines whose header rows are often wrong, so the figures
 are taken by position (the last cells of a row), never by the header. Tables written as HTML
-inside the Markdown (as some OCR tools and this tool's draft.md do) are read as HTML tables."""
+inside the Markdown (as some OCR tools and this tool's draft.md do) are read as HTML tables.
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
+"""
 
 from __future__ import annotations
 

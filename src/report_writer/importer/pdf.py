@@ -4,6 +4,8 @@ Tables drawn with rules are read as grids (pdfplumber finds their cells from the
 wrapping inside its cell stays one cell, a merged cell one cell); the words outside them are put
 back into lines by their positions (`pdfrows`), which also rebuilds the rows of a table printed
 without rules. Page numbers such as 「- 3 -」 are dropped.
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
 """
 
 from __future__ import annotations

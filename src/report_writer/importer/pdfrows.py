@@ -6,6 +6,8 @@ all come out of the text stream in an order that breaks rows. Here a page's word
 printed lines by their height on the page; in a table without rules, each row is rebuilt from the
 line holding its figures and the label lines around it, cut where the gap between lines is widest
 (the space between two rows is wider than the leading inside a cell).
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
 """
 
 from __future__ import annotations

@@ -1,5 +1,8 @@
 """Text taken from a PDF: a table row a line, figures separated by spaces (or run together), long
-labels broken around the figures. Page numbers such as 「— 3 —」 are dropped."""
+labels broken around the figures. Page numbers such as 「— 3 —」 are dropped.
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
+"""
 
 from __future__ import annotations
 

@@ -2,7 +2,10 @@
 
 `init DIR --from LAST` keeps last year as the full workspace `DIR/previous/` and starts this year
 from it: meta, 上年结转 (= last year's 结转下年度 per column), the 现行有效 baseline and last year's
-problems for the 整改 question. `check` compares with `DIR/previous/` when no --previous is given.
+problems for the 整改 question. `check` compares with `DIR/previous/` when no --previous is given. The folder itself (where
+it is, what is copied) is workspace/previous.py; this module reads a report into it.
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
 """
 
 from __future__ import annotations
@@ -14,6 +17,7 @@ from typing import Any
 from msgspec import Struct
 
 from report_writer.errors import WorkspaceError
+from report_writer.files import read_text
 from report_writer.model import Meta, Report, parse_report
 from report_writer.workspace import (
     REPORT_FILE,
@@ -21,14 +25,10 @@ from report_writer.workspace import (
     create_workspace,
     load_report,
     open_workspace,
-    parse_yaml,
-    read_text,
-    write_atomic,
 )
+from report_writer.workspace.previous import PREVIOUS_DIR, copy_workspace
+from report_writer.yamlio import parse_yaml
 
-PREVIOUS_DIR = "previous"
-# Files of last year's workspace copied into previous/ (report.yaml first).
-COPIED = (REPORT_FILE, "imported.yaml", "import-log.yaml", "draft.md")
 _ENUMERATED = re.compile(r"[一二三四五六七八九十]是([^；;。]+)")
 _MEASURES_START = ("对此", "下一步", "改进措施")  # the list of measures begins here
 
@@ -65,12 +65,6 @@ def load_narrative(path: str | Path) -> tuple[Report, dict[str, str], str]:
     return parse_report(result.report_data()), result.narrative, str(source)
 
 
-def default_previous(folder: Path) -> Path | None:
-    """`<ws>/previous` when the workspace has one."""
-    candidate = folder / PREVIOUS_DIR
-    return candidate if (candidate / REPORT_FILE).is_file() else None
-
-
 def last_year_problems(previous: Previous) -> list[str]:
     """The problems last year's report named: from its answers, else from its section 五 text
     (the 「一是…；二是…」 list before the measures)."""
@@ -82,7 +76,7 @@ def last_year_problems(previous: Previous) -> list[str]:
     named += list(answers.get("other", []))
     if named or not previous.problems_text:
         return named
-    from report_writer.importer.harvest import full_width
+    from report_writer.chinese import full_width
 
     for paragraph in previous.problems_text.split("\n"):
         head = paragraph
@@ -115,7 +109,7 @@ def init_from(directory: str | Path, last: str | Path) -> Workspace:
     text = report_text(meta, fmt, _carried(before), _answers(previous), note=_note(before))
     keep = target / PREVIOUS_DIR
     if previous.folder is not None:
-        _copy_workspace(previous.folder, keep)
+        copy_workspace(previous.folder, keep)
     else:
         from report_writer.importer import import_report
 
@@ -151,16 +145,3 @@ def _note(before: Report) -> list[str]:
         "现行有效件数（请按本年制发、废止情况更新），上年度问题列于 answers.problems.last_year（请填写整改情况）。",
         f"上年报告保存在 {PREVIOUS_DIR}/ 文件夹，check 会自动与之核对。",
     ]
-
-
-def _copy_workspace(source: Path, target: Path) -> None:
-    if (target / REPORT_FILE).exists():
-        raise WorkspaceError(f"“{target}”已存在，未做改动")
-    try:
-        target.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise WorkspaceError(f"无法新建文件夹 {target}：{exc.strerror}") from exc
-    for name in COPIED:
-        path = source / name
-        if path.is_file():
-            write_atomic(target / name, path.read_bytes())

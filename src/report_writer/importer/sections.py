@@ -3,6 +3,8 @@
 A heading may stand at the start of a line or in the middle of one (a portal page collapsed into a
 single line of text): `split_at_headings` puts every heading on a line of its own first, so the
 readers of tables and sections see a heading, then the lines of its part.
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
 """
 
 from __future__ import annotations

@@ -4,6 +4,8 @@
 that satisfies the sums lying inside the row (C1 for a row of 表三, C4–C6 for 表四). The search is
 bounded: a total is forced by its terms, a term is bounded by a known total, the last cell's total
 is tried as a suffix first, and a node budget stops a pathological row (`TooManySplits`).
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
 """
 
 from __future__ import annotations

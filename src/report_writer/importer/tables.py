@@ -5,6 +5,8 @@ values printed between its label and the next row's. In a real table (a grid lin
 are taken by position: the last cells of the row. Figures run together are cut by `split`, and
 when a row can be cut several ways the cross-checks of the format (C1–C6, from its data file)
 decide across rows. What stays undecided is left empty (null) and said in the log: never a guess.
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
 """
 
 from __future__ import annotations

@@ -1,4 +1,7 @@
-"""The words of a published report: agency and year from its title, and sections 一、五、六."""
+"""The words of a published report: agency and year from its title, and sections 一、五、六.
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
+"""
 
 from __future__ import annotations
 
@@ -21,8 +24,6 @@ _TITLE = [
 _TITLE_LINES = 60
 _COVER_LETTER = re.compile(r"关于(?:报送|印发|公布|发布|上报|公开)?$")
 _DATE = re.compile(r"^(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$")
-_TOWNSHIP = re.compile(r"(?:街道|街道办事处|乡|镇)(?:人民政府|办事处)?$")
-_GOVERNMENT = re.compile(r"人民政府|政府办公室|政府办公厅")
 
 
 def read_title(lines: list[Line]) -> tuple[str | None, int | None]:
@@ -44,15 +45,6 @@ def read_title(lines: list[Line]) -> tuple[str | None, int | None]:
                     agency = _COVER_LETTER.sub("", agency)  # 「…管理局关于报送2020年度…的函」
                     return agency or None, int(m.group("year"))
     return None, None
-
-
-def guess_level(agency: str) -> str:
-    """department, government or township, from the agency's name."""
-    if _TOWNSHIP.search(agency) or "街道办事处" in agency:
-        return "township"
-    if _GOVERNMENT.search(agency):
-        return "government"
-    return "department"
 
 
 def read_narrative(lines: list[Line], fmt: Format, agency: str | None) -> dict[str, str]:

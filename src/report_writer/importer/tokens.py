@@ -2,6 +2,8 @@
 
 Every layout reader turns its source into `Line`s; this module turns a line into `Token`s the same
 way for all of them, so the table reader never needs to know where the text came from.
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
 """
 
 from __future__ import annotations

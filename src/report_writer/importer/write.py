@@ -1,5 +1,8 @@
 """An imported report written as an ordinary workspace: report.yaml (commented, as `init` writes
-it, with the figures read), imported.yaml (the text of sections 一、五、六) and import-log.yaml."""
+it, with the figures read), imported.yaml (the text of sections 一、五、六) and import-log.yaml.
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
+"""
 
 from __future__ import annotations
 
@@ -7,21 +10,14 @@ import io
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from report_writer.errors import WorkspaceError
+from report_writer.files import write_atomic
 from report_writer.formats.spec import Format
 from report_writer.importer import LAYOUT_LABELS, ImportResult
 from report_writer.importer.log import KINDS
 from report_writer.model import Meta, parse_report
-from report_writer.workspace import (
-    REPORT_FILE,
-    Workspace,
-    create_workspace,
-    parse_yaml,
-    roundtrip_yaml,
-    write_atomic,
-)
+from report_writer.workspace import REPORT_FILE, Workspace, create_workspace
+from report_writer.yamlio import dump_yaml, parse_yaml, roundtrip_yaml
 
 IMPORTED_FILE = "imported.yaml"
 LOG_FILE = "import-log.yaml"
@@ -37,7 +33,7 @@ def report_text(
     """report.yaml as `init` writes it, with `tables` (and `answers`) filled in; comments kept."""
     from ruamel.yaml.comments import CommentedMap
 
-    from report_writer.skeleton import report_yaml
+    from report_writer.workspace.skeleton import report_yaml
 
     rt = roundtrip_yaml()
     doc = rt.load(report_yaml(meta, fmt))
@@ -69,22 +65,6 @@ def report_text(
     text = "\n".join([title, *(f"# {n}" for n in note or []), rest])
     parse_report(parse_yaml(text, Path(REPORT_FILE)))  # what we write must load
     return text
-
-
-class _Literal(yaml.SafeDumper):
-    pass
-
-
-def _str(dumper: yaml.SafeDumper, value: str) -> yaml.Node:
-    style = "|" if "\n" in value else None
-    return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
-
-
-_Literal.add_representer(str, _str)
-
-
-def dump_yaml(data: Any) -> str:
-    return yaml.dump(data, Dumper=_Literal, allow_unicode=True, sort_keys=False, width=4096)
 
 
 def imported_text(result: ImportResult) -> str:

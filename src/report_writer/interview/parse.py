@@ -2,6 +2,8 @@
 
 Every failure is a ValueError whose message is the Chinese sentence shown in place under the input
 (「请输入不小于0的整数」). Full-width digits and spaces typed with a Chinese input method are accepted.
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
 """
 
 from __future__ import annotations

@@ -3,6 +3,8 @@
 Paragraphs and headings as written; a table as its data rows under their column labels, read
 from the Document's cell grid (so no table is laid out by hand here). A table too wide for a
 terminal (表四's fifteen figures side by side) is shown one figure a line.
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
 """
 
 from __future__ import annotations

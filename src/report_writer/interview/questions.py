@@ -3,6 +3,8 @@
 A question only says how to ask; what it fills (and so its type, label and choices) comes from the
 one answers schema (answers.yaml) or the official format's table cells. A key that names neither
 is a defect of the data file and is reported with the file and the key.
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
 """
 
 from __future__ import annotations

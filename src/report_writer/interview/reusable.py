@@ -15,6 +15,8 @@ and is reported, when it matches nothing, several answers alike, one item of a l
 of 「财政预决算」 among the items: no placeholder names an item safely, since next year's list
 differs), or only answers about something else (the number of staff in a sentence about the
 items published): a figure left as typed is better than one bound to the wrong answer.
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
 """
 
 from __future__ import annotations

@@ -1,7 +1,8 @@
-"""The interview from start to end: create or open the workspace, ask, check and build.
+"""Interview layer: the interview from start to end: create or open the workspace, ask, store.
 
 `run_interview` talks through the injected `ask`/`say`; `apply_answers` is the same without
-prompting, for scripts (`--answers FILE.yaml`).
+prompting, for scripts (`--answers FILE.yaml`). Neither builds: commands.py chains the build
+after them. Must not import build, check, render or anything above the interview layer.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from typing import Any
 
 from report_writer.answers import Field, load_schema
 from report_writer.errors import InputError, ReportWriterError
+from report_writer.files import read_text
 from report_writer.formats.spec import Format, load_format
 from report_writer.interview.parse import (
     MESSAGES,
@@ -36,39 +38,22 @@ from report_writer.interview.session import (
     Session,
     validate,
 )
-from report_writer.interview.store import Progress, load_progress, save_answers, save_progress
-from report_writer.lock import locked
-from report_writer.model import LEVELS, Report, ReportProblems, parse_report
+from report_writer.interview.store import Progress, save_answers, save_progress
+from report_writer.model import LEVELS, Report, ReportProblems, guess_level, parse_report
 from report_writer.workspace import (
     REPORT_FILE,
-    Workspace,
     init_workspace,
-    line_of,
     load_report,
     open_workspace,
-    parse_yaml,
-    read_text,
 )
+from report_writer.workspace.lock import locked
+from report_writer.yamlio import line_of, parse_yaml
 
 WELCOME = (
     "我会分六部分提问，随时输入 /help 查看命令，Ctrl-C 保存并退出。\n"
     "没有或不便填写的事项直接回车即可，正文不会写到它；表格中的数字直接回车按默认值。"
 )
 META_FIRST = "  先填写机关名称、年度和类型，新建工作区后才能使用其他命令。"
-# The agency type guessed from the end of its name, as the default offered (first match wins).
-LEVEL_BY_SUFFIX = (
-    ("街道办事处", "township"),
-    ("街道", "township"),
-    ("乡人民政府", "township"),
-    ("镇人民政府", "township"),
-    ("人民政府", "government"),
-)
-
-
-def guess_level(agency: str) -> str:
-    """The agency type a name suggests: 某某街道办事处 and 某某镇人民政府 are township."""
-    name = agency.strip()
-    return next((level for suffix, level in LEVEL_BY_SUFFIX if name.endswith(suffix)), "department")
 
 
 def _ask_meta(directory: Path, ask: Ask, say: Say) -> dict[str, Any] | None:
@@ -177,23 +162,6 @@ def _read_before_workspace(prompt: Prompt, ask: Ask, say: Say) -> str | None:
             say(META_FIRST)
 
 
-def finish(ws: Workspace, phrasebanks: Sequence[Path] = ()) -> Result:
-    """Build the draft (build runs the check); the findings, the files and the part to revisit
-    go back in the Result for the caller to show."""
-    from report_writer.build import build
-
-    built = build(ws.path, phrasebanks=phrasebanks)
-    report = load_report(ws)
-    return Result(
-        "finished",
-        ws,
-        built.check,
-        built.written,
-        built.notes,
-        revisit_hint(report, built.check.errors, load_progress(ws).skipped),
-    )
-
-
 def revisit_hint(report: Report, errors: Sequence[Any], skipped: Sequence[str]) -> tuple[str, str]:
     """(part number, why) to name in the closing hint: the table of the first error, else the
     part of the first question skipped, else no particular part ("")."""
@@ -217,7 +185,7 @@ def run_interview(
     revisit: str | None = None,
     phrasebanks: Sequence[Path] = (),
 ) -> Result:
-    """Ask every open question (or the part `revisit` again), then check and build. A new
+    """Ask every open question (or the part `revisit` again); the Result says how it ended. A new
     workspace is created after its agency, year and level are known."""
     if revisit is not None and revisit not in PART_NUMBERS:
         raise InputError(f"--revisit 应为部分的编号：{'、'.join(PART_NUMBERS)}，现为“{revisit}”")
@@ -246,16 +214,14 @@ def run_interview(
         if lock.notice:
             say(f"  {lock.notice}")
         status = Session(ws, ask, say, phrasebanks=phrasebanks).run(revisit)
-    if status != "finished":
-        return Result(status, ws)
-    return finish(ws, phrasebanks)
+    return Result(status, ws)
 
 
 def apply_answers(
     directory: Path, answers_file: Path, *, phrasebanks: Sequence[Path] = ()
 ) -> Result:
     """Apply a file of answers (keys as in report.yaml: meta, answers, tables, phrases) without
-    prompting, then check and build. Every value is checked first, with the parsers of the
+    prompting, then store them. Every value is checked first, with the parsers of the
     interview's questions (so a value may be written as it would be typed: 乡镇街道, 是, 98.5%);
     one bad value and nothing is written. A missing workspace is created from the file's meta."""
     text = read_text(answers_file)
@@ -299,12 +265,10 @@ def apply_answers(
         ws = init_workspace(directory, meta["agency"], meta["year"], meta["level"])
     with locked(ws, "interview --answers"):
         save_answers(ws, load_report(ws).fmt, values)
-    result = finish(ws, phrasebanks)
+    result = Result("finished", ws)
     year = load_report(ws).meta.year
     if year > date.today().year:
-        result.notes.insert(
-            0, f"报告年度{year}年还没有到，请确认 {ws.report_path} 中的 meta.year。"
-        )
+        result.notes.append(f"报告年度{year}年还没有到，请确认 {ws.report_path} 中的 meta.year。")
     return result
 
 

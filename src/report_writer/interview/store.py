@@ -3,6 +3,8 @@
 report.yaml is edited through `workspace.edit_report` (atomic, comments and key order kept). The
 progress file records which questions were answered or skipped, since a table cell that `init`
 wrote as 0 looks the same whether or not anybody confirmed it.
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
 """
 
 from __future__ import annotations
@@ -13,12 +15,13 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import yaml
 from msgspec import Struct, field
 
+from report_writer.files import read_text, write_atomic
 from report_writer.formats.spec import Format
 from report_writer.model import parse_report
-from report_writer.workspace import Workspace, edit_report, parse_yaml, read_text, write_atomic
+from report_writer.workspace import Workspace, edit_report
+from report_writer.yamlio import dump_yaml, parse_yaml
 
 PROGRESS_FILE = ".interview.yaml"
 PROGRESS_HEADER = (
@@ -71,7 +74,7 @@ def save_progress(ws: Workspace, progress: Progress) -> None:
         state["partial"] = progress.partial
     if progress.revisit:
         state["revisit"] = progress.revisit
-    body = yaml.safe_dump(state, allow_unicode=True, sort_keys=False)
+    body = dump_yaml(state)
     write_atomic(progress_path(ws), PROGRESS_HEADER + body)
 
 
@@ -186,7 +189,7 @@ class ReportEditor:
     def edit(self) -> Iterator[Any]:
         import io
 
-        from report_writer.workspace import roundtrip_yaml
+        from report_writer.yamlio import roundtrip_yaml
 
         rt = roundtrip_yaml()
         text = read_text(self.ws.report_path)

@@ -4,6 +4,8 @@ The question stands above the input line with its default in brackets; Tab compl
 input is checked in place (the message appears under the line, the rejected text is selected so
 that what is typed next replaces it, and arrow keys keep it for correcting); the bottom toolbar
 shows the part and the progress.
+
+Floor: import/interview. Must not import from the floors above (orchestration and up).
 """
 
 from __future__ import annotations

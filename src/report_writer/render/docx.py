@@ -6,6 +6,8 @@ header rows (`w:tblHeader`); the footer holds the page number as 「— 1 —」
 
 Styles, page and footer go through python-docx; the body is written as WordprocessingML and
 parsed once, since python-docx's cell and style look-ups are quadratic in the table size.
+
+Floor: output. Must not import from the floors above (phrases and up).
 """
 
 from __future__ import annotations

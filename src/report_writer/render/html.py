@@ -1,5 +1,8 @@
 """HTML: one self-contained page from templates/draft.html.j2, every text escaped. Table column
-widths follow the Word layout (templates/docx-layout.yaml), as shares of the table's width."""
+widths follow the Word layout (templates/docx-layout.yaml), as shares of the table's width.
+
+Floor: output. Must not import from the floors above (phrases and up).
+"""
 
 from __future__ import annotations
 

@@ -4,6 +4,8 @@ Each part of the document renders on its own (the opening, each section), so tha
 keep every part between its markers; `render_markdown` joins them without markers. Every text is
 escaped (`&`, `<`, `>`): an answer holding HTML reads the same but a Markdown viewer shows it as
 text, and it cannot pass for a marker line; `unescape` reads it back.
+
+Floor: output. Must not import from the floors above (phrases and up).
 """
 
 from __future__ import annotations

@@ -2,6 +2,8 @@
 
 Every leaf cell of tables 二、三、四 is present as 0 with its official label as a comment; totals
 are left out (computed, and checked when written in); the answers schema is listed in comments.
+
+Floor: data. Must not import from the floors above (output and up).
 """
 
 from __future__ import annotations

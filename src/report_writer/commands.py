@@ -1,8 +1,11 @@
-"""`import SOURCE... [--check]`: read published reports, write each as a workspace, check them."""
+"""Chains: the core calls a command makes one after another (interview → build, answers file →
+build, import → check). Each returns what the CLI prints; nothing here prints or exits. May import
+anything below the command line; must not import the cli package.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
 from msgspec import Struct
@@ -10,11 +13,55 @@ from msgspec import Struct
 from report_writer.check import CheckResult, check_report
 from report_writer.errors import ReportWriterError
 from report_writer.importer import LAYOUT_LABELS, ImportResult, import_report
+from report_writer.interview.run import apply_answers, revisit_hint, run_interview
+from report_writer.interview.session import Ask, Result, Say
+from report_writer.interview.store import load_progress
 from report_writer.model import parse_report
-from report_writer.workspace import Workspace
+from report_writer.workspace import Workspace, load_report
 
 
-class Outcome(Struct, frozen=True):
+def interview_and_build(
+    directory: Path,
+    ask: Ask,
+    say: Say,
+    *,
+    revisit: str | None = None,
+    phrasebanks: Sequence[Path] = (),
+) -> Result:
+    """`interview`: ask every open question, then (when it finished) check and build."""
+    result = run_interview(directory, ask, say, revisit=revisit, phrasebanks=phrasebanks)
+    if result.status != "finished" or result.workspace is None:
+        return result
+    return _built(result, phrasebanks)
+
+
+def answers_and_build(
+    directory: Path, answers_file: Path, *, phrasebanks: Sequence[Path] = ()
+) -> Result:
+    """`interview --answers FILE`: apply the answers file, then check and build."""
+    return _built(apply_answers(directory, answers_file, phrasebanks=phrasebanks), phrasebanks)
+
+
+def _built(stored: Result, phrasebanks: Sequence[Path]) -> Result:
+    """Build the draft (build runs the check); the findings, the files and the part to revisit
+    go back in the Result for the caller to show, after the interview's own notes."""
+    from report_writer.build import build
+
+    ws = stored.workspace
+    assert ws is not None
+    built = build(ws.path, phrasebanks=phrasebanks)
+    report = load_report(ws)
+    return Result(
+        "finished",
+        ws,
+        built.check,
+        built.written,
+        [*stored.notes, *built.notes],
+        revisit_hint(report, built.check.errors, load_progress(ws).skipped),
+    )
+
+
+class Imported(Struct, frozen=True):
     result: ImportResult
     workspace: Workspace | None  # None when only checked
     check: CheckResult | None  # None unless asked for
@@ -31,21 +78,22 @@ def import_and_check(
     year: int | None = None,
     agency: str | None = None,
     run_check: bool = False,
-) -> Outcome:
-    """Import `source`; write it to `target` when given; run the cross-checks when asked."""
+) -> Imported:
+    """`import SOURCE [--check]`: import `source`; write it to `target` when given; run the
+    cross-checks when asked."""
     from report_writer.importer.write import write_workspace
 
     result = import_report(source, year=year, agency=agency)
     workspace = write_workspace(result, target) if target is not None else None
     check = check_report(parse_report(result.report_data())) if run_check else None
-    return Outcome(result, workspace, check)
+    return Imported(result, workspace, check)
 
 
 class Summary(Struct, frozen=True):
     """One file of `import` over many: what became of it."""
 
     source: Path
-    outcome: Outcome | None  # None when the file could not be imported
+    outcome: Imported | None  # None when the file could not be imported
     problem: str | None = None  # the finished message saying why
 
     @property

@@ -8,6 +8,8 @@ always states the 信息处理费, even when none was charged (H8); section 五 
 problems (H9: completeness of 五), and a people's government's 六 its three items (H9). Without
 a draft.md, these are judged on the answers that generate them. The patterns are data
 (consistency.yaml).
+
+Floor: draft. Must not import from the floors above (import/interview and up).
 """
 
 from __future__ import annotations
@@ -22,22 +24,15 @@ from typing import Any
 from msgspec import Struct
 
 from report_writer.document import Paragraph
-from report_writer.draft import (
-    DRAFT_FILE,
-    OPENING,
-    Draft,
-    parse_blocks,
-    parse_draft,
-    unexported,
-    units,
-)
+from report_writer.draft.markers import DRAFT_FILE, OPENING, Draft, parse_draft, units
+from report_writer.draft.read import parse_blocks, unexported
 from report_writer.errors import ReportWriterError
 from report_writer.formats.checks import Finding, fmt_number
 from report_writer.model import Report
 from report_writer.render.markdown import text as markdown_text
 from report_writer.resources import load_data
 
-RULES_FILE = Path(__file__).resolve().parent / "consistency.yaml"
+RULES_FILE = Path(__file__).resolve().parent.parent / "consistency.yaml"
 # Sections 一、五、六 as published, in an imported workspace: importer.write's IMPORTED_FILE
 # (the importer package is not loaded for it: it takes longer to import than a check takes).
 IMPORTED_FILE = "imported.yaml"
@@ -297,7 +292,8 @@ def completeness(
 def imported_sentences(report: Report, folder: Path) -> list[Said] | None:
     """The sentences of sections 一、五、六 as published, in an imported workspace (its
     imported.yaml), or None when it has none."""
-    from report_writer.workspace import parse_yaml, read_text
+    from report_writer.files import read_text
+    from report_writer.yamlio import parse_yaml
 
     path = folder / IMPORTED_FILE
     if not path.is_file():
@@ -434,7 +430,7 @@ def check_draft(report: Report, draft: Draft, previous: Draft | None = None) -> 
 
 
 def _draft_of(report: Report, folder: Path) -> Draft | None:
-    from report_writer.workspace import read_text
+    from report_writer.files import read_text
 
     path = folder / DRAFT_FILE
     if not path.is_file():

@@ -1,0 +1,7 @@
+"""Draft layer: draft.md, the editable draft, and what the tool knows about it.
+
+markers.py: the region markers and the draft folder's saved state (generated text, provenance);
+merge.py: the 3-way merge of a region by sentence; read.py: reading draft.md back into Document
+blocks; checks.py: checking what the draft's prose says against the tables. Must not import
+anything above the draft layer (import, interview, build, check, commands, cli).
+"""
