@@ -119,4 +119,9 @@ def test_import_check_on_the_corpus_reports_only_the_published_errors(tmp_path: 
         assert "Traceback" not in result.output
         if name in failing:
             assert "错误" in result.output
-        assert (out / "report.yaml").exists()
+        written = yaml.safe_load((out / "report.yaml").read_text("utf-8"))["tables"]
+        truth = next(t for t in _truth().values() if name in (t["file"], t.get("html")))
+        for table in ("applications", "reviews"):  # the workspace holds what was read
+            for row, columns in truth["tables"][table].items():
+                for col, want in columns.items():
+                    assert written[table][row][col] in (want, None), (name, row, col)
