@@ -1,5 +1,6 @@
-"""Text taken from a PDF: a table row a line, figures separated by spaces (or run together), long
-labels broken around the figures. Page numbers such as 「— 3 —」 are dropped.
+"""Plain text: a portal page's text as a crawler saved it (often the whole page on one line, the
+figures of a row run together), or text copied from a PDF (a table row a line, figures separated
+by spaces, long labels broken around them). Lines that are page numbers (「— 3 —」) are dropped.
 
 Floor: import/interview. Must not import from the floors above (orchestration and up).
 """
