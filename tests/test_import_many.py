@@ -93,3 +93,19 @@ def test_a_progress_bar_on_a_terminal_when_it_takes_a_while(tmp_path: Path) -> N
     child.expect(pexpect.EOF)
     child.close()
     assert child.exitstatus == 0
+
+
+def test_check_only_writes_nothing_and_the_default_is_beside_the_current_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    files = reports(tmp_path / "全市2024")
+    here = tmp_path / "here"
+    here.mkdir()
+    monkeypatch.chdir(here)
+    result = CliRunner().invoke(app, ["import", *map(str, files), "--check"])
+    assert result.exit_code == 1
+    assert "仅核对，未写入工作区" in result.output
+    assert list(here.iterdir()) == []
+    result = CliRunner().invoke(app, ["import", *map(str, files)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in here.iterdir()) == ["丙局", "乙局", "甲局-pdf", "甲局-txt"]

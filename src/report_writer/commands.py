@@ -123,11 +123,15 @@ def workspace_names(sources: list[Path]) -> list[str]:
     ]
 
 
-def import_many(sources: list[Path], out: Path, *, run_check: bool = False) -> Iterator[Summary]:
-    """Import each file into a workspace of its own under `out` (named by `workspace_names`),
-    checking each when asked; a file that cannot be imported is reported, not fatal."""
+def import_many(
+    sources: list[Path], out: Path | None, *, run_check: bool = False
+) -> Iterator[Summary]:
+    """Import each file into a workspace of its own under `out` (named by `workspace_names`;
+    none written when `out` is None), checking each when asked; a file that cannot be imported
+    is reported, not fatal."""
     for source, name in zip(sources, workspace_names(sources), strict=True):
+        target = out / name if out is not None else None
         try:
-            yield Summary(source, import_and_check(source, out / name, run_check=run_check))
+            yield Summary(source, import_and_check(source, target, run_check=run_check))
         except ReportWriterError as exc:
             yield Summary(source, None, exc.message)

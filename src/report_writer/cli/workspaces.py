@@ -151,7 +151,8 @@ def import_(
     if len(sources) > 1:
         if year is not None or agency is not None:
             raise ReportWriterError("--year 和 --agency 只能用于导入单个文件")
-        import_many(sources, out or Path.cwd(), run_check)
+        # as for one file: written beside the current folder, or only checked with --check
+        import_many(sources, out if out is not None or run_check else Path("."), run_check)
         return
     from report_writer.commands import import_and_check
 
@@ -174,7 +175,7 @@ def import_(
             raise typer.Exit(ChecksFailed.exit_code)
 
 
-def import_many(sources: list[Path], out: Path, run_check: bool) -> None:
+def import_many(sources: list[Path], out: Path | None, run_check: bool) -> None:
     """`import` of many files: a workspace each under `out`, a progress bar, a summary table."""
     from report_writer.commands import import_many as import_each
 
@@ -198,8 +199,9 @@ def import_many(sources: list[Path], out: Path, run_check: bool) -> None:
     failed = [r for r in rows if r.outcome is None]
     with_errors = sum(1 for r in rows if r.errors)
     checked = "" if not run_check else f"，{with_errors} 份核对有错误"
+    where = f"（工作区在 {out}）" if out is not None else "（仅核对，未写入工作区）"
     typer.echo(
-        f"共导入 {len(rows) - len(failed)} 份报告（工作区在 {out}）{checked}，{len(failed)} 份无法导入。"
+        f"共导入 {len(rows) - len(failed)} 份报告{where}{checked}，{len(failed)} 份无法导入。"
     )
     for r in failed:
         typer.echo(f"错误：{r.source}：{r.problem}", err=True)
