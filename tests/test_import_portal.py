@@ -125,3 +125,29 @@ def test_the_example_as_a_portal_page(tmp_path: Path) -> None:
     path = tmp_path / "page.html"
     path.write_text(portal_page(example_truth()), encoding="utf-8")
     assert import_report(path).cells == example_truth()
+
+
+def test_headings_in_caption_rows_and_a_title_with_the_year_after_it(tmp_path: Path) -> None:
+    """A portal that prints each part's heading as the first row of its table (one cell across
+    the table), 「一、基本情况」 and 「三、依申请公开情况」 as headings, and the year in brackets
+    after the title."""
+    truth = example_truth()
+    page = portal_page(truth)
+    page = page.replace(
+        f"{AGENCY}{YEAR}年政府信息公开工作年度报告",
+        f"{AGENCY}政府信息公开工作年度报告（{YEAR}年度）",
+    )
+    page = page.replace(f"<p><strong>{heading('overview')}</strong></p>", "<p>一、基本情况</p>")
+    for key in ("proactive", "applications", "reviews"):
+        title = f"<p><span style='font-family:黑体'>{heading(key)}</span></p>"
+        text = "三、依申请公开情况" if key == "applications" else heading(key)
+        start = page.index(title)
+        table = page.index("<tbody>", start) + len("<tbody>")
+        page = page[:table] + f"<tr><td colspan='10'>{text}</td></tr>" + page[table:]
+        page = page.replace(title, "", 1)
+    path = tmp_path / "page.html"
+    path.write_text(page, encoding="utf-8")
+    result = import_report(path)
+    assert (result.agency, result.year) == (AGENCY, YEAR)
+    assert result.cells == truth
+    assert result.narrative["overview"] == "\n".join(OVERVIEW)

@@ -107,8 +107,8 @@ def find_headings(lines: list[Line]) -> dict[str, int]:
     start = 0
     for key in ORDER:
         for i in range(start, len(lines)):
-            if lines[i].grid:
-                continue
+            if lines[i].grid and sum(1 for c in lines[i].cells if c.strip()) != 1:
+                continue  # a table's caption row (one cell across it) may hold the heading
             if heading_end(key, lines[i]) is not None:
                 found[key] = i
                 start = i + 1
