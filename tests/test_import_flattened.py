@@ -280,3 +280,50 @@ def test_decimal_fee_survives_every_flattening(tmp_path: Path) -> None:
         path = tmp_path / "fee.txt"
         path.write_text(FLATS[name].render(truth), encoding="utf-8")
         assert never_wrong(import_report(path).cells, FLATS[name].expected(truth)) == []
+
+
+def misprinted(truth: Truth, columns: int) -> Truth:
+    """The table as some agencies publish it: （七）总计 off by one in `columns` columns (the row
+    itself still adds up, as in the corpus's 03), so C2 and C3 fail there."""
+    out = dict(truth)
+    for col in ("natural_person", "business")[:columns]:
+        out[("applications", "handled_total", col)] += 1
+        out[("applications", "handled_total", "total")] += 1
+    return out
+
+
+@pytest.mark.parametrize("columns", [1, 2])
+@settings(
+    max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
+@given(truth=tables())
+def test_a_published_total_that_does_not_add_up_is_kept_and_never_repaired(
+    columns: int, truth: Truth, tmp_path: Path
+) -> None:
+    printed = misprinted(truth, columns)
+    for name in ("lines, run together", "one line, run together"):
+        path = tmp_path / "misprinted.txt"
+        path.write_text(FLATS[name].render(printed), encoding="utf-8")
+        result = import_report(path)
+        assert never_wrong(result.cells, printed) == []
+
+
+def test_cross_row_sums_still_decide_beside_a_misprinted_total(tmp_path: Path) -> None:
+    """「110000011」 is 11,0,0,0,0,0,11 or 1,10,0,0,0,0,11: only the column sums decide, and
+    they still do although （七）总计 is misprinted in another column."""
+    truth = example_truth()
+    for row, value in (("granted", 11), ("new", 20)):
+        truth[("applications", row, "legal_service")] = value
+        truth[("applications", row, "total")] += value
+    for row in ("handled_total",):
+        truth[("applications", row, "legal_service")] += 11
+        truth[("applications", row, "total")] += 11
+    truth[("applications", "carried_forward", "legal_service")] = 9
+    truth[("applications", "carried_forward", "total")] += 9
+    printed = misprinted(truth, 1)
+    path = tmp_path / "report.txt"
+    path.write_text(FLATS["lines, run together"].render(printed), encoding="utf-8")
+    result = import_report(path)
+    assert never_wrong(result.cells, printed) == []
+    assert result.cells[("applications", "granted", "legal_service")] == 11
+    assert result.cells[("applications", "handled_total", "natural_person")] == 10  # as printed

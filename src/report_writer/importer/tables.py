@@ -11,6 +11,8 @@ Floor: import/interview. Must not import from the floors above (orchestration an
 
 from __future__ import annotations
 
+import itertools
+import math
 from typing import Any
 
 from msgspec import Struct, field
@@ -27,6 +29,7 @@ GLOBAL_BUDGET = 100_000
 _HEADER_ENDS = ("总计", "合计")
 _NOTES = ("注", "备注", "说明", "数据来源", "资料来源", "*")
 MAX_SOLUTIONS = 500
+MAX_COMBINATIONS = 4_096  # combinations of readings weighed when a published sum is broken
 
 
 class Tables(Struct):
@@ -383,6 +386,31 @@ def _read(seg: _Segment, sums: list[LocalSum], log: Log) -> None:
         )
 
 
+def _least_broken(
+    multi: list[_Segment], values: dict[CellId, Cell], eqs: list[Equation]
+) -> list[tuple[int, ...]]:
+    """When no combination of readings keeps every sum (a published total is misprinted): the
+    combinations that break fewest sums, and those breaking one more (a reading that happens to
+    mend a misprint must not win alone). [] when there are too many combinations to try."""
+    sizes = [len(seg.readings) for seg in multi]
+    if math.prod(sizes) > MAX_COMBINATIONS:
+        return []
+    assigned: dict[CellId, Cell] = dict(values)
+    broken: list[tuple[int, tuple[int, ...]]] = []
+    for combo in itertools.product(*(range(n) for n in sizes)):
+        for seg, k in zip(multi, combo, strict=True):
+            assigned.update(zip(seg.cells, seg.readings[k], strict=True))
+        count = 0
+        for eq in eqs:
+            terms = _numbers([assigned[c] for c in eq.terms])
+            totals = _numbers([assigned[c] for c in eq.totals])
+            if terms is not None and totals is not None and sum(terms) != sum(totals):
+                count += 1
+        broken.append((count, combo))
+    least = min(count for count, _ in broken)
+    return [combo for count, combo in broken if count <= least + 1]
+
+
 def _decide(
     multi: list[_Segment], values: dict[CellId, Cell], eqs: list[Equation], log: Log
 ) -> None:
@@ -441,8 +469,12 @@ def _decide(
         for c in seg.cells:
             assigned.pop(c, None)
 
+    broken = False
     try:
         search(0)
+        if not solutions:
+            solutions = _least_broken(multi, values, relevant)
+            broken = bool(solutions)
     except TooManySplits:
         solutions = []
         reason = "可能的组合过多"
@@ -481,7 +513,7 @@ def _decide(
             shown = "；".join("、".join(r) for r in shown_all[:6])
             more = "等" if len(shown_all) > 6 else ""
             which = "拆分方式不止一种"
-            if seg.broken:
+            if seg.broken or broken:
                 which = "原表的合计不能全部成立（原表可能有误），照原样有多种拆分"
             elif seg.checked:
                 which = "满足勾稽关系的拆分不止一种"
@@ -493,8 +525,9 @@ def _decide(
             )
         else:
             only = "、".join(_show(v) for v in next(iter(readings)))
+            how = "按对得上的勾稽关系（原表有合计对不上）" if broken else "按各行之间的勾稽关系"
             log.add(
                 "split",
-                f"{seg.where}的数字连在一起（“{seg.printed}”），按各行之间的勾稽关系拆分为：{only}",
+                f"{seg.where}的数字连在一起（“{seg.printed}”），{how}拆分为：{only}",
                 line=seg.line,
             )
