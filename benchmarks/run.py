@@ -47,7 +47,7 @@ class Case:
     requires: tuple[str, ...] = ()  # subcommand that must exist, e.g. ("phrasebank", "lint")
     ok_codes: tuple[int, ...] = (0,)
     target: float | None = None  # seconds
-    cold: bool = False  # run with an empty cache folder (see parsecache.py), as a first run does
+    cold: bool = False  # run with an empty cache folder (see cache.py), as a first run does
 
 
 @dataclass
@@ -250,7 +250,7 @@ def cases(scratch: Path) -> list[Case]:
             0.2,
         ),
         Case(
-            "build 示例（Markdown；缓存为空，如首次运行或刚改过 report.yaml）",
+            "build 示例（Markdown；缓存为空，如首次运行或升级后）",
             lambda s, r: [*rw, "build", str(ws), "--format", "md"],
             prepare_build,
             ("build",),

@@ -34,7 +34,7 @@ needs_reference = pytest.mark.skipif(
 
 @pytest.fixture(scope="session", autouse=True)
 def private_cache(tmp_path_factory: pytest.TempPathFactory) -> None:
-    """One cache folder (see parsecache.py) for the whole run, not the user's own; commands that
+    """One cache folder (see cache.py) for the whole run, not the user's own; commands that
     the tests run in a subprocess inherit it."""
     os.environ["REPORT_WRITER_CACHE"] = str(tmp_path_factory.mktemp("cache"))
 

@@ -601,11 +601,12 @@ def test_an_answers_file_prints_the_check_and_fails_on_errors(
 def test_an_edited_sentence_keeps_its_figures_as_placeholders(example_ws: Path) -> None:
     from report_writer.interview.session import Session
     from report_writer.interview.store import save_answers
-    from report_writer.narrative import scope_for
+    from report_writer.narrative import scope_for, vocabulary
     from report_writer.phrasebank import add_phrase, phrasebank_for, render
 
     team = example_ws / "团队"
     add_phrase(
+        vocabulary(),
         team,
         "requests.counts",
         "本年新收申请{{ tables.applications.new.total }}件，"

@@ -10,9 +10,20 @@ from typing import Any
 
 import pytest
 
-from report_writer import narrative, phrasebank
+from report_writer import context, narrative
 from report_writer.errors import ReportWriterError
-from report_writer.phrasebank import Phrase, Scope, analyse, applicable, load_phrasebank, render
+from report_writer.phrasebank import (
+    Phrase,
+    Scope,
+    analyse,
+    applicable,
+    conditions,
+    load_phrasebank,
+    plain,
+    render,
+    rendering,
+)
+from report_writer.phrasebank import analysis as analysing
 from report_writer.workspace import load_report, open_workspace
 
 EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "dongli-2023"
@@ -142,7 +153,7 @@ TRICKY_TEXTS = [
 def contexts() -> Iterator[tuple[str, Scope]]:
     """The example's scope and variants that flip conditions and stretch texts."""
     report = load_report(open_workspace(EXAMPLE))
-    base = narrative.template_context(report)
+    base = context.template_context(report)
 
     def changed(value: Any, leaf: Callable[[Any], Any]) -> Any:
         if isinstance(value, dict):
@@ -166,11 +177,11 @@ def contexts() -> Iterator[tuple[str, Scope]]:
     def spaced(v: Any) -> Any:
         return f" {v}\n 又一行 " if isinstance(v, str) else v
 
-    yield "example", Scope(base, narrative.sources(), narrative.vocabulary())
+    yield "example", Scope(base, context.sources(), narrative.vocabulary())
     variants = {"zero": zero, "more": more, "long": long, "blank": blank, "spaced": spaced}
     for name, leaf in variants.items():
         data = changed(base, leaf)
-        yield name, Scope(data, narrative.sources(), narrative.vocabulary())
+        yield name, Scope(data, context.sources(), narrative.vocabulary())
 
 
 def outcome(
@@ -180,14 +191,14 @@ def outcome(
         value = action(phrase, scope)
     except ReportWriterError as exc:
         return ("error", str(exc))
-    if isinstance(value, phrasebank.Rendered):
+    if isinstance(value, rendering.Rendered):
         return ("rendered", value.text, value.uses)
     return ("value", type(value), value)
 
 
 def forget_analyses() -> None:
-    phrasebank._ANALYSES.clear()
-    phrasebank.refusal.cache_clear()  # a refusal is judged on the analyses
+    analysing.ANALYSES.clear()
+    rendering.refusal.cache_clear()  # a refusal is judged on the analyses
 
 
 def results(phrases: list[Phrase], scopes: list[tuple[str, Scope]]) -> list[tuple[Any, ...]]:
@@ -202,7 +213,7 @@ def results(phrases: list[Phrase], scopes: list[tuple[str, Scope]]) -> list[tupl
             found.append((name, p.id, "applicable", outcome(applicable, p, scope)))
             if p.when:
                 scope.recorder.paths.clear()
-                value = outcome(phrasebank._evaluate, p, scope)
+                value = outcome(rendering.evaluate, p, scope)
                 found.append((name, p.id, "when", value, list(scope.recorder.paths)))
             found.append((name, p.id, "render", outcome(render, p, scope)))
     return found
@@ -221,17 +232,19 @@ def test_fast_paths_give_what_jinja_gives(monkeypatch: pytest.MonkeyPatch) -> No
     phrases = bank + tricky
     scopes = list(contexts())
     # the fast paths are really taken: every built-in condition, nearly every built-in text
-    assert all(phrasebank._condition(p.when) is not None for p in bank if p.when)
-    plain = [p for p in bank if phrasebank._plain_text(p.text) is not None]
-    assert len(plain) > 0.9 * len(bank)
-    assert all(phrasebank._structured(p.text) for p in bank if p not in plain)
-    assert sum(phrasebank._structured(t) is not None for t in TRICKY_TEXTS) > 5
+    assert all(conditions.condition(p.when) is not None for p in bank if p.when)
+    plain_texts = [p for p in bank if plain.plain_text(p.text) is not None]
+    assert len(plain_texts) > 0.9 * len(bank)
+    assert all(plain.structured(p.text) for p in bank if p not in plain_texts)
+    assert sum(plain.structured(t) is not None for t in TRICKY_TEXTS) > 5
     fast = results(phrases, scopes)
     with monkeypatch.context() as m:
-        m.setattr(phrasebank, "_condition", lambda source: None)
-        m.setattr(phrasebank, "_plain_text", lambda source: None)
-        m.setattr(phrasebank, "_simple", lambda source: None)
-        m.setattr(phrasebank, "_structured", lambda source: None)
+        # each fast path, where it is called from
+        m.setattr(conditions, "condition", lambda source: None)
+        m.setattr(rendering, "condition", lambda source: None)
+        m.setattr(rendering, "plain_text", lambda source: None)
+        m.setattr(analysing, "simple", lambda source: None)
+        m.setattr(analysing, "structured", lambda source: None)
         slow = results(phrases, scopes)
     forget_analyses()
     assert len(fast) == len(slow)

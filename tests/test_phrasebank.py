@@ -10,12 +10,12 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from report_writer import narrative, resources
+from report_writer import context, narrative, resources
 from report_writer.answers import load_schema
 from report_writer.cli import app
 from report_writer.errors import InputError, ReportWriterError
-from report_writer.layers import BUILTIN
 from report_writer.phrasebank import (
+    BUILTIN,
     CACHE_MIN_CHARS,
     MAX_LOOP_DEPTH,
     MAX_OUTPUT_CHARS,
@@ -142,7 +142,7 @@ def test_lint_counts_every_entry_the_broken_ones_included(tmp_path: Path) -> Non
             {"id": "t.broken", "slot": "other.none"},  # no text: not loaded, still checked
         ],
     )
-    report = lint_folders([folder])
+    report = lint_folders(narrative.vocabulary(), [folder])
     assert report.phrases == 2
     assert [i.phrase_id for i in report.issues] == ["t.broken"]
     result = runner.invoke(app, ["phrasebank", "lint", str(folder)])
@@ -194,12 +194,12 @@ def test_template_syntax_errors_are_worded_in_chinese_with_the_line(
 def test_lint_reports_duplicate_ids_within_a_layer_only(tmp_path: Path) -> None:
     write_bank(tmp_path / "a", [{"id": "t.x", "slot": "other.none", "text": "无。"}], "one.yaml")
     write_bank(tmp_path / "a", [{"id": "t.x", "slot": "other.none", "text": "无。"}], "two.yaml")
-    report = lint_folders([tmp_path / "a"])
+    report = lint_folders(narrative.vocabulary(), [tmp_path / "a"])
     assert [i.phrase_id for i in report.issues] == ["t.x"]
     assert "重复" in report.issues[0].message
     # the same id in a later layer is an override, not a problem
     write_bank(tmp_path / "b", [{"id": "other.none.plain", "slot": "other.none", "text": "无。"}])
-    assert not lint_folders([tmp_path / "b"]).issues
+    assert not lint_folders(narrative.vocabulary(), [tmp_path / "b"]).issues
 
 
 def test_lint_checks_schema_and_yaml(tmp_path: Path) -> None:
@@ -208,7 +208,7 @@ def test_lint_checks_schema_and_yaml(tmp_path: Path) -> None:
         folder, [{"id": "t.a", "slot": "other.none"}, {"slot": "other.none", "text": "无。"}]
     )
     (folder / "broken.yaml").write_text("phrases: [\n", encoding="utf-8")
-    issues = lint_folders([folder]).issues
+    issues = lint_folders(narrative.vocabulary(), [folder]).issues
     messages = [str(i) for i in issues]
     assert any("t.a" in m and "text" in m for m in messages)
     assert any("id" in m and "team.yaml" in m for m in messages)
@@ -474,7 +474,7 @@ def test_alias_bomb_is_read_without_expanding(
     (tmp_path / "team" / "bomb.yaml").write_text("\n".join(lines), encoding="utf-8")
     load_phrasebank()  # the built-in files are cached too: count only what the team adds
     builtin = set((tmp_path / "cache").glob("*.json"))
-    issues = lint_folders([tmp_path / "team"]).issues
+    issues = lint_folders(narrative.vocabulary(), [tmp_path / "team"]).issues
     assert issues and all("bomb.yaml" in str(i) for i in issues)
     assert set((tmp_path / "cache").glob("*.json")) == builtin
 
@@ -497,12 +497,12 @@ def test_phrase_file_header_documents_every_derived_value_and_filter() -> None:
 
     header = (resources.shipped_dir("phrasebank") / "overview.yaml").read_text(encoding="utf-8")
     header = header.split("phrases:", 1)[0]
-    missing = [n for n in [*narrative.DERIVED, *FILTERS] if n not in header]
+    missing = [n for n in [*context.DERIVED, *FILTERS] if n not in header]
     assert not missing
 
 
 def test_fast_analysis_agrees_with_the_full_parse() -> None:
-    from report_writer import phrasebank
+    from report_writer.phrasebank import plain, sandbox, scan
 
     texts = [p.text for p in load_phrasebank().phrases.values()]
     texts += [
@@ -515,15 +515,15 @@ def test_fast_analysis_agrees_with_the_full_parse() -> None:
     ]
     simple = 0
     for text in texts:
-        fast = phrasebank._simple(text)
+        fast = plain.simple(text)
         if fast is None:
             continue
         simple += 1
-        tree = phrasebank._parse(text, expression=False)
-        scan = phrasebank._Scan()
-        scan.visit(tree, {}, 0)
-        assert fast.paths == tuple(dict.fromkeys(scan.paths)), text
-        assert not scan.problems and not scan.loops and not scan.attributes, text
+        tree = sandbox.parse(text, expression=False)
+        found = scan.Scan()
+        found.visit(tree, {}, 0)
+        assert fast.paths == tuple(dict.fromkeys(found.paths)), text
+        assert not found.problems and not found.loops and not found.attributes, text
     assert simple > len(texts) // 2  # most phrases take the fast path
 
 

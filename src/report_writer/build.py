@@ -17,13 +17,11 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from msgspec import Struct, field
 
-from report_writer import parsecache
 from report_writer.check import CheckResult
-from report_writer.document import Document, Narrative, build_document
+from report_writer.document import Document, build_document
 from report_writer.draft.markers import (
     DRAFT_FILE,
     OPENING,
@@ -44,7 +42,7 @@ from report_writer.draft.markers import (
 )
 from report_writer.draft.merge import merge3, merged_text
 from report_writer.draft.read import apply_edits
-from report_writer.errors import InputError, ReportWriterError, WorkspaceError
+from report_writer.errors import InputError, WorkspaceError
 from report_writer.files import make_dir, read_text, write_atomic
 from report_writer.model import Report
 from report_writer.render.markdown import unescape
@@ -70,37 +68,12 @@ def parse_formats(names: Sequence[str]) -> list[str]:
 
 def generate(report: Report, ws: Workspace, phrasebanks: Sequence[Path] = ()) -> Document:
     """The Document as the answers and the phrasebank make it now."""
-    return build_document(report, _narrative(report, ws, phrasebanks))
+    from report_writer.narrative import build_narrative
+    from report_writer.phrasebank import phrasebank_for
 
-
-def _narrative(report: Report, ws: Workspace, phrasebanks: Sequence[Path]) -> Narrative:
-    """narrative.build_narrative over the report's phrasebank layers, remembered by everything
-    it is made from (see parsecache.py): the report and the text of every phrase file of its
-    layers. A build that changed neither loads neither the phrasebank nor the code that writes
-    the narrative; one that changed either makes it anew."""
-    import msgspec
-
-    from report_writer.layers import layer_texts, team_folders
-
-    team = team_folders(report, ws.path, phrasebanks)
-
-    def made(_: bytes = b"") -> tuple[Any, int]:
-        from report_writer.narrative import build_narrative
-        from report_writer.phrasebank import load_phrasebank
-
-        narrative = build_narrative(report, load_phrasebank(team))
-        return msgspec.json.decode(msgspec.json.encode(narrative)), 0  # as plain lists
-
-    def shape(plain: Any) -> Narrative:
-        return msgspec.convert(plain, Narrative)
-
-    try:
-        inputs = msgspec.msgpack.encode([report, layer_texts(team)])
-    except ReportWriterError:  # a folder or file that cannot be read: the bank names them all
-        return shape(made()[0])
-    except (TypeError, ValueError, OverflowError, msgspec.EncodeError):  # e.g. a 2**70 figure
-        return shape(made()[0])
-    return parsecache.parsed("narrative", inputs, made, shape=shape)  # type: ignore[no-any-return]
+    return build_document(
+        report, build_narrative(report, phrasebank_for(report, ws.path, phrasebanks))
+    )
 
 
 def _region_names(report: Report) -> dict[str, str]:

@@ -115,7 +115,7 @@ def check_workspace(path: Path) -> WorkspaceCheck:
     from report_writer.workspace.previous import default_previous
 
     try:
-        report = load_report(open_workspace(path), keep_parsed=False)  # one of many: see there
+        report = load_report(open_workspace(path))
         last_path = default_previous(path)
         last = load_previous(last_path) if last_path else None
         result = check_workspace_report(

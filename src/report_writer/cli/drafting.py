@@ -186,7 +186,7 @@ def explain(
     """逐句说明草稿的来源：表述编号、所在表述库，以及用到的答案和表格数字；人工写的句子标为“人工编辑”。"""
     from report_writer.build import explain as explain_draft
     from report_writer.document import FIXED
-    from report_writer.layers import layer_label
+    from report_writer.phrasebank import layer_label
 
     regions = explain_draft(directory, section, phrasebank or [], out)
     for region in regions:

@@ -35,8 +35,7 @@ def phrasebank_show(
     folders: PhrasebankOption = None,
 ) -> None:
     """显示一条表述的全文、所在文件和表述库。"""
-    from report_writer.layers import layer_label
-    from report_writer.phrasebank import show_phrase
+    from report_writer.phrasebank import layer_label, show_phrase
 
     p = show_phrase(folders or [], phrase_id)
     typer.echo(f"编号：{p.id}")
@@ -73,9 +72,10 @@ def phrasebank_lint(
     ] = None,
 ) -> None:
     """检查表述库：格式、重复编号、未知段落、未定义的答案、不安全的模板、标点。有问题时退出码为1。"""
+    from report_writer.narrative import vocabulary
     from report_writer.phrasebank import lint_folders
 
-    report = lint_folders(folders or [])
+    report = lint_folders(vocabulary(), folders or [])
     for issue in report.issues:
         typer.echo(f"  {issue}")
     if report.issues:
@@ -107,9 +107,12 @@ def phrasebank_add(
     ] = None,
 ) -> None:
     """把一条表述检查后追加到团队表述库的文件中，保留文件原有的注释。"""
+    from report_writer.narrative import vocabulary
     from report_writer.phrasebank import add_phrase
 
-    phrase = add_phrase(to, slot, text, phrase_id=phrase_id, when=when, tags=tags or [])
+    phrase = add_phrase(
+        vocabulary(), to, slot, text, phrase_id=phrase_id, when=when, tags=tags or []
+    )
     typer.echo(f"已添加表述 {phrase.id} 到 {phrase.file}")
 
 

@@ -59,7 +59,7 @@ class _Templater:
     """Figures, year, agency and 「我局」 of one report replaced by placeholders."""
 
     def __init__(self, report: Report) -> None:
-        from report_writer.narrative import template_context
+        from report_writer.context import template_context
 
         self.report = report
         self.values = report.figures.as_dict()

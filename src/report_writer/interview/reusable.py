@@ -88,7 +88,7 @@ class Candidate(Struct, frozen=True):
 def _areas(path: str) -> frozenset[str]:
     """What a context path is about: its table (tables.applications) or answers group; a
     derived figure is about what it is computed from."""
-    from report_writer.narrative import sources
+    from report_writer.context import sources
 
     if path.startswith("derived."):
         return frozenset(a for source in sources().get(path, ()) for a in _areas(source))
@@ -109,7 +109,7 @@ def _about(phrase: Phrase) -> frozenset[str]:
 
 def _answered_figures(report: Report, context: dict[str, Any]) -> dict[str, list[Candidate]]:
     """Each figure as shown -> the answers, list items, cells and derived figures that have it."""
-    from report_writer.narrative import sources
+    from report_writer.context import sources
 
     found: dict[str, list[Candidate]] = {}
 
@@ -196,7 +196,7 @@ def _names(report: Report, context: dict[str, Any]) -> dict[str, str]:
 
 def reusable(text: str, report: Report, phrase: Phrase) -> Reusable:
     """`text`, edited from `phrase` as rendered for `report`, as a phrase template."""
-    from report_writer.narrative import template_context
+    from report_writer.context import template_context
 
     context = template_context(report)
     rendered = _rendered(phrase, report)

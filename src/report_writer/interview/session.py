@@ -840,6 +840,7 @@ class Session:
         back into placeholders (reusable.py); its id, or None when the officer keeps it out of
         the phrasebank (the pick then stands)."""
         from report_writer.interview.reusable import reusable
+        from report_writer.narrative import vocabulary
         from report_writer.phrasebank import add_phrase
 
         edited = self.ask(
@@ -858,7 +859,7 @@ class Session:
             return None
         template = reusable(edited, self.report, phrase)
         try:
-            added = add_phrase(self.ws.path / folder, q.slot, template.text)
+            added = add_phrase(vocabulary(), self.ws.path / folder, q.slot, template.text)
         except ReportWriterError as exc:
             self.say(
                 f"  未能存入表述库：{exc}\n  本报告仍选用原句，初稿生成后可在 draft.md 中修改。"

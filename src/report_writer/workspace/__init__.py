@@ -16,7 +16,6 @@ from typing import Any
 
 from msgspec import Struct
 
-from report_writer import parsecache
 from report_writer.errors import InputError, WorkspaceError
 from report_writer.files import make_dir, read_text, write_atomic
 from report_writer.model import Report, ReportProblems, parse_report
@@ -24,13 +23,8 @@ from report_writer.yamlio import (
     dump_roundtrip,
     line_of,
     parse_yaml,
-    parse_yaml_sized,
     roundtrip_yaml,
 )
-
-# read_text and write_atomic live in files.py; phrasebank.py, layers.py and parsecache.py still
-# import them from here until r-phrases points them at files.py (then drop this list).
-__all__ = ["read_text", "write_atomic"]
 
 REPORT_FILE = "report.yaml"
 
@@ -56,14 +50,10 @@ def open_workspace(path: str | Path) -> Workspace:
     return ws
 
 
-def load_report(ws: Workspace, keep_parsed: bool = True) -> Report:
-    """The workspace's report. Its parsed report.yaml is kept per content (see parsecache.py;
-    `keep_parsed` False only reads that cache), so that a build after a check, or after edits to
-    draft.md only, does not even load the YAML parser."""
+def load_report(ws: Workspace) -> Report:
+    """The workspace's report, from its report.yaml."""
     text = read_text(ws.report_path)
-    data = parsecache.parsed(
-        "report", text, lambda t: parse_yaml_sized(t, ws.report_path), store=keep_parsed
-    )
+    data = parse_yaml(text, ws.report_path)
     try:
         return parse_report(data)
     except ReportProblems as exc:
