@@ -162,11 +162,14 @@ def import_(
     result = outcome.result
     typer.echo(f"已读取：{result.agency}{result.year}年报告（{outcome.layout_label}）")
     for entry in result.log:
-        if entry.kind != "blank":
+        if entry.kind not in ("blank", "split"):
             typer.echo(f"  {entry}")
     blanks = sum(1 for e in result.log if e.kind == "blank")
     if blanks:
         typer.echo(f"  另有{blanks}个单元格原文为“/”或空白，按空值（未知）导入")
+    splits = sum(1 for e in result.log if e.kind == "split")
+    if splits:  # each cut is certain; the log says which
+        typer.echo(f"  另有{splits}行数字连在一起，拆分方式是确定的，已读出（逐行见 import-log.yaml）")
     if outcome.workspace is not None:
         typer.echo(f"已写入工作区：{outcome.workspace.path}（导入记录见 import-log.yaml）")
     if outcome.check is not None:

@@ -12,7 +12,7 @@ import re
 from report_writer.importer.tokens import Line
 
 NAME = "pdf-text"
-LABEL = "纯文本（网页正文或从 PDF 复制的文字）"
+LABEL = "纯文本：网页正文或从 PDF 复制的文字"
 _PAGE_NUMBER = re.compile(r"^\s*(?:[-—－]+\s*\d+\s*[-—－]+|第\s*\d+\s*页(?:\s*共\s*\d+\s*页)?)\s*$")
 
 
