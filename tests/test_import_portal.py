@@ -151,3 +151,18 @@ def test_headings_in_caption_rows_and_a_title_with_the_year_after_it(tmp_path: P
     assert (result.agency, result.year) == (AGENCY, YEAR)
     assert result.cells == truth
     assert result.narrative["overview"] == "\n".join(OVERVIEW)
+
+
+def test_a_page_saved_under_another_name_is_still_read_as_html(tmp_path: Path) -> None:
+    """A page saved as .txt (or .shtml) that opens with a comment and an XML declaration."""
+    page = portal_page(example_truth()).replace("<!DOCTYPE html>", "")
+    saved = (
+        '<?xml version="1.0" encoding="utf-8"?>\n<!-- saved from url=(0064)https://example.gov.cn/ -->\n'
+        + page
+    )
+    for name in ("page.txt", "page.shtml"):
+        path = tmp_path / name
+        path.write_text(saved, encoding="utf-8")
+        result = import_report(path)
+        assert result.layout == "html"
+        assert result.cells == example_truth()

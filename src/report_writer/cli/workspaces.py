@@ -169,7 +169,9 @@ def import_(
         typer.echo(f"  另有{blanks}个单元格原文为“/”或空白，按空值（未知）导入")
     splits = sum(1 for e in result.log if e.kind == "split")
     if splits:  # each cut is certain; the log says which
-        typer.echo(f"  另有{splits}行数字连在一起，拆分方式是确定的，已读出（逐行见 import-log.yaml）")
+        typer.echo(
+            f"  另有{splits}行数字连在一起，拆分方式是确定的，已读出（逐行见 import-log.yaml）"
+        )
     if outcome.workspace is not None:
         typer.echo(f"已写入工作区：{outcome.workspace.path}（导入记录见 import-log.yaml）")
     if outcome.check is not None:

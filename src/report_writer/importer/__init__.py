@@ -10,6 +10,7 @@ Floor: import/interview. Must not import from the floors above (orchestration an
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -79,6 +80,13 @@ def _plain(value: Cell) -> Any:
     return value
 
 
+_HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".mhtml")
+# a saved page may open with a comment, an XML declaration or a byte-order mark
+_HTML_START = re.compile(
+    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype|html)\b", re.I | re.S
+)
+
+
 def read_lines(source: Path) -> tuple[str, list[Line]]:
     """(layout, lines) of a published report, chosen by the file's suffix and content; every
     heading on a line of its own."""
@@ -99,9 +107,7 @@ def _read_layout(source: Path) -> tuple[str, list[Line]]:
             f"{source} 是旧版 Word 文件（.doc），请用 Word 或 WPS“另存为”.docx 后再导入"
         )
     text = decode_published(source)
-    if suffix in (".html", ".htm") or text.lstrip()[:200].lower().startswith(
-        ("<!doctype", "<html")
-    ):
+    if suffix in _HTML_SUFFIXES or _HTML_START.search(text[:2000]):
         return html.NAME, html.read(text)
     if markdown.looks_like(text):
         return markdown.NAME, markdown.read(text)
