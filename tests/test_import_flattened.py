@@ -327,3 +327,20 @@ def test_cross_row_sums_still_decide_beside_a_misprinted_total(tmp_path: Path) -
     assert never_wrong(result.cells, printed) == []
     assert result.cells[("applications", "granted", "legal_service")] == 11
     assert result.cells[("applications", "handled_total", "natural_person")] == 10  # as printed
+
+
+def test_a_label_number_at_the_end_of_a_line_is_not_a_figure(tmp_path: Path) -> None:
+    """「…0 0 0 0 0 0 2.」 then 「没有现成信息…」 on the next line: the 2 is the next row's number."""
+    from report_writer.importer.tokens import tokenize
+
+    tokens = tokenize(Line(("0 0 0 00 0 0 2.",), 1))
+    assert [t.kind for t in tokens] == ["num"] * 6 + ["text"]
+    truth = example_truth()
+    text = Flat().render(truth).replace("8 0 0 0 0 0 8\n2.没有现成", "8 0 0 00 0 8 2.\n没有现成")
+    assert "2.\n没有现成" in text
+    path = tmp_path / "report.txt"
+    path.write_text(text, encoding="utf-8")
+    result = import_report(path)
+    assert never_wrong(result.cells, truth) == []
+    assert result.cells[("applications", "unavailable_not_held", "total")] == 8
+    assert result.cells[("applications", "unavailable_needs_creation", "total")] == 0

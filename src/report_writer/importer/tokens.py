@@ -15,7 +15,8 @@ from msgspec import Struct
 
 NULL_MARKS = {"/", "\\", "-", "--", "—", "——"}
 # A label's own numbering ("1.属于国家秘密") is text, even when figures run into it ("00002.重复申请").
-_LABEL_NUMBER = r"[1-9][.、](?=[\u3400-\u9fff])"
+# Also at the end of a piece: a line may break between 「3.」 and 「其他」 (a figure never ends with a dot).
+_LABEL_NUMBER = r"[1-9][.、](?=[\u3400-\u9fff]|$)"
 # A date is text, never a cell, even glued to figures (「0000000000000002025年」).
 _DATE = r"(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月\d{1,2}日"
 _CJK = r"[\u3400-\u9fff]"
