@@ -344,3 +344,15 @@ def test_a_label_number_at_the_end_of_a_line_is_not_a_figure(tmp_path: Path) -> 
     assert never_wrong(result.cells, truth) == []
     assert result.cells[("applications", "unavailable_not_held", "total")] == 8
     assert result.cells[("applications", "unavailable_needs_creation", "total")] == 0
+
+
+def test_a_figure_with_a_leading_zero_is_not_taken_as_one_cell() -> None:
+    """「0 0 0 0 0 0 03」: seven pieces for seven cells only by chance; 03 is two figures run
+    together (the 3 belongs elsewhere, e.g. the next label's 「3.」 broken off its dot)."""
+    from report_writer.importer.split import candidates
+    from report_writer.importer.tokens import tokenize
+
+    tokens = tokenize(Line(("0 0 0 0 0 0 03",), 1))
+    assert len(tokens) == 7
+    readings, _ = candidates(tokens, [False] * 7, [])
+    assert readings == []

@@ -62,11 +62,49 @@ def heading_end(key: str, line: Line) -> int | None:
     return where[m.end() - 1] + 1
 
 
+def _crosses(first: str, second: str) -> bool:
+    """Whether a heading begins in `first` and ends in `second` (「三、收到和处理政府信息」
+    「公开申请情况」: a heading broken over two lines)."""
+    text, where = _normalised(first + second)
+    return any(
+        where[m.start()] < len(first) <= where[m.end() - 1]
+        for pattern in _patterns().values()
+        for m in pattern.finditer(text)
+    )
+
+
+def _rejoined(lines: list[Line]) -> list[Line]:
+    """Lines with a heading broken over two or three of them joined again."""
+    out: list[Line] = []
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        i += 1
+        if line.grid:
+            out.append(line)
+            continue
+        joined = True
+        while joined:  # a joined line may end with the start of the next heading
+            joined = False
+            for span in (1, 2):
+                following = lines[i : i + span]
+                if len(following) < span or any(f.grid for f in following):
+                    break
+                if _crosses(line.text, "".join(f.text for f in following)):
+                    line = Line((line.text + "".join(f.text for f in following),), line.number)
+                    i += span
+                    joined = True
+                    break
+        out.append(line)
+    return out
+
+
 def split_at_headings(lines: list[Line]) -> list[Line]:
     """Every free-text line cut before and after each heading it holds, the pieces keeping the
-    line's number: 「…总计000…四、政府信息公开行政复议、行政诉讼情况行政复议…」 becomes three lines."""
+    line's number: 「…总计000…四、政府信息公开行政复议、行政诉讼情况行政复议…」 becomes three lines.
+    A heading broken over lines is joined first."""
     out: list[Line] = []
-    for line in lines:
+    for line in _rejoined(lines):
         if line.grid:
             out.append(line)
             continue

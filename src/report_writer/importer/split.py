@@ -58,7 +58,12 @@ def candidates(
     with several sums of which none can hold together gives the readings that keep all sums but
     one, also with `False`. Raises TooManySplits rather than give an incomplete list."""
     n = len(decimals)
-    if len(tokens) == n:
+    # 「03」 is two figures run together, not a cell: a row can match its width only by chance
+    zero_led = any(
+        t.kind == "num" and t.text.isdigit() and t.text.startswith("0") and len(t.text) > 1
+        for t in tokens
+    )
+    if len(tokens) == n and not zero_led:
         return [direct(tokens, decimals)], False
     if len(tokens) > n:
         return [], False

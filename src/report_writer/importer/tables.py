@@ -129,7 +129,8 @@ class _Stream:
 
     def run_end(self, start: int, end: int) -> int:
         """Where the figures after `start` end in free text: at the first words printed after
-        them (a note under the table on the same line), else `end`."""
+        them (the rest of a wrapped label, a note under the table), else `end`. A single
+        character (of a vertical column) does not end them."""
         seen = False
         for i in range(start, end):
             t = self.tokens[i]
@@ -187,8 +188,9 @@ def _rows(stream: _Stream, spec: TableSpec, log: Log) -> list[_Segment]:
     seen = set()
     for k, (entry, _) in enumerate(found):
         start, end = starts[k], starts[k + 1]
-        if k == len(found) - 1:
-            end = stream.run_end(start, end)
+        # in free text a row's figures are one run: words after it and figures after those
+        # (「…0 0 0（五）不予处理1」) belong to no row
+        end = stream.run_end(start, end)
         anchor_line = stream.tokens[start].line
         tokens = stream.values(start, end, anchor_line)
         row_key = entry["row"]
