@@ -356,3 +356,39 @@ def test_a_figure_with_a_leading_zero_is_not_taken_as_one_cell() -> None:
     assert len(tokens) == 7
     readings, _ = candidates(tokens, [False] * 7, [])
     assert readings == []
+
+
+def test_a_table_of_contents_before_the_report_is_not_taken_for_its_headings(
+    tmp_path: Path,
+) -> None:
+    truth = example_truth()
+    contents = "目录 一、总体情况 二、主动公开政府信息情况 三、收到和处理政府信息公开申请情况 " + (
+        "四、政府信息公开行政复议、行政诉讼情况 五、存在的主要问题及改进情况 六、其他需要报告的事项"
+    )
+    for name in ("one line, spaced", "lines, run together"):
+        text = FLATS[name].render(truth)
+        title, sep, rest = text.partition("一、总体情况")
+        path = tmp_path / "report.txt"
+        path.write_text(title + contents + sep + rest, encoding="utf-8")
+        result = import_report(path)
+        assert result.cells == truth, name
+        assert result.narrative["overview"].startswith(OVERVIEW[0])
+
+
+def test_parts_left_empty_are_still_parts(tmp_path: Path) -> None:
+    """Tables printed as pictures leave 二、三、四 on consecutive lines: no table of contents."""
+    text = "\n".join(
+        [
+            f"{AGENCY}{YEAR}年政府信息公开工作年度报告",
+            "一、总体情况",
+            *OVERVIEW,
+            "二、主动公开政府信息情况",
+        ]
+        + ["三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况"]
+        + ["五、存在的主要问题及改进情况", *PROBLEMS, "六、其他需要报告的事项", *OTHER]
+    )
+    path = tmp_path / "pictures.txt"
+    path.write_text(text, encoding="utf-8")
+    result = import_report(path)
+    assert result.narrative["overview"] == "\n".join(OVERVIEW)
+    assert result.narrative["problems"] == "\n".join(PROBLEMS)

@@ -140,9 +140,22 @@ def split_at_headings(lines: list[Line]) -> list[Line]:
 
 
 def find_headings(lines: list[Line]) -> dict[str, int]:
-    """Index of each part's heading line, in order; a part whose heading is missing is absent."""
+    """Index of each part's heading line, in order; a part whose heading is missing is absent.
+    Three headings or more on consecutive lines are a table of contents (「一、总体情况 二、主动
+    公开政府信息情况 三、…」 before the report) when they are all printed again after it: the
+    search starts again there."""
+    found = _headings_from(lines, 0)
+    while run := _contents(sorted(found.values())):
+        again = _headings_from(lines, run[-1] + 1)
+        listed = {key for key, i in found.items() if i in run}
+        if not listed <= set(again):  # not printed again: headings of empty parts after all
+            return found
+        found = again
+    return found
+
+
+def _headings_from(lines: list[Line], start: int) -> dict[str, int]:
     found: dict[str, int] = {}
-    start = 0
     for key in ORDER:
         for i in range(start, len(lines)):
             if lines[i].grid and sum(1 for c in lines[i].cells if c.strip()) != 1:
@@ -152,6 +165,16 @@ def find_headings(lines: list[Line]) -> dict[str, int]:
                 start = i + 1
                 break
     return found
+
+
+def _contents(indexes: list[int]) -> list[int]:
+    """The first run of three or more headings on consecutive lines, or []."""
+    run: list[int] = []
+    for i in indexes:
+        run = [*run, i] if run and i == run[-1] + 1 else [i]
+        if len(run) >= 3 and (i + 1 not in indexes):
+            return run
+    return []
 
 
 def regions(lines: list[Line]) -> dict[str, range]:
