@@ -383,9 +383,13 @@ def test_parts_left_empty_are_still_parts(tmp_path: Path) -> None:
             "一、总体情况",
             *OVERVIEW,
             "二、主动公开政府信息情况",
+            "三、收到和处理政府信息公开申请情况",
+            "四、政府信息公开行政复议、行政诉讼情况",
+            "五、存在的主要问题及改进情况",
+            *PROBLEMS,
+            "六、其他需要报告的事项",
+            *OTHER,
         ]
-        + ["三、收到和处理政府信息公开申请情况", "四、政府信息公开行政复议、行政诉讼情况"]
-        + ["五、存在的主要问题及改进情况", *PROBLEMS, "六、其他需要报告的事项", *OTHER]
     )
     path = tmp_path / "pictures.txt"
     path.write_text(text, encoding="utf-8")
