@@ -396,3 +396,25 @@ def test_parts_left_empty_are_still_parts(tmp_path: Path) -> None:
     result = import_report(path)
     assert result.narrative["overview"] == "\n".join(OVERVIEW)
     assert result.narrative["problems"] == "\n".join(PROBLEMS)
+
+
+def test_labels_set_with_spread_characters_are_not_a_vertical_column() -> None:
+    """Labels spread over their cell (「行　政　许　可」) start with single characters at one x on
+    every row; rows 8 points apart are rows, not a column read downwards."""
+    words: list[Word] = []
+    top = 60.0
+    spec = FMT.tables["proactive"]
+    truth = example_truth()
+    for row in spec.rows:
+        for i, char in enumerate(row.label):
+            words.append(place(char, 80 + i * 2 * LINE, top))
+        for j, col in enumerate(row.columns):
+            words.append(place(shown(truth[("proactive", row.key, col.key)]), 300 + 60 * j, top))
+        top += LINE + 8
+    lines = [Line(("二、主动公开政府信息情况",), 1)]
+    lines += [Line((text,), len(lines) + 1) for _, text in page_lines(words, 595)]
+    lines.append(Line(("三、收到和处理政府信息公开申请情况",), len(lines) + 1))
+    cells = read_tables(split_at_headings(lines), FMT, Log()).cells
+    assert {k: v for k, v in cells.items() if k[0] == "proactive"} == {
+        k: v for k, v in truth.items() if k[0] == "proactive"
+    }

@@ -123,7 +123,7 @@ def _vertical(words: list[Word]) -> tuple[list[Word], list[Word]]:
         height = statistics.median(w.bottom - w.top for w in column)
         run = [column[0]]
         for word in column[1:]:
-            if word.top - run[-1].bottom <= 1.5 * height:
+            if word.top - run[-1].bottom <= 0.6 * height:  # stacked: no room for a row between
                 run.append(word)
             else:
                 stacked += run if len(run) >= 3 else []
