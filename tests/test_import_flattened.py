@@ -418,3 +418,19 @@ def test_labels_set_with_spread_characters_are_not_a_vertical_column() -> None:
     assert {k: v for k, v in cells.items() if k[0] == "proactive"} == {
         k: v for k, v in truth.items() if k[0] == "proactive"
     }
+
+
+@pytest.mark.parametrize("sep", ["", " ", "\n"])
+def test_the_signature_and_page_links_are_not_part_of_section_six(sep: str, tmp_path: Path) -> None:
+    text = Flat(sep=sep).render(example_truth())
+    text += sep.join(["", AGENCY, f"{YEAR + 1}年1月20日", "附件下载"])
+    path = tmp_path / "signed.txt"
+    path.write_text(text, encoding="utf-8")
+    assert import_report(path).narrative["other"] == "".join(OTHER)
+
+
+def test_a_date_inside_the_last_sentence_stays(tmp_path: Path) -> None:
+    text = Flat().render(example_truth()) + "\n本报告数据统计截至2024年12月31日"
+    path = tmp_path / "dated.txt"
+    path.write_text(text, encoding="utf-8")
+    assert import_report(path).narrative["other"].endswith("截至2024年12月31日")

@@ -83,7 +83,7 @@ def _plain(value: Cell) -> Any:
 _HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".mhtml")
 # a saved page may open with a comment, an XML declaration or a byte-order mark
 _HTML_START = re.compile(
-    r"^\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype|html)\b", re.I | re.S
+    r"^\ufeff?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype|html)\b", re.I | re.S
 )
 
 

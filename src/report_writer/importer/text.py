@@ -28,6 +28,10 @@ _TITLE = [
 _TITLE_LINES = 60
 _COVER_LETTER = re.compile(r"关于(?:报送|印发|公布|发布|上报|公开)?$")
 _DATE = re.compile(r"^(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$")
+_SIGNED_DATE = re.compile(r"[ \u3000]*(?:19|20)\d{2}年\d{1,2}月\d{1,2}日[ \u3000]*$")
+_PAGE_TAIL = re.compile(
+    r"(?:[ \u3000]*(?:附件下载|打印本页|关闭窗口|【打印】|【关闭】))+[ \u3000]*$"
+)
 
 
 def read_title(lines: list[Line]) -> tuple[str | None, int | None]:
@@ -67,10 +71,26 @@ def read_narrative(lines: list[Line], fmt: Format, agency: str | None) -> dict[s
                 break
             if text:
                 paragraphs.append(text)
-        if key == "other":
-            while paragraphs and (
-                _DATE.match("".join(paragraphs[-1].split())) or paragraphs[-1] == agency
-            ):
-                paragraphs.pop()
+        while key == "other" and paragraphs:  # the signature and the page's links go
+            last = _unsigned(paragraphs[-1], agency)
+            if last and not _DATE.match("".join(last.split())) and last != agency:
+                paragraphs[-1] = last
+                break
+            paragraphs.pop()
         result[key] = "\n".join(paragraphs)
     return result
+
+
+def _unsigned(text: str, agency: str | None) -> str:
+    """The last paragraph without what a page collapsed into it: 「…处理费。 平潭综合实验区…局
+    2025年1月20日 附件下载」 ends at 「处理费。」. A date that is part of a sentence stays."""
+    text = _PAGE_TAIL.sub("", text)
+    signed = _SIGNED_DATE.search(text)
+    if not signed:
+        return text
+    before = text[: signed.start()].rstrip(" \u3000")
+    if agency and before.endswith(agency):  # the agency signs, the date follows
+        return before[: -len(agency)].rstrip(" \u3000")
+    if before.endswith(("。", "！", "；")):  # a date alone after the last sentence
+        return before
+    return text
