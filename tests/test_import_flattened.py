@@ -264,7 +264,7 @@ def test_words_placed_on_pdf_pages_rebuild_the_rows(
 ) -> None:
     lines = [Line(("三、收到和处理政府信息公开申请情况",), 1)]
     for words in pdf_page(truth, centred, per_line):
-        lines += [Line((text,), len(lines) + 1) for _, text in page_lines(words, 595)]
+        lines += [Line((text,), len(lines) + 1) for _, text in page_lines(words, 595, 842)]
     lines.append(Line(("四、政府信息公开行政复议、行政诉讼情况",), len(lines) + 1))
     log = Log()
     cells = read_tables(split_at_headings(lines), FMT, log).cells
@@ -412,7 +412,7 @@ def test_labels_set_with_spread_characters_are_not_a_vertical_column() -> None:
             words.append(place(shown(truth[("proactive", row.key, col.key)]), 300 + 60 * j, top))
         top += LINE + 8
     lines = [Line(("二、主动公开政府信息情况",), 1)]
-    lines += [Line((text,), len(lines) + 1) for _, text in page_lines(words, 595)]
+    lines += [Line((text,), len(lines) + 1) for _, text in page_lines(words, 595, 842)]
     lines.append(Line(("三、收到和处理政府信息公开申请情况",), len(lines) + 1))
     cells = read_tables(split_at_headings(lines), FMT, Log()).cells
     assert {k: v for k, v in cells.items() if k[0] == "proactive"} == {
@@ -434,3 +434,11 @@ def test_a_date_inside_the_last_sentence_stays(tmp_path: Path) -> None:
     path = tmp_path / "dated.txt"
     path.write_text(text, encoding="utf-8")
     assert import_report(path).narrative["other"].endswith("截至2024年12月31日")
+
+
+def test_a_lone_figure_is_a_page_number_only_in_the_margin() -> None:
+    """「2650」 set lower than its label 「行政许可」 stands on a line of its own mid-page: a cell; a
+    lone 「3」 at the foot of the page is its number."""
+    words = [place("行政许可", 80, 300), place("2650", 300, 316), place("3", 290, 800)]
+    texts = [text for _, text in page_lines(words, 595, 842)]
+    assert texts == ["行政许可", "2650"]

@@ -62,7 +62,7 @@ def _page(page: Any, first: int) -> list[Line]:
         for w in page.filter(outside).extract_words(keep_blank_chars=False, use_text_flow=False)
         if w.get("upright", True)
     ]
-    placed = [(top, [Line((text,), 0)]) for top, text in page_lines(words, page.width)]
+    placed = [(top, [Line((text,), 0)]) for top, text in page_lines(words, page.width, page.height)]
     for table in tables:
         rows = [
             Line(tuple(_cell(c) for c in row), 0, grid=True)

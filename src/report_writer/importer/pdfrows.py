@@ -19,7 +19,9 @@ import statistics
 from msgspec import Struct
 
 _FIGURE = re.compile(r"(?:\d{1,3}(?:,\d{3})+|\d+)(?:\.\d+)?|/|\\|-{1,2}|—{1,2}")
-_PAGE_NUMBER = re.compile(r"^(?:[-—－–]+\d+[-—－–]+|第\d+页(?:共\d+页)?|\d+/\d+|\d+)$")
+_PAGE_NUMBER = re.compile(r"^(?:[-—－–]+\d+[-—－–]+|第\d+页(?:共\d+页)?)$")
+_BARE_PAGE_NUMBER = re.compile(r"^\d+(?:/\d+)?$")  # 「3」「3/5」: only in the page's margins
+MARGIN = 0.1  # of the page's height, at its top and its foot
 _CJK = re.compile(r"[\u3400-\u9fff、，。（）()]")
 MAX_LABEL_LINES = 8  # label-only lines between two figure lines of one table, at most
 
@@ -133,11 +135,11 @@ def _vertical(words: list[Word]) -> tuple[list[Word], list[Word]]:
     return stacked, [w for w in words if id(w) not in ids]
 
 
-def page_lines(words: list[Word], width: float) -> list[tuple[float, str]]:
+def page_lines(words: list[Word], width: float, height: float) -> list[tuple[float, str]]:
     """The lines of one page (outside its ruled tables), rows of an unruled table rebuilt:
     (where on the page the line starts, its text)."""
     vertical, words = _vertical(words)
-    lines = [line for line in printed_lines(words) if not _page_number(line)]
+    lines = [line for line in printed_lines(words) if not _page_number(line, height)]
     _mark_figures(lines)
     groups = _rows(lines)
     if vertical:  # the column's words, read down, as one line before the rows they stand by
@@ -196,10 +198,14 @@ def _paragraphs(
     return out
 
 
-def _page_number(line: _PrintedLine) -> bool:
-    """「- 3 -」, 「第3页」, a lone 「3」: not one of several figures of a table row."""
-    digits = sum(1 for w in line.words if w.text.isdigit())
-    return digits <= 1 and bool(_PAGE_NUMBER.fullmatch("".join(w.text for w in line.words)))
+def _page_number(line: _PrintedLine, height: float) -> bool:
+    """「- 3 -」, 「第3页」 anywhere; a lone 「3」 in the top or foot margin (elsewhere it is a
+    table's figure set on a line of its own)."""
+    text = "".join(w.text for w in line.words)
+    if sum(1 for w in line.words if w.text.isdigit()) > 1:
+        return False  # several figures: a row of a table
+    in_margin = line.bottom < MARGIN * height or line.top > (1 - MARGIN) * height
+    return bool(_PAGE_NUMBER.fullmatch(text) or (in_margin and _BARE_PAGE_NUMBER.fullmatch(text)))
 
 
 def _rows(lines: list[_PrintedLine]) -> list[list[_PrintedLine]]:
