@@ -12,6 +12,7 @@ from msgspec import Struct
 
 from report_writer.check import CheckResult, check_report
 from report_writer.errors import ReportWriterError
+from report_writer.formats.checks import Finding
 from report_writer.importer import LAYOUT_LABELS, ImportResult, import_report
 from report_writer.interview.run import apply_answers, revisit_hint, run_interview
 from report_writer.interview.session import Ask, Result, Say
@@ -80,13 +81,26 @@ def import_and_check(
     run_check: bool = False,
 ) -> Imported:
     """`import SOURCE [--check]`: import `source`; write it to `target` when given; run the
-    cross-checks when asked."""
+    cross-checks when asked. A sum the printed figures break whatever their cut (their cells
+    are empty, so the check cannot see it) is reported as that check's error too."""
     from report_writer.importer.write import write_workspace
 
     result = import_report(source, year=year, agency=agency)
     workspace = write_workspace(result, target) if target is not None else None
-    check = check_report(parse_report(result.report_data())) if run_check else None
+    check = None
+    if run_check:
+        check = check_report(parse_report(result.report_data()))
+        check = CheckResult([*_published_errors(result), *check.findings])
     return Imported(result, workspace, check)
+
+
+def _published_errors(result: ImportResult) -> list[Finding]:
+    found = []
+    for entry in result.log:
+        if entry.kind == "published" and entry.rule and entry.cell:
+            table, row, column = entry.cell.split(".")
+            found.append(Finding(entry.rule, "error", entry.message, table, row, column))
+    return found
 
 
 class Summary(Struct, frozen=True):

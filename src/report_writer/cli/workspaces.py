@@ -161,8 +161,9 @@ def import_(
     outcome = import_and_check(source, target, year=year, agency=agency, run_check=run_check)
     result = outcome.result
     typer.echo(f"已读取：{result.agency}{result.year}年报告（{outcome.layout_label}）")
+    shown_as_errors = ("published",) if outcome.check is not None else ()  # listed below
     for entry in result.log:
-        if entry.kind not in ("blank", "split"):
+        if entry.kind not in ("blank", "split", *shown_as_errors):
             typer.echo(f"  {entry}")
     blanks = sum(1 for e in result.log if e.kind == "blank")
     if blanks:

@@ -44,12 +44,13 @@ class Segment(Struct):
         return " ".join(t.text or "（空）" for t in self.tokens)
 
 
-def _local_sums(segment: Segment, eqs: list[Equation]) -> list[LocalSum]:
+def _local_sums(segment: Segment, eqs: list[Equation]) -> dict[LocalSum, Equation]:
+    """The sums lying inside one row (C1 of a row of 表三, C4–C6 of 表四's groups)."""
     where = {c: i for i, c in enumerate(segment.cells)}
-    sums = []
+    sums = {}
     for eq in eqs:
         if len(eq.totals) == 1 and all(c in where for c in (*eq.terms, *eq.totals)):
-            sums.append(LocalSum(tuple(where[c] for c in eq.terms), where[eq.totals[0]]))
+            sums[LocalSum(tuple(where[c] for c in eq.terms), where[eq.totals[0]])] = eq
     return sums
 
 
@@ -107,8 +108,9 @@ def _show(value: Cell) -> str:
     return "空" if value is None else str(value)
 
 
-def _read(seg: Segment, sums: list[LocalSum], log: Log) -> None:
+def _read(seg: Segment, local: dict[LocalSum, Equation], log: Log) -> None:
     n = len(seg.cells)
+    sums = list(local)
     if len(seg.tokens) > n:
         log.add(
             "unread",
@@ -126,7 +128,9 @@ def _read(seg: Segment, sums: list[LocalSum], log: Log) -> None:
         return
     try:
         seg.readings, seg.checked = candidates(seg.tokens, seg.decimals, sums)
-        seg.broken = not seg.checked and len(sums) > 1
+        # several readings kept although each breaks a sum: the cells in doubt stay empty, so
+        # the sum the printed figures break is said here (one reading: check sees it itself)
+        seg.broken = not seg.checked and len(sums) > 1 and len(seg.readings) > 1
     except TooManySplits:
         log.add(
             "unread",
@@ -134,6 +138,8 @@ def _read(seg: Segment, sums: list[LocalSum], log: Log) -> None:
             line=seg.line,
         )
         return
+    if seg.broken:
+        _published(seg, local, log)
     if not seg.readings:
         reason = "没有满足勾稽关系的拆分" if seg.checked else f"无法拆分为{n}个数字"
         log.add(
@@ -141,6 +147,26 @@ def _read(seg: Segment, sums: list[LocalSum], log: Log) -> None:
             f"{seg.where}读到“{seg.printed}”，{reason}，该行按空值导入",
             line=seg.line,
         )
+
+
+def _published(seg: Segment, local: dict[LocalSum, Equation], log: Log) -> None:
+    """The sums every reading of the row breaks: errors of the published table itself (07's
+    表四 「…1324015」: 13+2+4+0 is not 15, whatever the cut), logged for `import --check`."""
+    for total, eq in local.items():
+        if all(
+            all(isinstance(r[t], int) for t in (*total.terms, total.total))
+            and sum(r[t] for t in total.terms) != r[total.total]  # type: ignore[misc]
+            for r in seg.readings
+        ):
+            terms = "、".join(seg.labels[t].split("·")[-1] for t in total.terms)
+            log.add(
+                "published",
+                f"{seg.where}原文为“{seg.printed}”：无论怎样拆分，{seg.labels[total.total]}都不等于"
+                f"{terms}之和，原表的数字有误；无法确定的单元格按空值导入",
+                cell=".".join(eq.totals[0]),
+                line=seg.line,
+                rule=eq.rule.code,
+            )
 
 
 def _least_broken(
