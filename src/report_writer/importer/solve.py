@@ -162,7 +162,7 @@ def _published(seg: Segment, local: dict[LocalSum, Equation], log: Log) -> None:
             log.add(
                 "published",
                 f"{seg.where}原文为“{seg.printed}”：无论怎样拆分，{seg.labels[total.total]}都不等于"
-                f"{terms}之和，原表的数字有误；无法确定的单元格按空值导入",
+                f"{terms}之和：原表的数字有误（或文字中混进了别的数字，请对照原文）；无法确定的单元格按空值导入",
                 cell=".".join(eq.totals[0]),
                 line=seg.line,
                 rule=eq.rule.code,
