@@ -442,3 +442,16 @@ def test_a_lone_figure_is_a_page_number_only_in_the_margin() -> None:
     words = [place("行政许可", 80, 300), place("2650", 300, 316), place("3", 290, 800)]
     texts = [text for _, text in page_lines(words, 595, 842)]
     assert texts == ["行政许可", "2650"]
+
+
+def test_look_alike_radicals_read_as_the_characters_they_stand_for(tmp_path: Path) -> None:
+    """Chromium's PDFs print 「一」「工」「行」 as the Kangxi radicals 「⼀」「⼯」「⾏」."""
+    radicals = str.maketrans({"一": "⼀", "工": "⼯", "行": "⾏", "二": "⼆", "人": "⼈"})
+    text = Flat().render(example_truth()).translate(radicals)
+    assert "⼀、总体情况" in text and "⾏政许可" in text
+    path = tmp_path / "chromium.txt"
+    path.write_text(text, encoding="utf-8")
+    result = import_report(path)
+    assert (result.agency, result.year) == (AGENCY, YEAR)
+    assert result.cells == example_truth()
+    assert result.narrative["overview"] == "\n".join(OVERVIEW)

@@ -26,7 +26,7 @@ from report_writer.importer.sections import split_at_headings
 from report_writer.importer.split import Cell
 from report_writer.importer.tables import read_tables
 from report_writer.importer.text import read_narrative, read_title
-from report_writer.importer.tokens import Line
+from report_writer.importer.tokens import Line, plain
 from report_writer.model import guess_level
 
 __all__ = ["ImportResult", "LogEntry", "import_report", "read_lines"]
@@ -91,6 +91,7 @@ def read_lines(source: Path) -> tuple[str, list[Line]]:
     """(layout, lines) of a published report, chosen by the file's suffix and content; every
     heading on a line of its own."""
     layout, lines = _read_layout(source)
+    lines = [Line(tuple(plain(c) for c in line.cells), line.number, line.grid) for line in lines]
     return layout, split_at_headings(lines)
 
 

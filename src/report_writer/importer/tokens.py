@@ -32,6 +32,22 @@ _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")  # 1,234 is one figure
 _QUOTES = str.maketrans("", "", "\"'“”‘’「」『』")
 
 
+# Some PDF makers (Chromium's, some Word exports) print 「一」「工」「行」 as the look-alike Kangxi
+# radicals 「⼀」「⼯」「⾏」 (U+2E80–U+2FDF): read as the characters they stand for.
+_RADICALS = str.maketrans(
+    {
+        cp: unicodedata.normalize("NFKC", chr(cp))
+        for cp in range(0x2E80, 0x2FE0)
+        if unicodedata.normalize("NFKC", chr(cp)) != chr(cp)
+    }
+)
+
+
+def plain(text: str) -> str:
+    """`text` with look-alike radicals replaced by the characters they stand for."""
+    return text.translate(_RADICALS)
+
+
 def norm(text: str) -> str:
     """Text as matched against labels: NFKC (full-width to half-width), no spaces, no quotes."""
     return "".join(unicodedata.normalize("NFKC", text).split()).translate(_QUOTES)
