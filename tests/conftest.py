@@ -64,7 +64,22 @@ def write_ws(tmp_path: Path) -> Callable[..., Path]:
 
 
 def base_report(**tables: Any) -> dict[str, Any]:
+    """A 2024 report whose table cells are those given, every other leaf cell 0 (as `init` writes
+    them: a leaf left out would be 「未填写」)."""
+    from report_writer.formats.spec import load_format
+
+    filled: dict[str, Any] = {}
+    for spec in load_format("gov2021").tables.values():
+        for row, col in spec.cells():
+            if not spec.is_derived(row, col):
+                filled.setdefault(spec.key, {}).setdefault(row.key, {})[col.key] = 0
+    for table, rows in tables.items():
+        for row, cells in rows.items():
+            if isinstance(cells, dict) and isinstance(filled.get(table, {}).get(row), dict):
+                filled[table][row].update(cells)
+            else:
+                filled.setdefault(table, {})[row] = cells
     return {
         "meta": {"agency": "测试市测试局", "year": 2024, "level": "department"},
-        "tables": tables,
+        "tables": filled,
     }

@@ -14,7 +14,17 @@ MAX_LINES = 600
 # module or a package (which then covers everything inside it).
 LAYERS: list[tuple[str, ...]] = [
     # ground
-    ("errors", "files", "yamlio", "resources", "cache", "chinese", "limits"),
+    (
+        "errors",
+        "files",
+        "yamlio",
+        "resources",
+        "cache",
+        "chinese",
+        "limits",
+        "ooxml",
+        "commandline",
+    ),
     ("workspace", "model", "answers", "formats"),  # data
     ("document", "render"),  # output
     ("phrasebank",),  # phrases

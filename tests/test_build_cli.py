@@ -445,7 +445,7 @@ def test_an_imported_report_is_judged_on_its_published_text(
     assert h8["message"].startswith(
         "导入的原文（imported.yaml）“六、其他需要报告的事项”没有提到信息处理费"
     )
-    edit_answers(ws, "tables: {}", "tables: {}\nanswers: {fees: {notices: 0}}")
+    edit_answers(ws, "meta:\n", "answers: {fees: {notices: 0}}\nmeta:\n")
     code, out, _ = run("check", ws, "--json")
     assert code == 0 and json.loads(out) == []  # the draft the answers make will state it
 

@@ -13,6 +13,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from conftest import base_report
 from report_writer.answers import load_schema
 from report_writer.document import Heading, Paragraph, Sentence
 from report_writer.errors import ReportWriterError
@@ -128,8 +129,9 @@ def test_selection_is_deterministic(dongli: dict[str, list[Any]]) -> None:
 
 def test_zero_aware_wording() -> None:
     data = example_data()
-    data["tables"]["applications"] = {}
-    data["tables"]["proactive"] = {}
+    zero = base_report()["tables"]  # every cell 0: filled in, and nothing to report
+    data["tables"]["applications"] = zero["applications"]
+    data["tables"]["proactive"] = zero["proactive"]
     data["answers"]["platforms"]["channels"] = [{"name": "微信公众号", "count": 0}]
     data["answers"]["supervision"] = {"trainings": 0, "accountability_cases": 0}
     narrative = build_narrative(report_from(data), load_phrasebank())
@@ -325,7 +327,7 @@ def fixture_reports() -> list[dict[str, Any]]:
     for row in ("carried_over", "carried_forward"):
         tables["applications"][row].update(natural_person=1, total=1)
     zeros = copy.deepcopy(base)
-    zeros["tables"] = {}
+    zeros["tables"] = base_report()["tables"]
     zeros["answers"] = {
         "leadership": {"lead": "分管副局长", "office": "办公室", "staff": 0, "meetings": 0},
         "proactive": {"portal": "网站", "items": [{"kind": "行政处罚信息", "count": 0}]},
@@ -349,13 +351,13 @@ def fixture_reports() -> list[dict[str, Any]]:
     unpaid = copy.deepcopy(zeros)
     unpaid["answers"]["fees"] = {"notices": 1, "amount": 20, "collected": 0}
     unpaid["answers"]["requests"]["on_time_rate"] = 50
-    unpaid["tables"] = {
-        "applications": {
+    unpaid["tables"] = base_report(
+        applications={
             "carried_over": {"natural_person": 1},
             "other_other": {"natural_person": 1},
         },
-        "proactive": {"normative_documents": {"in_force": 3}},
-    }
+        proactive={"normative_documents": {"in_force": 3}},
+    )["tables"]
     silent = copy.deepcopy(zeros)
     del silent["answers"]["fees"]
     single = copy.deepcopy(base)
@@ -473,8 +475,10 @@ def test_a_report_without_answers_still_covers_the_five_aspects() -> None:
     blocks = narrative["overview"]
     headings = [i for i, b in enumerate(blocks) if isinstance(b, Heading)]
     assert len(headings) == 5
-    assert all(isinstance(blocks[i + 1], Paragraph) for i in headings)
-    assert "未收到" in "".join(texts(narrative))
+    said = [isinstance(blocks[i + 1], Paragraph) for i in headings]
+    # 依申请公开 is told from 表三, which is 「未填写」: unknown, so neither "未收到" nor a count
+    assert said == [True, False, True, True, True]
+    assert "未收到" not in "".join(texts(narrative))
     assert narrative["problems"] == []
     assert texts({"other": narrative["other"]}) == ["无。"]  # no fee answers: nothing to state
 

@@ -35,6 +35,10 @@ TYPES = {
 }
 
 YES = {"是", "有", "yes", "y", "true", "对"}
+# An answer becomes part of a sentence, and a phrase's sentence is at most 2,000 characters: a
+# short answer, a paragraph, a list of a few dozen items (a numbered list goes up to 99) at most.
+MAX_TEXT = {"text": 200, "multiline": 1_500}
+MAX_ITEMS = 30
 NO = {"否", "无", "没有", "no", "n", "false", "不"}
 
 
@@ -133,6 +137,8 @@ def coerce(field: Field, value: Any) -> Any:
         text = str(value).strip()
         if not text:
             raise ValueError("不能为空")
+        if len(text) > MAX_TEXT[t]:
+            raise ValueError(f"不超过{MAX_TEXT[t]}字（现为{len(text)}字），请精简")
         return text
     if t == "integer":
         if isinstance(value, str) and value.strip().isdigit():
@@ -177,8 +183,23 @@ def coerce(field: Field, value: Any) -> Any:
     if t == "list":
         if not isinstance(value, list):
             raise ValueError("应为列表（每行一项）")
-        return [coerce(Field(field.key, "text", field.label), v) for v in value]
+        _check_count(value)
+        try:
+            return [coerce(Field(field.key, "text", field.label), v) for v in value]
+        except ValueError as exc:
+            raise ValueError(f"每项{exc}") from None
     raise ValueError(f"不支持的类型 {t}")  # records are handled by validate_answers
+
+
+def _shown(value: Any) -> str:
+    """The value as a message quotes it: its start only, when long."""
+    text = str(value)
+    return text if len(text) <= 40 else text[:40] + "……"
+
+
+def _check_count(items: list[Any]) -> None:
+    if len(items) > MAX_ITEMS:
+        raise ValueError(f"最多{MAX_ITEMS}项，现有{len(items)}项，请合并或精简")
 
 
 def validate_answers(raw: Any, problems: Problems, prefix: str = "answers") -> dict[str, Any]:
@@ -221,12 +242,18 @@ def _value(field: Field, value: Any, path: str, problems: Problems) -> Any:
         try:
             return coerce(field, value)
         except ValueError as exc:
-            problems.add(path, f"（{field.label}）{exc}，现为“{value}”")
+            shown = "" if isinstance(value, list) else f"，现为“{_shown(value)}”"
+            problems.add(path, f"（{field.label}）{exc}{shown}")
             return None
     if not isinstance(value, list):
         problems.add(
             path, f"（{field.label}）应为列表，每项包含 {'、'.join(f.key for f in field.fields)}"
         )
+        return None
+    try:
+        _check_count(value)
+    except ValueError as exc:
+        problems.add(path, f"（{field.label}）{exc}")
         return None
     records = []
     subfields = {f.key: f for f in field.fields}
@@ -245,6 +272,6 @@ def _value(field: Field, value: Any, path: str, problems: Problems) -> Any:
             try:
                 record[k] = coerce(subfields[k], v)
             except ValueError as exc:
-                problems.add(f"{ipath}.{k}", f"（{subfields[k].label}）{exc}，现为“{v}”")
+                problems.add(f"{ipath}.{k}", f"（{subfields[k].label}）{exc}，现为“{_shown(v)}”")
         records.append(record)
     return records

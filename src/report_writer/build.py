@@ -21,6 +21,7 @@ from pathlib import Path
 from msgspec import Struct, field
 
 from report_writer.check import CheckResult
+from report_writer.commandline import command_line, quote
 from report_writer.document import Document, build_document
 from report_writer.draft.markers import (
     DRAFT_FILE,
@@ -46,7 +47,7 @@ from report_writer.errors import InputError, WorkspaceError
 from report_writer.files import make_dir, read_text, write_atomic
 from report_writer.model import Report
 from report_writer.render.markdown import unescape
-from report_writer.workspace import Workspace, load_report, open_workspace
+from report_writer.workspace import REPORT_FILE, Workspace, load_report, open_workspace
 
 FORMATS = ("md", "html", "docx")
 OUTPUT_NAMES = {"md": DRAFT_FILE, "html": "draft.html", "docx": "draft.docx"}
@@ -100,12 +101,17 @@ def draft_home(ws: Workspace, out: Path | None) -> Path:
     target = Path(out)
     if target.exists() and not target.is_dir():
         raise WorkspaceError(f"无法输出到 {target}：这不是文件夹")
+    if (target.resolve() / REPORT_FILE).exists() and target.resolve() != ws.path.resolve():
+        raise WorkspaceError(
+            f"无法输出到 {target}：这是另一个工作区（其中有 {REPORT_FILE}），"
+            f"写入会用 {ws.path} 的内容覆盖它的草稿。请另选一个文件夹作为 --out"
+        )
     return target
 
 
 def _out_option(ws: Workspace, home: Path) -> str:
     """The `--out` a command needs to work on the draft in `home` ("" for the workspace)."""
-    return "" if home.resolve() == ws.path.resolve() else f" --out {home}"
+    return "" if home.resolve() == ws.path.resolve() else f" --out {quote(home)}"
 
 
 def _need_draft(ws: Workspace, home: Path, report: Report) -> Draft:
@@ -114,7 +120,7 @@ def _need_draft(ws: Workspace, home: Path, report: Report) -> Draft:
     draft = _read_draft(home, report)
     if draft is not None:
         return draft
-    message = f"{home / DRAFT_FILE} 还不存在：请先运行 report-writer build {ws.path}"
+    message = f"{home / DRAFT_FILE} 还不存在：请先运行 {command_line('build', ws.path)}"
     if _out_option(ws, home):
         message += _out_option(ws, home)
         if (ws.path / DRAFT_FILE).is_file():
@@ -160,7 +166,7 @@ def build(
     report = load_report(ws)
     target = draft_home(ws, out)
     notes: list[str] = []
-    with locked(ws, "build") as lock:
+    with locked(ws, "build", out=target) as lock:
         if lock.notice:
             notes.append(lock.notice)
         doc = generate(report, ws, phrasebanks)
@@ -207,7 +213,7 @@ def _kept_note(name: str, number: str, line: int, ws: Workspace, home: Path) -> 
     return (
         f"“{name}”（{home / DRAFT_FILE} 第{line}行起）有人工修改，已保留未覆盖；"
         "如需按最新答案重写这一部分，"
-        f"运行 report-writer regenerate {ws.path}{_out_option(ws, home)} --section {number}"
+        f"运行 {command_line('regenerate', ws.path)}{_out_option(ws, home)} --section {number}"
     )
 
 
@@ -247,7 +253,7 @@ def regenerate(
     names = _region_names(report)
     number = _region_number(report, section, names)
     home = draft_home(ws, out)
-    with locked(ws, "regenerate"):
+    with locked(ws, "regenerate", out=home):
         draft = _need_draft(ws, home, report)
         doc = generate(report, ws, phrasebanks)
         fresh = region_texts(doc)

@@ -30,17 +30,24 @@ def interview_and_build(
     phrasebanks: Sequence[Path] = (),
 ) -> Result:
     """`interview`: ask every open question, then (when it finished) check and build."""
-    result = run_interview(directory, ask, say, revisit=revisit, phrasebanks=phrasebanks)
-    if result.status != "finished" or result.workspace is None:
-        return result
-    return _built(result, phrasebanks)
+    return run_interview(
+        directory,
+        ask,
+        say,
+        revisit=revisit,
+        phrasebanks=phrasebanks,
+        then=lambda stored: _built(stored, phrasebanks),
+    )
 
 
 def answers_and_build(
     directory: Path, answers_file: Path, *, phrasebanks: Sequence[Path] = ()
 ) -> Result:
-    """`interview --answers FILE`: apply the answers file, then check and build."""
-    return _built(apply_answers(directory, answers_file, phrasebanks=phrasebanks), phrasebanks)
+    """`interview --answers FILE`: apply the answers file, then check and build, under one hold
+    of the workspace lock (no other command gets in between)."""
+    return apply_answers(
+        directory, answers_file, phrasebanks=phrasebanks, then=lambda s: _built(s, phrasebanks)
+    )
 
 
 def _built(stored: Result, phrasebanks: Sequence[Path]) -> Result:

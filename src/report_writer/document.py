@@ -153,9 +153,11 @@ def cell_text(value: Value) -> str:
 
 
 def build_table(report: Report, key: str) -> Table:
-    """A table of the format, cell for cell, with derived totals filled in."""
+    """A table of the format, cell for cell, with derived totals filled in; a cell not filled in
+    (「未填写」) is left empty."""
     spec = report.fmt.tables[key]
-    values = report.figures.values
+    missing = report.figures.missing
+    values = {k: "" if k in missing else cell_text(v) for k, v in report.figures.values.items()}
     if len(spec.blocks) > 1:
         return _block_table(spec, values)
     if spec.corner is not None:
@@ -163,11 +165,11 @@ def build_table(report: Report, key: str) -> Table:
     return _flat_table(spec, values)
 
 
-def _figure(values: dict[CellKey, Value], key: CellKey, colspan: int = 1) -> Cell:
-    return Cell(cell_text(values[key]), colspan=colspan, key=key)
+def _figure(values: dict[CellKey, str], key: CellKey, colspan: int = 1) -> Cell:
+    return Cell(values[key], colspan=colspan, key=key)
 
 
-def _block_table(spec: TableSpec, values: dict[CellKey, Value]) -> Table:
+def _block_table(spec: TableSpec, values: dict[CellKey, str]) -> Table:
     """表二: a caption row per block, a header row 信息内容 | columns, then one row per item."""
     width = 1 + max(len(b.columns) for b in spec.blocks)
     rows: list[tuple[Cell, ...]] = []
@@ -213,7 +215,7 @@ def _column_header(spec: TableSpec, leaf_repeats: int) -> list[list[Cell]]:
     return lines
 
 
-def _labelled_table(spec: TableSpec, values: dict[CellKey, Value]) -> Table:
+def _labelled_table(spec: TableSpec, values: dict[CellKey, str]) -> Table:
     """表三: a corner over the label columns, row labels nested in spanning group cells."""
     header = _column_header(spec, 1)
     corner_rows, label_cols = spec.corner_span
@@ -240,7 +242,7 @@ def _labelled_table(spec: TableSpec, values: dict[CellKey, Value]) -> Table:
     return Table(spec.key, tuple(rows), header_rows=len(header))
 
 
-def _flat_table(spec: TableSpec, values: dict[CellKey, Value]) -> Table:
+def _flat_table(spec: TableSpec, values: dict[CellKey, str]) -> Table:
     """表四: every row of the format printed side by side as one line of figures."""
     header = _column_header(spec, len(spec.rows))
     figures = tuple(_figure(values, (spec.key, r.key, c.key)) for r in spec.rows for c in r.columns)

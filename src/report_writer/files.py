@@ -8,29 +8,101 @@ above the ground floor.
 
 from __future__ import annotations
 
+import codecs
 import errno
 import os
+import stat
 from contextlib import suppress
 from pathlib import Path
+from typing import NamedTuple
 
 from report_writer.errors import InputError, WorkspaceError
-from report_writer.limits import check_file_size
+from report_writer.limits import MAX_FILE_BYTES, check_file_size
 
 
-def _read_bytes(path: Path) -> bytes:
-    """The bytes of a file, refused before reading when it is too large."""
+def read_bytes(path: Path, limit: int = MAX_FILE_BYTES) -> bytes:
+    """The bytes of a regular file, refused before reading when it is too large, and never more
+    than `limit` of them (a file that grows while it is read is refused too). A device, a pipe
+    or a folder is refused without reading (and without waiting for a pipe's writer)."""
     try:
-        with path.open("rb") as handle:
-            check_file_size(os.fstat(handle.fileno()).st_size, path)
-            return handle.read()
+        fd = os.open(path, os.O_RDONLY | _NONBLOCK | getattr(os, "O_BINARY", 0))
     except OSError as exc:
         raise InputError(f"无法读取 {path}：{os_reason(exc)}") from None
+    info = os.fstat(fd)
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        raise InputError(_not_regular(path, info.st_mode))
+    with os.fdopen(fd, "rb") as handle:
+        check_file_size(info.st_size, path, limit)
+        try:
+            raw = handle.read(limit + 1)
+        except OSError as exc:
+            raise InputError(f"无法读取 {path}：{os_reason(exc)}") from None
+    check_file_size(len(raw), path, limit)
+    return raw
+
+
+# Opening a pipe for reading waits for a writer unless it is opened without blocking; reading a
+# regular file is the same either way.
+_NONBLOCK = getattr(os, "O_NONBLOCK", 0)
+
+
+def check_regular(path: Path, limit: int = MAX_FILE_BYTES) -> None:
+    """Refuse `path` unless it is a regular file (a symbolic link to one is fine) of at most
+    `limit` bytes: for files a library opens itself (a .docx, a PDF)."""
+    try:
+        info = path.stat()
+    except OSError as exc:
+        raise InputError(f"无法读取 {path}：{os_reason(exc)}") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise InputError(_not_regular(path, info.st_mode))
+    check_file_size(info.st_size, path, limit)
+
+
+def _not_regular(path: Path, mode: int) -> str:
+    if stat.S_ISDIR(mode):
+        return f"无法读取 {path}：这是一个文件夹，不是文件"
+    kind = (
+        "管道（FIFO）"
+        if stat.S_ISFIFO(mode)
+        else "设备文件"
+        if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+        else "套接字"
+        if stat.S_ISSOCK(mode)
+        else "特殊文件"
+    )
+    return f"{path} 不是普通文件（而是{kind}），不能读取。请确认选对了文件"
 
 
 def read_text(path: Path) -> str:
     """The text of a UTF-8 file. Too large, binary, UTF-16 or GBK files are refused with a message
     that says what to do (GBK is never guessed silently: saving would change the file's encoding)."""
-    raw = _read_bytes(path)
+    return _utf8(read_bytes(path), path)
+
+
+class TextForm(NamedTuple):
+    """How a text file is written, beyond its text: a byte order mark, Windows line ends."""
+
+    bom: bool = False
+    crlf: bool = False
+
+
+def read_text_form(path: Path) -> tuple[str, TextForm]:
+    """`read_text` with Unix line ends, and the form to write it back in (`write_text_form`)."""
+    raw = read_bytes(path)
+    form = TextForm(raw.startswith(codecs.BOM_UTF8), b"\r\n" in raw)
+    return _utf8(raw, path).replace("\r\n", "\n"), form
+
+
+def write_text_form(path: Path, text: str, form: TextForm) -> None:
+    """Write `text` atomically in `form`: every line end alike, the byte order mark kept."""
+    text = text.replace("\r\n", "\n")
+    if form.crlf:
+        text = text.replace("\n", "\r\n")
+    write_atomic(path, ("\ufeff" if form.bom else "") + text)
+
+
+def _utf8(raw: bytes, path: Path) -> str:
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise InputError(
             f"{path} 是 UTF-16（Unicode）编码，本工具只读取 UTF-8 编码的文件。"
@@ -62,23 +134,40 @@ def _looks_like_gbk(raw: bytes) -> bool:
 
 def os_reason(exc: OSError) -> str:
     """The reason of a failed file operation, in Chinese where the cause is a common one."""
-    reasons = {
-        errno.EACCES: "没有权限",
-        errno.EPERM: "没有权限",
-        errno.ENOENT: "文件或文件夹不存在",
-        errno.ENOTDIR: "路径中有一部分不是文件夹",
-        errno.EISDIR: "这是一个文件夹",
-        errno.ENOSPC: "磁盘空间已满",
-        errno.EROFS: "所在磁盘是只读的",
-        errno.ENAMETOOLONG: "文件名太长",
-    }
-    return reasons.get(exc.errno or 0) or exc.strerror or str(exc)
+    return _REASONS.get(exc.errno or 0) or f"操作系统报告错误（错误码 {exc.errno}）"
+
+
+# The system's own wording is English; a Chinese message carries these words instead.
+_REASONS = {
+    errno.EACCES: "没有权限",
+    errno.EPERM: "没有权限",
+    errno.ENOENT: "文件或文件夹不存在",
+    errno.ENOTDIR: "路径中有一部分不是文件夹",
+    errno.EISDIR: "这是一个文件夹",
+    errno.EEXIST: "已有同名的文件，或是一个指向不存在位置的链接",
+    errno.ELOOP: "符号链接套得太深或互相指向",
+    errno.ENOSPC: "磁盘空间已满",
+    errno.EDQUOT: "超出了磁盘配额",
+    errno.EFBIG: "文件太大",
+    errno.EROFS: "所在磁盘是只读的",
+    errno.ENAMETOOLONG: "文件名太长",
+    errno.EBUSY: "文件正被占用",
+    errno.ETXTBSY: "文件正被占用",
+    errno.EXDEV: "不能跨磁盘移动",
+    errno.ENOTEMPTY: "文件夹不是空的",
+    errno.EIO: "磁盘读写出错",
+    errno.EMFILE: "打开的文件太多",
+    errno.ENFILE: "打开的文件太多",
+    errno.EINVAL: "文件名或参数无效",
+    errno.ENXIO: "设备不存在或未就绪",
+    errno.EAGAIN: "资源暂时不可用",
+}
 
 
 def decode_published(path: Path) -> str:
     """A published page as text: UTF-8, UTF-16 with its mark, or GBK (saved by older tools).
     Unlike `read_text`, GBK is accepted: an imported page is read, never saved back."""
-    raw = _read_bytes(path)
+    raw = read_bytes(path)
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         return raw.decode("utf-16")
     if b"\x00" in raw:

@@ -21,11 +21,15 @@ MAX_YAML_DEPTH = 32
 MAX_YAML_EXPANDED = 20_000_000
 
 
-def check_file_size(size: int, path: object) -> None:
-    if size > MAX_FILE_BYTES:
+# A published Word or PDF file to import (pictures and fonts included).
+MAX_PUBLISHED_BYTES = 100 * 1024 * 1024
+
+
+def check_file_size(size: int, path: object, limit: int = MAX_FILE_BYTES) -> None:
+    if size > limit:
         raise InputError(
             f"{path} 太大（{size / 1024 / 1024:.1f} MB），本工具只读取不超过"
-            f" {MAX_FILE_BYTES // 1024 // 1024} MB 的文件。请确认选对了文件"
+            f" {limit // 1024 // 1024} MB 的文件。请确认选对了文件"
         )
 
 

@@ -10,6 +10,8 @@ Imports only errors.py and limits.py.
 
 from __future__ import annotations
 
+import re
+from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -30,7 +32,12 @@ def parse_yaml_sized(text: str, path: Path) -> tuple[Any, int]:
     import yaml
 
     try:
-        data = yaml.load(text, Loader=yaml.CSafeLoader)
+        data = yaml.load(text, Loader=_loader())
+    except DuplicateKey as exc:
+        raise InputError(
+            f"{path} 第{exc.line}行：键“{exc.key}”重复出现（第{exc.first}行已有）。"
+            "同一层中的键不能重复，否则只有一个会生效：请删去或合并其中一个"
+        ) from None
     except yaml.MarkedYAMLError as exc:
         raise InputError(f"{path} {_yaml_problem(exc)}") from None
     except yaml.reader.ReaderError as exc:
@@ -44,6 +51,36 @@ def parse_yaml_sized(text: str, path: Path) -> tuple[Any, int]:
     except ValueError as exc:  # e.g. a 5,000-digit number or the date 2023-02-30
         raise InputError(f"{path} 有无法识别的数值或日期：{exc}") from None
     return data, check_yaml_structure(data, path)
+
+
+class DuplicateKey(Exception):
+    """A key written twice in one mapping (1-based lines of both)."""
+
+    def __init__(self, key: str, line: int, first: int) -> None:
+        super().__init__(key)
+        self.key, self.line, self.first = key, line, first
+
+
+@cache
+def _loader() -> type:
+    """PyYAML's C safe loader, refusing a key written twice in one mapping: YAML forbids it and
+    PyYAML would silently keep the last one."""
+    import yaml
+
+    class Loader(yaml.CSafeLoader):
+        def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> Any:
+            seen: dict[Any, int] = {}
+            for key_node, _ in node.value:
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.value == "<<":
+                    continue
+                key = self.construct_object(key_node)
+                line = key_node.start_mark.line + 1
+                if key in seen:
+                    raise DuplicateKey(str(key), line, seen[key])
+                seen[key] = line
+            return super().construct_mapping(node, deep=deep)
+
+    return Loader
 
 
 # What the YAML parser's (English) problem means, for an officer: (context or problem, words).
@@ -88,10 +125,12 @@ def line_of(text: str, path: str) -> int | None:
     except yaml.YAMLError:
         return None
     parts: list[str | int] = []
-    for piece in path.replace("]", "").split("."):
-        name, *indexes = piece.split("[")
-        parts.append(name)
-        parts.extend(int(i) for i in indexes)
+    for piece in path.split("."):
+        # `name[0][1]`; a key that itself holds a bracket (`applic[ations`) stays one name
+        split = re.fullmatch(r"(.*?)((?:\[\d+\])*)", piece, re.S)
+        assert split is not None  # the pattern matches every string
+        parts.append(split.group(1))
+        parts.extend(int(i) for i in re.findall(r"\d+", split.group(2)))
     line = None
     for part in parts:
         if isinstance(node, yaml.MappingNode) and isinstance(part, str):

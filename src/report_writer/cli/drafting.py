@@ -11,6 +11,7 @@ import typer
 
 from report_writer.cli.app import DraftFolderOption, PhrasebankOption, app, command
 from report_writer.cli.output import echo_findings, print_findings
+from report_writer.commandline import command_line
 from report_writer.errors import ChecksFailed, ReportWriterError
 
 
@@ -48,7 +49,7 @@ def interview(
     elif not sys.stdin.isatty():
         raise ReportWriterError(
             "interview 需要在终端中逐项问答，当前没有终端（输入来自管道或文件）。"
-            f"在脚本中请用 --answers 答案.yaml 提供答案，例如：report-writer interview {directory} --answers 答案.yaml"
+            f"在脚本中请用 --answers 答案.yaml 提供答案，例如：{command_line('interview', directory)} --answers 答案.yaml"
         )
     else:
         from report_writer.interview.terminal import Terminal
@@ -62,7 +63,7 @@ def interview(
             typer.echo("\n尚未新建工作区，没有需要保存的内容。")
         else:
             typer.echo(f"\n已保存到 {result.workspace.report_path}。")
-            typer.echo(f"继续填写请运行：report-writer interview {directory}")
+            typer.echo(f"继续填写请运行：{command_line('interview', directory)}")
         if result.status == "interrupted":
             raise typer.Exit(130)
         return
@@ -77,11 +78,11 @@ def interview(
         typer.echo(f"  {path}")
     if answers is None:
         part, why = result.revisit
-        command = f"report-writer interview {directory} --revisit"
+        revisit = f"{command_line('interview', directory)} --revisit"
         if part:
-            typer.echo(f"{why}，运行：{command} {part}")
+            typer.echo(f"{why}，运行：{revisit} {part}")
         else:
-            typer.echo(f"{why}，运行：{command} 部分编号（{'、'.join('一二三四五六')}）")
+            typer.echo(f"{why}，运行：{revisit} 部分编号（{'、'.join('一二三四五六')}）")
     if result.check.failed():
         raise typer.Exit(ChecksFailed.exit_code)
 

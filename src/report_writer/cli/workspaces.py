@@ -17,6 +17,7 @@ from report_writer.cli.output import (
     text_table,
     with_progress,
 )
+from report_writer.commandline import command_line
 from report_writer.errors import ChecksFailed, ReportWriterError
 
 
@@ -61,7 +62,7 @@ def init(
     typer.echo(f"已新建工作区：{ws.path}")
     if last is not None:
         typer.echo(f"上年报告保存在 {ws.path / 'previous'}，已预填上年结转、现行有效件数和上年问题")
-    typer.echo(f"下一步：编辑 {ws.report_path}，或运行 report-writer check {ws.path}")
+    typer.echo(f"下一步：编辑 {ws.report_path}，或运行 {command_line('check', ws.path)}")
 
 
 @command(app)

@@ -25,6 +25,7 @@ from report_writer.document import (
     Sentence,
 )
 from report_writer.errors import InputError
+from report_writer.files import read_bytes
 from report_writer.render.markdown import render_opening, render_section
 
 DRAFT_FILE = "draft.md"
@@ -40,7 +41,6 @@ MARKER_RE = re.compile(
     r"^<!-- report-writer (?P<kind>开始|结束) (?P<number>\S+)(?: (?P<hash>[0-9a-f]{12}))?.*-->[ \t]*(?=\r?$)",
     re.MULTILINE,
 )
-CONFLICT_RE = re.compile(r"^(?:<{7}|={7}|>{7})(?: |$)", re.MULTILINE)
 OURS = "<<<<<<< 审阅人修改的文字"
 SPLIT = "======="
 THEIRS = ">>>>>>> 重新生成的文字"
@@ -221,13 +221,29 @@ def parse_draft(path: Path, text: str, numbers: list[str]) -> Draft:
             f"{path} 中找不到“{'”“'.join(missing)}”的标记。请恢复标记行，"
             f"或把 {path.name} 改名保存后重新运行 build 生成新稿"
         )
-    conflict = CONFLICT_RE.search(text)
+    conflict = conflict_line(text)
     if conflict:
         raise InputError(
-            f"{path} 第{line(conflict.start())}行仍有未解决的冲突标记（<<<<<<<、=======、>>>>>>>）："
+            f"{path} 第{conflict}行仍有未解决的冲突标记（<<<<<<<、=======、>>>>>>>）："
             "请保留要用的文字，删去另一段和标记行后重试"
         )
     return Draft(path, text, regions)
+
+
+def conflict_line(text: str) -> int | None:
+    """The 1-based line where a whole conflict block starts: `<<<<<<<` … `=======` … `>>>>>>>`,
+    each on a line of its own, as merged_text (or git) writes it. A lone `=======` (a Markdown
+    setext underline) or a line that merely starts with `<<<<<<< ` is the reviewer's text."""
+    start = split = None
+    for number, raw in enumerate(text.splitlines(), 1):
+        line = raw.rstrip()
+        if line == "<<<<<<<" or line.startswith("<<<<<<< "):
+            start, split = number, None
+        elif start is not None and line == "=======":
+            split = number
+        elif split is not None and (line == ">>>>>>>" or line.startswith(">>>>>>> ")):
+            return start
+    return None
 
 
 def replace_regions(draft: Draft, new: dict[str, tuple[str, str]]) -> str:
@@ -257,9 +273,9 @@ def load_state(ws_path: Path) -> State:
     if not path.is_file():
         return {}
     try:
-        data = msgspec.json.decode(path.read_bytes())
+        data = msgspec.json.decode(read_bytes(path))
         return {n: [Generated.from_json(g) for g in gs] for n, gs in data["regions"].items()}
-    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+    except (InputError, ValueError, KeyError, TypeError, AttributeError):
         return {}  # unreadable: edited regions then cannot be merged, only kept or replaced
 
 

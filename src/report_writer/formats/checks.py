@@ -142,6 +142,7 @@ def _cell_value(fmt: Format, rule: Rule, figures: Figures, ctx: Context) -> Iter
             column=key[2],
             values={"value": str(raw)},
         )
+    yield from _missing(fmt, rule, figures)
     for key, value in figures.given.items():
         if value is None:
             yield Finding(
@@ -150,6 +151,43 @@ def _cell_value(fmt: Format, rule: Rule, figures: Figures, ctx: Context) -> Iter
                 message=(
                     f"{fmt.cell_label(key)}（tables.{'.'.join(key)}）为空（原文为“/”、空白，或导入时缺这一行），"
                     "按未知处理，不等于0；涉及该单元格的勾稽关系无法核验"
+                ),
+                table=key[0],
+                row=key[1],
+                column=key[2],
+                values={"value": None},
+            )
+
+
+def _missing(fmt: Format, rule: Rule, figures: Figures) -> Iterator[Finding]:
+    """「未填写」: a leaf not written in report.yaml is unknown, never 0. A table none of whose
+    leaves is written is one finding; otherwise each cell is."""
+    for spec in fmt.tables.values():
+        leaves = [
+            (spec.key, row.key, col.key)
+            for row, col in spec.cells()
+            if not spec.is_derived(row, col)
+        ]
+        absent = [key for key in leaves if key in figures.missing]
+        if absent and len(absent) == len(leaves):
+            yield Finding(
+                code=rule.code,
+                severity="warning",
+                message=(
+                    f"{spec.name}（tables.{spec.key}）未填写：report.yaml 中没有这张表的数字，"
+                    "草稿中的表格将留空。请运行 interview 或在 report.yaml 中填写（没有的填0）"
+                ),
+                table=spec.key,
+                values={"value": None},
+            )
+            continue
+        for key in absent:
+            yield Finding(
+                code=rule.code,
+                severity="warning",
+                message=(
+                    f"{fmt.cell_label(key)}（tables.{'.'.join(key)}）未填写，按未知处理，不等于0，"
+                    "草稿中留空；没有的请填0"
                 ),
                 table=key[0],
                 row=key[1],

@@ -1,8 +1,9 @@
 """The figures of tables 二、三、四: the cells as written, and every total derived from them.
 
-A cell is absent (not written: 0 for a leaf, computed for a total), a number, or `None` (printed
-as "/" or left blank in an imported report: unknown, never 0). Values that are not valid numbers
-are kept aside in `invalid` so that check C0 can name them.
+A cell is a number, `None` (printed as "/" or left blank in an imported report: unknown, never
+0), or absent: a total not written is computed; a leaf not written is 「未填写」, unknown too (its
+value is None, it is listed in `missing`, check C0 names it and the draft leaves it empty).
+Values that are not valid numbers are kept aside in `invalid` so that check C0 can name them.
 
 Floor: data. Must not import from the floors above (output and up).
 """
@@ -58,10 +59,20 @@ class Figures(Struct, dict=True):  # dict: room for the cached_property below
     def is_given(self, key: CellKey) -> bool:
         return key in self.given
 
-    @cached_property
+    @property
     def values(self) -> dict[CellKey, Value]:
-        """Every cell of every table: given values, 0 for omitted leaves, derived totals."""
+        """Every cell of every table: given values, derived totals, None where unknown."""
+        return self._computed[0]
+
+    @property
+    def missing(self) -> set[CellKey]:
+        """The cells not filled in: leaves not written, and totals derived from one of them."""
+        return self._computed[1]
+
+    @cached_property
+    def _computed(self) -> tuple[dict[CellKey, Value], set[CellKey]]:
         values: dict[CellKey, Value] = {}
+        missing: set[CellKey] = set()
         pending: set[CellKey] = set()
         for spec in self.fmt.tables.values():
             for row, col in spec.cells():
@@ -73,7 +84,8 @@ class Figures(Struct, dict=True):  # dict: room for the cached_property below
                 elif spec.is_derived(row, col):
                     pending.add(key)
                 else:
-                    values[key] = Decimal(0) if col.type == "decimal" else 0
+                    values[key] = None
+                    missing.add(key)
         eqs = [
             eq
             for rule in self.fmt.rules
@@ -89,9 +101,20 @@ class Figures(Struct, dict=True):  # dict: room for the cached_property below
                     values[total] = sum(values[t] or 0 for t in eq.terms)
                     pending.discard(total)
                     progress = True
+        progress = True
+        while pending and progress:  # a total of a missing term is missing too (not just unknown)
+            progress = False
+            for eq in eqs:
+                (total,) = eq.totals
+                if total in pending and any(t in missing for t in eq.terms):
+                    missing.add(total)
+                    pending.discard(total)
+                    progress = True
         for key in pending:  # a term is unknown, so the total is unknown too
             values[key] = None
-        return values
+        for key in missing:
+            values[key] = None
+        return values, missing
 
     def value(self, table: str, row: str, column: str) -> Value:
         return self.values[(table, row, column)]

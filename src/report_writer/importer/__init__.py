@@ -18,7 +18,7 @@ from typing import Any
 from msgspec import Struct, field
 
 from report_writer.errors import InputError
-from report_writer.files import decode_published
+from report_writer.files import check_regular, decode_published
 from report_writer.formats.spec import Format, format_for_year
 from report_writer.importer import cells, docx, html, markdown, pdf, pdftext
 from report_writer.importer.log import Log, LogEntry
@@ -27,6 +27,7 @@ from report_writer.importer.split import Cell
 from report_writer.importer.tables import read_tables
 from report_writer.importer.text import read_narrative, read_title
 from report_writer.importer.tokens import Line, plain
+from report_writer.limits import MAX_PUBLISHED_BYTES
 from report_writer.model import guess_level
 
 __all__ = ["ImportResult", "LogEntry", "import_report", "read_lines"]
@@ -96,9 +97,11 @@ def read_lines(source: Path) -> tuple[str, list[Line]]:
 
 
 def _read_layout(source: Path) -> tuple[str, list[Line]]:
-    if not source.is_file():
+    if not source.exists():
         raise InputError(f"找不到要导入的文件“{source}”")
     suffix = source.suffix.lower()
+    if suffix in (".docx", ".pdf"):  # opened by a library: a regular file of bounded size first
+        check_regular(source, MAX_PUBLISHED_BYTES)
     if suffix == ".docx":
         return docx.NAME, docx.read(source)
     if suffix == ".pdf":

@@ -10,6 +10,7 @@ Floor: import/interview. Must not import from the floors above (orchestration an
 
 from __future__ import annotations
 
+import zlib
 from pathlib import Path
 from typing import Any
 
@@ -20,13 +21,13 @@ from report_writer.importer.tokens import Line
 NAME = "pdf"
 LABEL = "PDF 文件"
 _MIN_TABLE_ROWS = 2  # a single ruled box (a framed title) is not a table
+# A page of a report draws its text and tables in well under 1 MB of instructions.
+MAX_PAGE_CONTENT = 4 * 1024 * 1024
 
 
 def read(path: Path) -> list[Line]:
     try:
         import pdfplumber
-        from pdfminer.pdfparser import PDFSyntaxError
-        from pdfplumber.utils.exceptions import PdfminerException
     except ImportError:
         raise InputError(
             "读取 PDF 需要安装 pdfplumber：请运行 pip install 'report-writer[pdf]'"
@@ -39,12 +40,43 @@ def read(path: Path) -> list[Line]:
     try:
         with pdfplumber.open(str(path)) as pdf:
             for page in pdf.pages:
+                _bounded(page, path)
                 lines += _page(page, len(lines) + 1)
-    except (PdfminerException, PDFSyntaxError, OSError, ValueError, KeyError) as exc:
-        raise InputError(f"无法读取 PDF 文件 {path}：{exc}") from None
+    except InputError:
+        raise
+    except Exception:  # an untrusted file: the parser raises many kinds of error on a broken one
+        raise InputError(
+            f"无法读取 PDF 文件 {path}：文件结构有误或已损坏。"
+            "请用 PDF 阅读器打开确认，或把文字复制到 .txt 文件再导入"
+        ) from None
     if not any(line.text.strip() for line in lines):
         raise InputError(f"{path} 中没有可提取的文字（可能是扫描件），请先做文字识别（OCR）再导入")
     return lines
+
+
+def _bounded(page: Any, path: Path) -> None:
+    """Refuse a page whose drawing instructions are far beyond any report's (a deflate bomb, a
+    flood of operators) before the parser reads them: a compressed stream is inflated only up
+    to the bound."""
+    from pdfminer.pdftypes import PDFStream, resolve1
+
+    left = MAX_PAGE_CONTENT
+    for ref in page.page_obj.contents:
+        stream = resolve1(ref)
+        if not isinstance(stream, PDFStream):
+            continue
+        raw = stream.rawdata or b""
+        names = [str(getattr(f, "name", f)) for f, _ in stream.get_filters()]
+        if names == ["FlateDecode"]:
+            size = len(zlib.decompressobj().decompress(raw, left + 1))
+        else:
+            size = len(raw)
+        left -= size
+        if left < 0:
+            raise InputError(
+                f"无法读取 PDF 文件 {path}：内容超出安全上限（一页的绘制指令解压后超过"
+                f"{MAX_PAGE_CONTENT // 1024 // 1024} MB），疑似恶意构造，已拒绝读取"
+            )
 
 
 def _page(page: Any, first: int) -> list[Line]:

@@ -22,7 +22,7 @@ from report_writer.model import Meta, parse_report
 from report_writer.workspace import REPORT_FILE, Workspace, create_workspace
 from report_writer.yamlio import dump_yaml, parse_yaml, roundtrip_yaml
 
-_ROW = re.compile(r"^    (\w+): \{.*\}  # (.*)$")
+_ROW = re.compile(r"^    (\w+): (\{.*\})  # (.*)$")
 IMPORTED_FILE = "imported.yaml"
 LOG_FILE = "import-log.yaml"
 
@@ -88,8 +88,13 @@ def _fill(lines: list[str], fmt: Format, table: str, rows: dict[str, dict[str, A
     inserts: list[tuple[int, str]] = []
     for key, cells in rows.items():
         if key in where:
-            label = _ROW.match(lines[where[key]]).group(2)  # type: ignore[union-attr]
-            lines[where[key]] = f"    {key}: {_flow(cells)}  # {label}"
+            row = _ROW.match(lines[where[key]])
+            assert row is not None
+            printed = {
+                **parse_yaml(row.group(2), Path(REPORT_FILE)),
+                **cells,
+            }  # skeleton's, updated
+            lines[where[key]] = f"    {key}: {_flow(printed)}  # {row.group(3)}"
         elif key in order:
             after = [where[k] for k in order[order.index(key) + 1 :] if k in where]
             inserts.append(

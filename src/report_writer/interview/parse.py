@@ -19,7 +19,6 @@ from report_writer.model import parse_cell
 
 SEPARATORS = re.compile(r"[\s,，、;；]+")
 TRAILING_COUNT = re.compile(r"(.*[^\d０-９])([\d０-９]+)")
-ITEM_MOST = 200  # characters of one line of a list
 # Symbol blocks that Chinese documents use (°, ℃, №, ①, ○●□■△▲, ★☆, ㈠, ㎡, ￥); other symbols
 # (emoji, dingbats) are refused: fonts of the report lack them and they do not belong in it.
 SYMBOL_BLOCKS = (
@@ -67,11 +66,8 @@ def check_characters(text: str) -> str:
 
 
 def parse_item(text: str) -> str:
-    """One line of a list: text of at most ITEM_MOST characters."""
-    value = str(coerce(Field("", "text", ""), check_characters(text)))
-    if len(value) > ITEM_MOST:
-        raise ValueError(f"每项不超过{ITEM_MOST}字（现为{len(value)}字），请精简或分成几行")
-    return value
+    """One line of a list, checked as an item of a list answer (answers.MAX_TEXT)."""
+    return str(coerce(Field("", "list", ""), [check_characters(text)])[0])
 
 
 def parse_number(kind: str, text: str) -> int | Decimal:

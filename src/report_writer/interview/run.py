@@ -8,7 +8,7 @@ after them. Must not import build, check, render or anything above the interview
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -177,6 +177,10 @@ def revisit_hint(report: Report, errors: Sequence[Any], skipped: Sequence[str]) 
     return "", "要修改某一部分的答案"
 
 
+# What a command chains after the answers are stored (a build), run while the lock is held.
+Then = Callable[[Result], Result]
+
+
 def run_interview(
     directory: Path,
     ask: Ask,
@@ -184,9 +188,11 @@ def run_interview(
     *,
     revisit: str | None = None,
     phrasebanks: Sequence[Path] = (),
+    then: Then | None = None,
 ) -> Result:
     """Ask every open question (or the part `revisit` again); the Result says how it ended. A new
-    workspace is created after its agency, year and level are known."""
+    workspace is created after its agency, year and level are known. When it finished, `then`
+    (a build, chained by the caller) runs under the same hold of the workspace lock."""
     if revisit is not None and revisit not in PART_NUMBERS:
         raise InputError(f"--revisit 应为部分的编号：{'、'.join(PART_NUMBERS)}，现为“{revisit}”")
     if (directory / REPORT_FILE).is_file():
@@ -210,20 +216,28 @@ def run_interview(
             return Result("quit", None)
         ws = init_workspace(directory, meta["meta.agency"], meta["meta.year"], meta["meta.level"])
         save_progress(ws, Progress(done=list(meta)))
-    with locked(ws, "interview") as lock:
+    with locked(ws, "interview", chain=then is not None) as lock:
         if lock.notice:
-            say(f"  {lock.notice}")
-        status = Session(ws, ask, say, phrasebanks=phrasebanks).run(revisit)
-    return Result(status, ws)
+            say(f"  注意：{lock.notice}")
+        result = Result(Session(ws, ask, say, phrasebanks=phrasebanks).run(revisit), ws)
+        if then is not None and result.status == "finished":
+            result = then(result)
+    return result
 
 
 def apply_answers(
-    directory: Path, answers_file: Path, *, phrasebanks: Sequence[Path] = ()
+    directory: Path,
+    answers_file: Path,
+    *,
+    phrasebanks: Sequence[Path] = (),
+    then: Then | None = None,
 ) -> Result:
     """Apply a file of answers (keys as in report.yaml: meta, answers, tables, phrases) without
     prompting, then store them. Every value is checked first, with the parsers of the
     interview's questions (so a value may be written as it would be typed: 乡镇街道, 是, 98.5%);
-    one bad value and nothing is written. A missing workspace is created from the file's meta."""
+    one bad value and nothing is written; a problem that report.yaml has on its own is named in
+    report.yaml. A missing workspace is created from the file's meta. `then` (a build, chained
+    by the caller) runs under the same hold of the workspace lock as the save."""
     text = read_text(answers_file)
     data = parse_yaml(text, answers_file)
     if not isinstance(data, dict):
@@ -234,9 +248,15 @@ def apply_answers(
             f"{answers_file} 中的“{unknown[0]}”不是可填写的键（可用：meta、answers、tables、phrases）"
         )
     exists = (directory / REPORT_FILE).is_file()
+    own: list[tuple[str, str]] = []  # report.yaml's problems before any answer is applied
     if exists:
         ws = open_workspace(directory)
-        current = parse_yaml(read_text(ws.report_path), ws.report_path)
+        report_text = read_text(ws.report_path)
+        current = parse_yaml(report_text, ws.report_path)
+        try:
+            parse_report(current)
+        except ReportProblems as exc:
+            own = exc.problems
     else:
         meta = data.get("meta") or {}
         missing = [k for k in ("agency", "year") if k not in meta]
@@ -251,25 +271,38 @@ def apply_answers(
     try:
         report = parse_report(merged)
     except ReportProblems as exc:
-        problems += exc.problems
+        theirs = [p for p in exc.problems if p in own]  # not mended by the answers file
+        if theirs and not problems:
+            raise InputError(
+                f"{ws.report_path} 有{len(theirs)}处问题，请先修改（{answers_file} 未写入）：",
+                details=[_where(report_text, path, message) for path, message in theirs],
+            ) from None
+        problems += [p for p in exc.problems if p not in own]
     else:
         problems += _phrase_problems(report, directory, phrasebanks, values)
     if problems:
-        details = []
-        for path, message in problems:
-            line = _line(text, path)
-            details.append(f"{'第' + str(line) + '行 ' if line else ''}{path}：{message}")
+        details = [_where(text, path, message) for path, message in problems]
         raise InputError(f"{answers_file} 有{len(problems)}处问题，未做任何改动：", details=details)
     if not exists:
         meta = merged["meta"]
         ws = init_workspace(directory, meta["agency"], meta["year"], meta["level"])
-    with locked(ws, "interview --answers"):
+    with locked(ws, "interview --answers", chain=then is not None):
         save_answers(ws, load_report(ws).fmt, values)
-    result = Result("finished", ws)
-    year = load_report(ws).meta.year
-    if year > date.today().year:
-        result.notes.append(f"报告年度{year}年还没有到，请确认 {ws.report_path} 中的 meta.year。")
+        result = Result("finished", ws)
+        year = load_report(ws).meta.year
+        if year > date.today().year:
+            result.notes.append(
+                f"报告年度{year}年还没有到，请确认 {ws.report_path} 中的 meta.year。"
+            )
+        if then is not None:
+            result = then(result)
     return result
+
+
+def _where(text: str, path: str, message: str) -> str:
+    """「第3行 meta.level：……」: a problem with the line of its key in `text`, where known."""
+    line = _line(text, path)
+    return f"{'第' + str(line) + '行 ' if line else ''}{path}：{message}"
 
 
 def _format_of(meta: Any) -> Format:

@@ -17,7 +17,7 @@ from typing import Any
 
 from msgspec import Struct, field
 
-from report_writer.files import read_text, write_atomic
+from report_writer.files import read_text, read_text_form, write_atomic, write_text_form
 from report_writer.formats.spec import Format
 from report_writer.model import parse_report
 from report_writer.workspace import Workspace, edit_report
@@ -192,7 +192,7 @@ class ReportEditor:
         from report_writer.yamlio import roundtrip_yaml
 
         rt = roundtrip_yaml()
-        text = read_text(self.ws.report_path)
+        text, form = read_text_form(self.ws.report_path)  # saved back in the same form
         if text != self.text:
             parse_yaml(text, self.ws.report_path)  # a syntax error is reported with its line
             self.doc = rt.load(text)
@@ -202,7 +202,7 @@ class ReportEditor:
         rt.dump(self.doc, buffer)
         new_text = buffer.getvalue()
         parse_report(parse_yaml(new_text, self.ws.report_path))
-        write_atomic(self.ws.report_path, new_text)
+        write_text_form(self.ws.report_path, new_text, form)
         self.text = new_text
 
 

@@ -193,8 +193,9 @@ def moved(overridden: Phrase, slot: str) -> str:
 def _read_file(path: Path, layer: Layer, issues: list[Issue]) -> Iterator[Phrase]:
     try:
         data = _parsed(path)
-    except InputError as exc:
-        issues.append(Issue(path, None, exc.message))
+    except InputError as exc:  # the issue names the file already: the message need not
+        message = exc.message.replace(f" {path}", "").replace(f"{path} ", "该文件")
+        issues.append(Issue(path, None, message))
         return
     if data is None:
         return
@@ -244,10 +245,18 @@ def load_yaml(text: str, path: Path) -> tuple[Any, int]:
             done = ([x for x, _ in items], 1 + sum(n for _, n in items))
         else:
             mapping: dict[str, Any] = {}
+            lines: dict[str, int] = {}
             size = 1
             for key, value in node.value:
+                line = key.start_mark.line + 1
                 if not isinstance(key, yaml.ScalarNode):
-                    raise InputError(f"第{key.start_mark.line + 1}行：键应为文字")
+                    raise InputError(f"第{line}行：键应为文字")
+                if key.value in lines:  # PyYAML would keep the last one silently
+                    raise InputError(
+                        f"第{line}行：键“{key.value}”重复出现（第{lines[key.value]}行已有），"
+                        "请删去或合并其中一个"
+                    )
+                lines[key.value] = line
                 mapping[key.value], n = build(value, depth + 1)
                 size += n + len(key.value)
             done = (mapping, size)

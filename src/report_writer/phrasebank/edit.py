@@ -103,10 +103,11 @@ def add_phrase(
 def _append(path: Path, raw: dict[str, Any]) -> None:
     from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
-    from report_writer.files import read_text, write_atomic
+    from report_writer.files import TextForm, read_text_form, write_text_form
     from report_writer.yamlio import dump_roundtrip, roundtrip_yaml
 
-    data = roundtrip_yaml().load(read_text(path)) if path.exists() else None
+    text, form = read_text_form(path) if path.exists() else ("", TextForm())
+    data = roundtrip_yaml().load(text) if text else None
     if data is None:
         data = CommentedMap()
         if not path.exists():
@@ -119,4 +120,4 @@ def _append(path: Path, raw: dict[str, Any]) -> None:
     for key, value in raw.items():
         entry[key] = value
     data["phrases"].append(entry)
-    write_atomic(path, dump_roundtrip(data))
+    write_text_form(path, dump_roundtrip(data), form)  # its BOM and line ends kept

@@ -10,12 +10,20 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from msgspec import Struct
 
 from report_writer import chinese
 from report_writer.phrasebank.analysis import Vocabulary, analyse, name_problems
 from report_writer.phrasebank.bank import Issue, Phrase, layer_folders, read_phrasebank
+from report_writer.phrasebank.sandbox import (
+    MAX_OUTPUT_CHARS,
+    budgeted,
+    compile_expression,
+    compile_template,
+    reason,
+)
 
 # Punctuation that must be full-width in phrase text (all of it is Chinese): half-width
 # , ; : ? ! ( ) " and a . that is not inside a number or a name (3.5, www.gov.cn). Patterns
@@ -57,8 +65,10 @@ def _problems(slot: str, text: str, when: str | None, vocab: Vocabulary) -> tupl
             continue
         label = "条件 when " if expression else ""
         result = analyse(source, expression)
-        found.extend(f"{label}{p}" for p in result.problems)
-        found.extend(f"{label}{p}" for p in name_problems(result, vocab))
+        problems = [*result.problems, *name_problems(result, vocab)]
+        if not problems:  # safe to run: run it within the bounds
+            problems = _trial(source, expression, vocab)
+        found.extend(f"{label}{p}" for p in problems)
     # the text between template tags; a tag's place keeps a letter so "{{ a }}.{{ b }}" is
     # not read as the number-like "." of "a.b"
     literal = _TAGS.sub("", text) if "{" in text else text
@@ -69,6 +79,50 @@ def _problems(slot: str, text: str, when: str | None, vocab: Vocabulary) -> tupl
     if form is not None:
         found.extend(_form(text, form))
     return tuple(found)
+
+
+def _trial(source: str, expression: bool, vocab: Vocabulary) -> list[str]:
+    """Evaluate a template that multiplies (`*` is the one operator that makes a value much
+    larger than what it is made of) over sample answers, within the sandbox's bounds: a phrase
+    that would build too much is refused here, with its id and file, not first at a build.
+    Other failures depend on the real answers and are left to the build."""
+    from jinja2.exceptions import SecurityError
+
+    if "*" not in source:
+        return []
+    for sample in _samples(vocab):
+        try:
+            with budgeted():
+                if expression:
+                    compile_expression(source)(sample)
+                else:
+                    size = 0
+                    for chunk in compile_template(source).generate(sample):
+                        size += len(chunk)
+                        if size > MAX_OUTPUT_CHARS:
+                            break
+        except SecurityError as exc:
+            return [reason(exc)]
+        except Exception:  # a comparison of a sample value, and the like: not this check's
+            continue
+    return []
+
+
+@lru_cache(maxsize=8)
+def _samples(vocab: Vocabulary) -> tuple[dict[str, Any], ...]:
+    """Answers for every name, three items to each list; the plain ones once as numbers, once
+    as text."""
+
+    def fill(node: Any, scalar: Any) -> Any:
+        if isinstance(node, dict):
+            return {k: fill(v, scalar) for k, v in node.items()}
+        if node == "list":
+            return [scalar] * 3
+        if isinstance(node, tuple):  # ("records", field names)
+            return [dict.fromkeys(node[1], scalar)] * 3
+        return scalar
+
+    return tuple(fill(vocab.tree, scalar) for scalar in (12, "示例文字"))
 
 
 def _balance(literal: str) -> list[str]:

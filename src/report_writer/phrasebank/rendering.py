@@ -16,7 +16,7 @@ from msgspec import Struct
 
 from report_writer.errors import ReportWriterError
 from report_writer.phrasebank.analysis import Vocabulary, analyse, name_problems
-from report_writer.phrasebank.bank import Phrase
+from report_writer.phrasebank.bank import BUILTIN, Phrase
 from report_writer.phrasebank.conditions import condition, run_condition
 from report_writer.phrasebank.plain import plain_text, render_plain
 from report_writer.phrasebank.sandbox import (
@@ -24,6 +24,7 @@ from report_writer.phrasebank.sandbox import (
     Fallback,
     Node,
     Recorder,
+    budgeted,
     compile_expression,
     compile_template,
     reason,
@@ -150,18 +151,31 @@ def _output(phrase: Phrase, scope: Scope) -> str:
         if chunks is None:
             del scope.recorder.paths[mark:]
             chunks = compile_template(phrase.text).generate(scope.tracked)
-        for chunk in chunks:
-            size += len(chunk)
-            if size > MAX_OUTPUT_CHARS:
-                raise ReportWriterError(
-                    f"{phrase.where}生成的文字超过{MAX_OUTPUT_CHARS}个字符，已停止"
-                )
-            kept.append(chunk)
+        with budgeted():  # the template runs as its chunks are taken
+            for chunk in chunks:
+                size += len(chunk)
+                if size > MAX_OUTPUT_CHARS:
+                    raise ReportWriterError(_too_long(phrase, scope))
+                kept.append(chunk)
     except ReportWriterError:
         raise
     except Exception as exc:  # untrusted text: any failure is the phrase's, named with its file
         raise ReportWriterError(f"{phrase.where}无法生成文字：{reason(exc)}") from None
     return "".join(kept)
+
+
+def _too_long(phrase: Phrase, scope: Scope) -> str:
+    """A built-in phrase is ours: when its text runs too long, the answers it carries are."""
+    if phrase.layer == BUILTIN:
+        keys = [
+            p if p.startswith(("meta.", "tables.")) else f"answers.{p}"
+            for p in scope.uses(analyse(phrase.text).paths)
+        ]
+        return (
+            f"report.yaml 中的 {'、'.join(keys) or '答案'} 太长，写成的一句话超过"
+            f"{MAX_OUTPUT_CHARS}个字符：请精简这些答案（每项少写几个字，或合并几项）"
+        )
+    return f"{phrase.where}生成的文字超过{MAX_OUTPUT_CHARS}个字符，已停止"
 
 
 def evaluate(phrase: Phrase, scope: Scope) -> bool:

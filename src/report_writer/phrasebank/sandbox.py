@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import operator
 import re
-from collections.abc import Callable, Mapping
-from functools import cache, lru_cache
+from collections.abc import Callable, Iterator, Mapping, Sized
+from contextlib import contextmanager
+from contextvars import ContextVar
+from functools import cache, lru_cache, wraps
 from typing import TYPE_CHECKING, Any
 
 from report_writer import chinese
@@ -30,6 +32,14 @@ MAX_TEMPLATE_CHARS = 2_000  # length of a phrase's template source (`text` or `w
 MAX_OUTPUT_CHARS = 2_000  # length of one rendered phrase
 MAX_LOOP_DEPTH = 2  # nesting of {% for %}; loops may only run over list answers
 MAX_REPEAT = 2_000  # `*` on a string or list may make it at most this long
+# What one operation may build (a string, a list, a sum of lists), counted as it would be written
+# out: characters of text, two per item of a list, the digits of a number. A phrase's answers
+# fill some thousands; a bomb's operands stay small while what they build is gigabytes.
+MAX_BUILT = 50_000
+# All that one evaluation of a phrase's text or `when` may build, operation after operation (a
+# loop over list answers repeats them), so that no phrase takes long to evaluate.
+MAX_WORK = 1_000_000
+MAX_NUMBER_DIGITS = 1_000  # of a product of whole numbers (there is no ** to make larger ones)
 
 # What a phrase template may contain: anything else (Call, Include, Import, Extends, Macro,
 # Assign, Block, With, Pow, ...) is refused by lint and at render time.
@@ -122,7 +132,7 @@ def environment() -> ImmutableSandboxedEnvironment:
     from jinja2.sandbox import ImmutableSandboxedEnvironment
 
     class PhraseEnvironment(ImmutableSandboxedEnvironment):
-        intercepted_binops = frozenset({"*", "%", "**"})
+        intercepted_binops = frozenset({"*", "%", "**", "+"})
 
         def is_safe_attribute(self, obj: Any, attr: str, value: Any) -> bool:
             return not attr.startswith("_") and super().is_safe_attribute(obj, attr, value)
@@ -130,7 +140,14 @@ def environment() -> ImmutableSandboxedEnvironment:
         def call_binop(self, context: Any, op: str, left: Any, right: Any) -> Any:
             if op == "**":
                 raise SecurityError("不允许乘方运算")
-            if isinstance(left, str | list | tuple) or isinstance(right, str | list | tuple):
+            sequences = isinstance(left, str | list | tuple) or isinstance(
+                right, str | list | tuple
+            )
+            if op == "+":
+                if sequences:
+                    charge(built_size(left) + built_size(right))
+                return operator.add(left, right)
+            if sequences:
                 if op == "%":
                     raise SecurityError("不允许用 % 格式化文字")
                 seq, times = (
@@ -138,6 +155,9 @@ def environment() -> ImmutableSandboxedEnvironment:
                 )
                 if not isinstance(times, int) or len(seq) * times > MAX_REPEAT:
                     raise SecurityError(f"重复后的文字或列表不能超过{MAX_REPEAT}项")
+                charge(built_size(seq) * max(times, 0))
+            elif op == "*" and _digits(left) + _digits(right) > MAX_NUMBER_DIGITS:
+                raise SecurityError(f"相乘的数超过{MAX_NUMBER_DIGITS}位，过大")
             return {"*": operator.mul, "%": operator.mod}[op](left, right)
 
         def getattr(self, obj: Any, attribute: str) -> Any:
@@ -169,8 +189,126 @@ def environment() -> ImmutableSandboxedEnvironment:
     env.filters.clear()
     env.filters.update(safe)
     env.filters.update(chinese.FILTERS)
+    env.filters["sum"] = _linear_sum(env.filters["sum"])
+    env.filters.update({name: _bounded(name, f) for name, f in env.filters.items()})
     env.globals.clear()
     return env
+
+
+# ---------------------------------------------------------------------------------------------
+# Bounds on what an expression builds
+
+
+_work: ContextVar[list[int]] = ContextVar("phrase_work")
+
+
+@contextmanager
+def budgeted() -> Iterator[None]:
+    """One evaluation of a phrase's text or `when`: what its operations build is counted from
+    zero and may total MAX_WORK."""
+    token = _work.set([MAX_WORK])
+    try:
+        yield
+    finally:
+        _work.reset(token)
+
+
+def charge(size: int) -> None:
+    """Count `size` (what an operation is about to build) against MAX_BUILT and the budget of
+    the evaluation under way; SecurityError (in Chinese) beyond either."""
+    from jinja2.exceptions import SecurityError
+
+    if size > MAX_BUILT:
+        raise SecurityError(f"生成的文字或列表过大（超过{MAX_BUILT:,}个字符或项）")
+    left = _work.get(None)
+    if left is not None:
+        left[0] -= size
+        if left[0] < 0:
+            raise SecurityError(f"计算量过大（生成的文字和列表累计超过{MAX_WORK:,}个字符或项）")
+
+
+def built_size(value: Any, budget: int = MAX_BUILT) -> int:
+    """About how many characters `value` takes written out (as join or `~` would write it): the
+    length of a text, two per item of a list plus the items, the digits of a number. Counting
+    stops once past `budget`, so measuring costs at most that much."""
+    total = 0
+    stack = [value]
+    while stack and total <= budget:
+        item = stack.pop()
+        if isinstance(item, str):
+            total += len(item)
+        elif isinstance(item, list | tuple):
+            total += 2 + 2 * len(item)
+            stack.extend(item)
+        elif isinstance(item, Mapping):
+            total += 2 + 4 * len(item)
+            stack.extend(item.keys())
+            stack.extend(item.values())
+        else:
+            total += _digits(item) + 1
+    return total
+
+
+def _digits(value: Any) -> int:
+    return value.bit_length() * 3 // 10 + 1 if isinstance(value, int) else 8
+
+
+def _settled(value: Any) -> Any:
+    """A lazy sequence (what map, select or unique return) as a list, read item by item within
+    MAX_BUILT; anything else (an undefined value for `default` too) as it is."""
+    if not isinstance(value, Iterator):
+        return value
+    items: list[Any] = []
+    size = 0
+    for item in value:
+        size += 2 + built_size(item)
+        if size > MAX_BUILT:
+            charge(size)
+        items.append(item)
+    return items
+
+
+def _bounded(name: str, func: Callable[..., Any]) -> Callable[..., Any]:
+    """The filter `func`, refused before it builds more than MAX_BUILT: its input (made a list
+    if lazy) and, for join, the separators are measured first, its result after."""
+    first = 1 if hasattr(func, "jinja_pass_arg") else 0  # after the environment or context
+
+    @wraps(func)
+    def bounded(*args: Any, **kwargs: Any) -> Any:
+        if len(args) > first:
+            args = (*args[:first], _settled(args[first]), *args[first + 1 :])
+            size = sum(built_size(a) for a in args[first:]) + sum(
+                built_size(v) for v in kwargs.values()
+            )
+            if name == "join" and isinstance(args[first], Sized):
+                separator = args[first + 1] if len(args) > first + 1 else kwargs.get("d", "")
+                size += len(str(separator)) * len(args[first])
+            charge(size)
+        result = _settled(func(*args, **kwargs))
+        charge(built_size(result))
+        return result
+
+    return bounded
+
+
+def _linear_sum(func: Callable[..., Any]) -> Callable[..., Any]:
+    """jinja's sum, but lists or tuples (with a list or tuple `start`) are joined in one pass:
+    Python's sum copies the growing list at each step, quadratic in the items."""
+
+    @wraps(func)
+    def linear(environment: Any, iterable: Any, attribute: Any = None, start: Any = 0) -> Any:
+        items = _settled(iterable)
+        if (
+            attribute is None
+            and isinstance(start, list | tuple)
+            and isinstance(items, list | tuple)
+            and all(type(item) is type(start) for item in items)
+        ):
+            joined = [*start, *(x for item in items for x in item)]
+            return joined if isinstance(start, list) else tuple(joined)
+        return func(environment, items, attribute, start)
+
+    return linear
 
 
 def parse(source: str, expression: bool) -> nodes.Node:
@@ -258,8 +396,9 @@ def compile_expression(source: str) -> Callable[[Mapping[str, Any]], Any]:
 
     def evaluate(context: Mapping[str, Any]) -> Any:
         ctx = template.new_context(dict(context))
-        for _ in template.root_render_func(ctx):
-            pass
+        with budgeted():
+            for _ in template.root_render_func(ctx):
+                pass
         return ctx.vars.get("result")
 
     return evaluate

@@ -16,8 +16,16 @@ from typing import Any
 
 from msgspec import Struct
 
+from report_writer.commandline import command_line
 from report_writer.errors import InputError, WorkspaceError
-from report_writer.files import make_dir, read_text, write_atomic
+from report_writer.files import (
+    check_regular,
+    make_dir,
+    read_text,
+    read_text_form,
+    write_atomic,
+    write_text_form,
+)
 from report_writer.model import Report, ReportProblems, parse_report
 from report_writer.yamlio import (
     dump_roundtrip,
@@ -41,11 +49,13 @@ def open_workspace(path: str | Path) -> Workspace:
     ws = Workspace(Path(path))
     if not ws.path.exists():
         raise WorkspaceError(
-            f"找不到工作区“{path}”。新建请运行：report-writer init {path} --agency 机关全称 --year 年度"
+            f"找不到工作区“{path}”。新建请运行：{command_line('init', path)} --agency 机关全称 --year 年度"
         )
-    if not ws.report_path.is_file():
+    if ws.report_path.exists():
+        check_regular(ws.report_path)  # a link to a device or a pipe is refused here
+    else:
         raise WorkspaceError(
-            f"“{path}”不是工作区：其中没有 {REPORT_FILE}。新建请运行：report-writer init {path}"
+            f"“{path}”不是工作区：其中没有 {REPORT_FILE}。新建请运行：{command_line('init', path)}"
         )
     return ws
 
@@ -71,16 +81,17 @@ def load_report(ws: Workspace) -> Report:
 def edit_report(ws: Workspace) -> Iterator[Any]:
     """Yield report.yaml as a ruamel round-trip mapping; save it atomically afterwards.
 
-    Comments, key order and blank lines of a hand-edited file survive. The result must still be a
+    Comments, key order, blank lines, a byte order mark and Windows line ends of a hand-edited
+    file survive. The result must still be a
     valid report, else nothing is written.
     """
-    text = read_text(ws.report_path)
+    text, form = read_text_form(ws.report_path)  # saved back with its BOM and line ends
     parse_yaml(text, ws.report_path)  # a syntax error is reported with its line, as on load
     doc = roundtrip_yaml().load(text)
     yield doc
     new_text = dump_roundtrip(doc)
     parse_report(parse_yaml(new_text, ws.report_path))
-    write_atomic(ws.report_path, new_text)
+    write_text_form(ws.report_path, new_text, form)
 
 
 def create_workspace(path: str | Path, text: str) -> Workspace:

@@ -14,21 +14,23 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import msgspec
 from filelock import FileLock, Timeout
 from msgspec import Struct
 
-from report_writer.errors import WorkspaceError
-from report_writer.files import make_dir, os_reason, write_atomic
+from report_writer.errors import InputError, WorkspaceError
+from report_writer.files import make_dir, os_reason, read_bytes, write_atomic
 from report_writer.workspace import Workspace
 
 LOCK_FILE = ".report-writer.lock"
 OS_LOCK_FILE = Path(".report-writer") / "workspace.lock"
 
 _locks: dict[Path, FileLock] = {}  # the system locks this process holds, by holder file
+_chained: set[Path] = set()  # those held for a chain of commands, which share them
+_depth: dict[Path, int] = {}  # how many holders in this process share each
 
 
 def _host() -> str:
@@ -61,24 +63,40 @@ class Lock(Struct, frozen=True):
         old = self.taken_over
         if old is None:
             return None
-        return (
-            f"注意：工作区曾被进程 {old.pid}（{old.command}，{old.since_text} 起）锁定，"
+        return (  # the caller puts 「注意：」 before it, as before its other notes
+            f"工作区曾被进程 {old.pid}（{old.command}，{old.since_text} 起）锁定，"
             "该进程已不存在（可能异常退出），已接管该锁"
         )
 
 
 @contextmanager
-def locked(ws: Workspace, command: str) -> Iterator[Lock]:
-    """Hold the workspace lock while the block runs; raise WorkspaceError if another holds it."""
-    lock = acquire(ws, command)
+def locked(
+    ws: Workspace, command: str, out: Path | None = None, chain: bool = False
+) -> Iterator[Lock]:
+    """Hold the workspace lock while the block runs; raise WorkspaceError if another holds it.
+
+    `out` is a folder other than the workspace that drafts are written to. If this process
+    cannot write to the workspace folder, no save of report.yaml can happen in it (a save renames
+    a new file into the folder): `out` is locked instead, so that a read-only workspace can still
+    be built into a writable folder. With `chain`, the commands run inside the block (a save,
+    then a build) may take the same lock again: it is let go only when the block ends, so no
+    other process gets in between them."""
+    folder = ws.path
+    if out is not None and out.resolve() != ws.path.resolve() and not os.access(ws.path, os.W_OK):
+        folder = out
+    lock = acquire(Workspace(folder), command, chain=chain)
     try:
         yield lock
     finally:
         release(lock)
 
 
-def acquire(ws: Workspace, command: str) -> Lock:
+def acquire(ws: Workspace, command: str, chain: bool = False) -> Lock:
     path = ws.path / LOCK_FILE
+    held = path.resolve()
+    if held in _chained:  # held by this process for a chain of commands: share it
+        _depth[held] += 1
+        return Lock(path, None)
     make_dir(ws.path / OS_LOCK_FILE.parent)
     os_lock = FileLock(ws.path / OS_LOCK_FILE, timeout=0)
     try:
@@ -102,14 +120,25 @@ def acquire(ws: Workspace, command: str) -> Lock:
     except WorkspaceError:
         os_lock.release()
         raise
-    _locks[path.resolve()] = os_lock
+    _locks[held] = os_lock
+    _depth[held] = 1
+    if chain:
+        _chained.add(held)
     _remove_leftover_temporaries(ws.path)
+    _remove_leftover_temporaries(ws.path / OS_LOCK_FILE.parent)
     return Lock(path, left)
 
 
 def release(lock: Lock) -> None:
-    """Remove the holder file, then let go of the system's lock."""
-    os_lock = _locks.pop(lock.path.resolve(), None)
+    """Remove the holder file, then let go of the system's lock (unless an outer holder in this
+    process still holds it)."""
+    held = lock.path.resolve()
+    if _depth.get(held, 0) > 1:
+        _depth[held] -= 1
+        return
+    _depth.pop(held, None)
+    _chained.discard(held)
+    os_lock = _locks.pop(held, None)
     lock.path.unlink(missing_ok=True)
     if os_lock is not None:
         os_lock.release()
@@ -130,9 +159,9 @@ def _held_by(ws: Workspace, holder: Holder, path: Path) -> WorkspaceError:
 
 def _read(path: Path) -> Holder | None:
     try:
-        raw = msgspec.json.decode(path.read_bytes())
+        raw = msgspec.json.decode(read_bytes(path, limit=64 * 1024))
         return Holder(int(raw["pid"]), str(raw["host"]), str(raw["command"]), float(raw["since"]))
-    except (OSError, ValueError, KeyError, TypeError):
+    except (InputError, ValueError, KeyError, TypeError):  # missing, a device, garbled: none
         return None
 
 
@@ -140,7 +169,10 @@ def _remove_leftover_temporaries(folder: Path) -> None:
     """Delete the temporary files of saves whose process was killed mid-write (write_atomic names
     them `.<file>.<pid>.<random>.tmp`): every save into a workspace happens under its lock, so
     while this process holds it, another process's temporary file there is a leftover."""
+    if not folder.is_dir():
+        return
     for tmp in folder.glob(".*.tmp"):
         pid = tmp.name.rsplit(".", 3)[-3]
         if pid.isdigit() and int(pid) != os.getpid():
-            tmp.unlink(missing_ok=True)
+            with suppress(OSError):  # another's file in a shared folder: leave it
+                tmp.unlink(missing_ok=True)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from pathlib import Path
 
 from report_writer.errors import WorkspaceError
-from report_writer.files import make_dir, write_atomic
+from report_writer.files import make_dir, read_bytes, write_atomic
+from report_writer.limits import MAX_PUBLISHED_BYTES
 from report_writer.workspace import REPORT_FILE
 
 PREVIOUS_DIR = "previous"
@@ -32,4 +33,4 @@ def copy_workspace(source: Path, target: Path) -> None:
     for name in COPIED:
         path = source / name
         if path.is_file():
-            write_atomic(target / name, path.read_bytes())
+            write_atomic(target / name, read_bytes(path, MAX_PUBLISHED_BYTES))
