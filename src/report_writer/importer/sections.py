@@ -35,11 +35,6 @@ def _patterns() -> dict[str, re.Pattern[str]]:
     return {key: re.compile(labels()["sections"][key]) for key in ORDER}
 
 
-def heading_text(line: Line) -> str:
-    """A free-text line as compared with headings: Markdown marks and emphasis removed."""
-    return norm(line.text).lstrip("#>*").replace("*", "")
-
-
 def _normalised(raw: str) -> tuple[str, list[int]]:
     """`raw` as headings are matched (NFKC, no spaces, quotes or Markdown marks) and, for each
     character of it, the index of the raw character it came from."""
