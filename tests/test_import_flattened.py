@@ -455,3 +455,34 @@ def test_look_alike_radicals_read_as_the_characters_they_stand_for(tmp_path: Pat
     assert (result.agency, result.year) == (AGENCY, YEAR)
     assert result.cells == example_truth()
     assert result.narrative["overview"] == "\n".join(OVERVIEW)
+
+
+def test_a_title_without_year_or_agency_falls_back_to_the_text_and_says_so(
+    tmp_path: Path,
+) -> None:
+    text = Flat().render(example_truth())
+    title = f"{AGENCY}{YEAR}年度政府信息公开工作年度报告"
+    signed = text + f"\n{AGENCY}\u3000{YEAR + 1}年1月20日"
+    cases = {
+        "政府信息公开工作年度报告": ("按落款", "按第一部分所写的"),  # neither: signature and 一
+        f"{YEAR}年政府信息公开工作年度报告": ("按落款",),  # the year only
+    }
+    for new_title, said in cases.items():
+        path = tmp_path / "untitled.txt"
+        path.write_text(signed.replace(title, new_title), encoding="utf-8")
+        result = import_report(path)
+        assert (result.agency, result.year) == (AGENCY, YEAR)
+        messages = " ".join(e.message for e in result.log if e.kind == "missing")
+        for words in said:
+            assert words in messages
+        assert result.narrative["other"] == "".join(OTHER)
+    path = tmp_path / "bare.txt"
+    path.write_text(
+        signed.replace(title, "政府信息公开工作年度报告").replace(
+            OVERVIEW[0], "我局认真贯彻落实《条例》。"
+        ),
+        encoding="utf-8",
+    )
+    result = import_report(path)
+    assert result.year == YEAR  # from the signature's year, the report covering the one before
+    assert "按落款日期的上一年" in " ".join(e.message for e in result.log)

@@ -25,7 +25,12 @@ from report_writer.importer.log import Log, LogEntry
 from report_writer.importer.sections import split_at_headings
 from report_writer.importer.split import Cell
 from report_writer.importer.tables import read_tables
-from report_writer.importer.text import read_narrative, read_title
+from report_writer.importer.text import (
+    read_narrative,
+    read_signature,
+    read_title,
+    year_in_overview,
+)
 from report_writer.importer.tokens import Line, plain
 from report_writer.limits import MAX_PUBLISHED_BYTES
 from report_writer.model import guess_level
@@ -120,21 +125,41 @@ def _read_layout(source: Path) -> tuple[str, list[Line]]:
     return pdftext.NAME, pdftext.read(text)
 
 
+def _from_signature(lines: list[Line], log: Log, *, agency: bool = False) -> Any:
+    """The agency, or the year, from the signature when the title does not name it; logged."""
+    who, year = read_signature(lines)
+    if agency and who:
+        log.add("missing", f"标题中没有机关名称，按落款“{who}”导入；如有误，请用 --agency 指定")
+        return who
+    if not agency and year:
+        log.add(
+            "missing",
+            f"标题和第一部分都没有报告年度，按落款日期的上一年（{year}年）导入；如有误，请用 --year 指定",
+        )
+        return year
+    return None
+
+
 def import_report(
     source: str | Path, year: int | None = None, agency: str | None = None
 ) -> ImportResult:
     """Read a published report. `year` and `agency` override what the title says."""
     path = Path(source)
     layout, lines = read_lines(path)
+    log = Log()
     title_agency, title_year = read_title(lines)
-    agency = agency or title_agency
-    year = year or title_year
+    agency = agency or title_agency or _from_signature(lines, log, agency=True)
+    if not (year or title_year) and (year := year_in_overview(lines)):
+        log.add(
+            "missing",
+            f"标题中没有报告年度，按第一部分所写的“{year}年”导入；如有误，请用 --year 指定",
+        )
+    year = year or title_year or _from_signature(lines, log)
     if year is None:
         raise InputError(f"无法从 {path} 的标题识别报告年度，请用 --year 指定")
     if not agency:
         raise InputError(f"无法从 {path} 的标题识别机关名称，请用 --agency 指定")
     fmt = format_for_year(max(year, 2021))
-    log = Log()
     tables = read_tables(lines, fmt, log)
     return ImportResult(
         source=path,

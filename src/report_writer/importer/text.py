@@ -28,6 +28,12 @@ _TITLE = [
 _TITLE_LINES = 60
 _COVER_LETTER = re.compile(r"关于(?:报送|印发|公布|发布|上报|公开)?$")
 _DATE = re.compile(r"^(?:19|20)\d{2}年\d{1,2}月\d{1,2}日$")
+_SIGNATURE = re.compile(
+    r"(?P<agency>[^\s，。；：、“”《》()（）\d]{2,40}?"
+    r"(?:局|委员会|委|办公室|办事处|办|人民政府|政府|中心|院|厅|部|署|所|队|站|馆|处))"
+    r"[ \u3000]*(?P<year>(?:19|20)\d{2})年\d{1,2}月\d{1,2}日"
+)
+_YEAR = re.compile(r"((?:19|20)\d{2})年")
 _SIGNED_DATE = re.compile(r"[ \u3000]*(?:19|20)\d{2}年\d{1,2}月\d{1,2}日[ \u3000]*$")
 _PAGE_TAIL = re.compile(
     r"(?:[ \u3000]*(?:附件下载|打印本页|关闭窗口|【打印】|【关闭】))+[ \u3000]*$"
@@ -53,6 +59,25 @@ def read_title(lines: list[Line]) -> tuple[str | None, int | None]:
                     agency = _COVER_LETTER.sub("", agency)  # 「…管理局关于报送2020年度…的函」
                     return agency or None, int(m.group("year"))
     return None, None
+
+
+def read_signature(lines: list[Line]) -> tuple[str | None, int | None]:
+    """(agency, year of the report) from the last signature (「某某局 2024年1月12日」): the report
+    covers the year before the one it is signed in. For a title that names neither."""
+    for line in reversed(lines[-_TITLE_LINES:]):
+        m = _SIGNATURE.search(line.text)
+        if m:
+            return m.group("agency"), int(m.group("year")) - 1
+    return None, None
+
+
+def year_in_overview(lines: list[Line]) -> int | None:
+    """The first year section 一 names (「2023年，我局……」)."""
+    for i in regions(lines).get("overview", range(0)):
+        m = _YEAR.search(lines[i].text)
+        if m:
+            return int(m.group(1))
+    return None
 
 
 def read_narrative(lines: list[Line], fmt: Format, agency: str | None) -> dict[str, str]:
