@@ -48,6 +48,7 @@ class Case:
     ok_codes: tuple[int, ...] = (0,)
     target: float | None = None  # seconds
     cold: bool = False  # run with an empty cache folder (see cache.py), as a first run does
+    program: str | None = None  # an outside program the case runs (e.g. chromium), when present
 
 
 @dataclass
@@ -66,6 +67,9 @@ def available(requires: tuple[str, ...]) -> bool:
 def measure(cases: list[Case], scratch: Path, runs: int) -> list[Outcome]:
     """Each case `runs` times (after a warm-up run), going round the cases in turn."""
     outcomes = [Outcome() if available(c.requires) else Outcome(note=NOT_YET) for c in cases]
+    for case, outcome in zip(cases, outcomes, strict=True):
+        if case.program and not shutil.which(case.program):
+            outcome.note = f"未测（没有 {case.program}）"
     times: list[list[float]] = [[] for _ in cases]
     for run in range(runs + 1):  # run 0 warms the disk cache and compiles .pyc files
         for case, outcome, timed in zip(cases, outcomes, times, strict=True):
@@ -90,6 +94,19 @@ def measure(cases: list[Case], scratch: Path, runs: int) -> list[Outcome]:
     return outcomes
 
 
+# Headless chromium as the README's screenshots take it: no network, a private profile per run.
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+
 def fresh_copy(source: Path, target: Path) -> None:
     if target.exists():
         shutil.rmtree(target)
@@ -106,6 +123,46 @@ def many_workspaces(folder: Path, count: int) -> None:
             "penalty: {decisions: 60}", f"penalty: {{decisions: {i}}}"
         )
         (ws / "report.yaml").write_text(body, encoding="utf-8")
+
+
+def office_units(folder: Path, count: int) -> None:
+    """A 政务公开办's folder of `count` units: the example's report under other agency names, with
+    figures that vary from unit to unit (their tables add up, but for every tenth unit's 表四, the
+    example's own error); every other unit has last year's report in previous/."""
+    import random
+
+    import yaml
+
+    data = yaml.safe_load((EXAMPLE / "report.yaml").read_text(encoding="utf-8"))
+    kinds = ["局", "委员会", "街道办事处", "镇人民政府"]
+    for i in range(count):
+        rng = random.Random(i)
+        unit = yaml.safe_load(yaml.safe_dump(data))
+        kind = kinds[i % len(kinds)]
+        unit["meta"]["agency"] = f"某某区第{i + 1}{kind}"
+        unit["meta"]["level"] = "township" if kind.endswith(("处", "府")) else "department"
+        tables = unit["tables"]
+        for last_year in (False, True):
+            if last_year and i % 2:
+                continue
+            new = rng.randint(0, 120)
+            granted = rng.randint(0, new)
+            not_held = rng.randint(0, new - granted)
+            rows = {"new": new, "granted": granted, "unavailable_not_held": not_held}
+            rows |= {"rejected_complaint": new - granted - not_held, "handled_total": new}
+            for row, cells in tables["applications"].items():
+                value = rows.get(row, 0)
+                cells.update({k: 0 for k in cells} | {"natural_person": value, "total": value})
+            tables["proactive"]["penalty"]["decisions"] = rng.randint(0, 300)
+            pending = rng.randint(0, 3)
+            tables["reviews"]["review"].update(pending=pending, total=pending)
+            if i % 10 == 9:  # the example's error
+                tables["reviews"]["review"]["total"] = pending + 1
+            unit["meta"]["year"] = data["meta"]["year"] - last_year
+            where = folder / f"unit{i + 1:02d}" / ("previous" if last_year else "")
+            where.mkdir(parents=True, exist_ok=True)
+            text = yaml.safe_dump(unit, allow_unicode=True, sort_keys=False)
+            (where / "report.yaml").write_text(text, encoding="utf-8")
 
 
 def many_phrases(folder: Path, count: int, per_file: int = 1_000) -> None:
@@ -233,6 +290,26 @@ def cases(scratch: Path) -> list[Case]:
     def fresh_folder(scratch: Path, run: int) -> None:
         shutil.rmtree(scratch / "imported-many", ignore_errors=True)
 
+    office = scratch / "全区2023"
+    office_units(office, 50)
+    page = scratch / "总览.html"
+    blank = scratch / "blank.html"
+    blank.write_text("<!DOCTYPE html><title>空白</title>", encoding="utf-8")
+
+    def overview_page(scratch: Path, run: int) -> None:
+        if not page.exists():
+            subprocess.run([*rw, "overview", str(office), "--to", str(page)], check=True)
+
+    def chromium(target: Path) -> Callable[[Path, int], list[str]]:
+        return lambda s, r: [
+            "chromium",
+            *CHROMIUM_FLAGS,
+            f"--user-data-dir={s / 'chromium' / str(r)}",
+            f"--screenshot={s / 'shot.png'}",
+            "--window-size=1280,2000",
+            target.as_uri(),
+        ]
+
     return [
         Case("`report-writer --help`", lambda s, r: [*rw, "--help"]),
         Case('`python -c "import typer"`', lambda s, r: [sys.executable, "-c", "import typer"]),
@@ -310,6 +387,42 @@ def cases(scratch: Path) -> list[Case]:
             ],
             requires=("import",),
             ok_codes=(0, 1),
+        ),
+        Case(
+            "overview 50 个单位（网页，含图表）",
+            lambda s, r: [*rw, "overview", str(office), "--to", str(s / f"o{r}.html")],
+            requires=("overview",),
+        ),
+        Case(
+            "overview 50 个单位（电子表格）",
+            lambda s, r: [*rw, "overview", str(office), "--to", str(s / f"o{r}.xlsx")],
+            requires=("overview",),
+        ),
+        Case(
+            "aggregate 50 个单位（其中 5 个有错误，不计入）",
+            lambda s, r: [
+                *rw,
+                "aggregate",
+                str(office),
+                "-o",
+                str(s / f"gov{r}"),
+                "--agency",
+                "某某区人民政府",
+            ],
+            requires=("aggregate",),
+            ok_codes=(1,),
+        ),
+        Case(
+            "headless chromium 打开 50 个单位的总览并截图",
+            chromium(page),
+            overview_page,
+            requires=("overview",),
+            program="chromium",
+        ),
+        Case(
+            "headless chromium 打开空白页并截图（对照：浏览器自身的启动）",
+            chromium(blank),
+            program="chromium",
         ),
     ]
 

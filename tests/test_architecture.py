@@ -30,8 +30,9 @@ LAYERS: list[tuple[str, ...]] = [
     ("phrasebank",),  # phrases
     ("narrative", "context"),  # content
     ("draft",),  # draft
-    ("importer", "interview"),  # import / interview
-    ("build", "check", "aggregate"),  # orchestration
+    ("importer",),  # import
+    ("interview",),  # interview
+    ("build", "check", "aggregate", "tables_xlsx", "overview"),  # orchestration
     ("commands",),  # chains
     ("cli", "__main__"),  # face
 ]
@@ -159,3 +160,4 @@ def test_no_module_is_over_600_lines() -> None:
         if (n := len(path.read_text(encoding="utf-8").splitlines())) > MAX_LINES
     }
     assert {k: v for k, v in long.items() if k not in ALLOWED_LONG} == {}
+    assert ALLOWED_LONG - set(long) == set(), "fixed: remove these from ALLOWED_LONG"

@@ -90,7 +90,7 @@ def test_build_writes_all_three_files(example_ws: Path) -> None:
     state = json.loads((example_ws / ".report-writer" / "generated.json").read_text("utf-8"))
     assert set(state["regions"]) == set(NUMBERS)
     word = docx.Document(str(example_ws / "draft.docx"))
-    assert word.paragraphs[0].text == "东丽区应急管理局2023年政府信息公开工作年度报告"
+    assert word.paragraphs[0].text == "东丽区应急管理局\n2023年政府信息公开工作年度报告"
 
 
 def test_strict_stops_before_writing(example_ws: Path) -> None:
@@ -104,7 +104,8 @@ def test_format_and_out(example_ws: Path, tmp_path: Path) -> None:
     target = tmp_path / "exports"
     code, out, _ = run("build", example_ws, "--format", "html", "--out", target)
     assert code == 0 and f"已生成：{target / 'draft.html'}" in out
-    assert [p.name for p in target.iterdir()] == ["draft.html"]
+    assert sorted(p.name for p in target.iterdir()) == [".report-writer", "draft.html"]
+    assert [p.name for p in (target / ".report-writer").iterdir()] == ["exports.json"]
     assert not (example_ws / "draft.md").exists()
     code, _, err = run("build", example_ws, "--format", "pdf")
     assert code == 2 and "未知的输出格式“pdf”" in err

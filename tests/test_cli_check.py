@@ -271,7 +271,17 @@ def test_help_pages_are_labelled_in_chinese() -> None:
             assert english not in result.output, (args, english)
 
 
-TOP_COMMANDS = ["init", "check", "import", "interview", "build", "regenerate", "explain"]
+TOP_COMMANDS = [
+    "init",
+    "check",
+    "import",
+    "interview",
+    "build",
+    "regenerate",
+    "explain",
+    "aggregate",
+    "overview",
+]
 
 
 def test_main_runs_one_command_as_the_whole_app_does() -> None:

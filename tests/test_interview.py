@@ -73,7 +73,8 @@ def interview(path: Path, officer: Officer, **options: Any) -> Any:
 
 def test_every_question_names_the_one_schema() -> None:
     questions = load_questions("gov2021")
-    schema = {f.key for f in load_schema().fields}
+    # answers.units are the sums `aggregate` writes for a government: never asked
+    schema = {f.key for f in load_schema().fields if not f.key.startswith("units.")}
     asked = {q.key for q in questions if q.kind == "answer"}
     assert asked == schema  # every answer is asked, and nothing outside the schema
     from report_writer.narrative import plan

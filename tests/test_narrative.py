@@ -285,6 +285,7 @@ def test_template_context_and_slot_plan() -> None:
     aspects = [a.key for a in plan().sections["overview"]]
     assert aspects == [
         "overview.opening",
+        "overview.units",  # sums of a government's units (aggregate)
         "overview.proactive",
         "overview.requests",
         "overview.management",
@@ -292,7 +293,7 @@ def test_template_context_and_slot_plan() -> None:
         "overview.supervision",
     ]
     slots = plan().aspect_slots("overview.platforms")
-    assert [s.key for s in slots] == ["platforms.portal", "platforms.channels"]
+    assert [s.key for s in slots] == ["platforms.portal", "platforms.channels", "units.posts"]
 
 
 def fixture_reports() -> list[dict[str, Any]]:
@@ -545,6 +546,12 @@ def complete_answers() -> dict[str, Any]:
             "innovation": "开设政策问答专栏",
         },
         "other": {"matters": "开展政务公开示范点建设"},
+        "units": {  # as aggregate writes them for a government
+            "count": 12,
+            "trainings": 9,
+            "trainees": 310,
+            "posts": 2400,
+        },
     }
 
 

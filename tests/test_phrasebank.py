@@ -440,6 +440,18 @@ def test_add_refuses_a_phrase_that_fails_lint(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "t.x" in result.output
 
 
+def test_add_to_a_folder_that_cannot_be_made_names_it(tmp_path: Path) -> None:
+    a_file = tmp_path / "team.txt"
+    a_file.write_text("不是文件夹", encoding="utf-8")
+    add = ["phrasebank", "add", "--slot", "other.none", "--text", "无。"]
+    for folder, why in ((a_file, "这是一个文件"), (a_file / "team", "路径中有一部分不是文件夹")):
+        result = runner.invoke(app, [*add, "--to", str(folder)])
+        assert result.exit_code == 2, result.output
+        assert result.exception is None or isinstance(result.exception, SystemExit)
+        assert f"无法新建表述库文件夹 {folder}：{why}" in result.output
+    assert a_file.read_text(encoding="utf-8") == "不是文件夹"
+
+
 # ---- large files: parsed once, cached by content; aliases never expanded ------------------------
 
 

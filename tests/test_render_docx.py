@@ -150,7 +150,8 @@ def test_gongwen_layout(word: Any) -> None:
     assert (mm(section.top_margin), mm(section.left_margin)) == (37, 28)
     assert (mm(section.bottom_margin), mm(section.right_margin)) == (35, 26)
     title = word.paragraphs[0]
-    assert title.text == "东丽区应急管理局2023年政府信息公开工作年度报告"
+    # wider than a line at 22 pt: broken before the year, never inside 年度
+    assert title.text == "东丽区应急管理局\n2023年政府信息公开工作年度报告"
     assert title.style.paragraph_format.alignment == WD_ALIGN_PARAGRAPH.CENTER
     assert title.runs[0].font.size == Pt(22)
     body = word.styles["公文正文"]
@@ -197,3 +198,90 @@ def test_libreoffice_converts_it_to_pdf(data: bytes, tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     pdf = tmp_path / "draft.pdf"
     assert pdf.read_bytes()[:5] == b"%PDF-"
+
+
+def test_short_titles_stay_on_one_line(report: Report) -> None:
+    from report_writer.render.docx import load_layout, title_lines
+
+    layout = load_layout()
+    assert title_lines("某局2023年政府信息公开工作年度报告", layout) == [
+        "某局2023年政府信息公开工作年度报告"
+    ]
+    assert title_lines("天津市东丽区应急管理局2023年政府信息公开工作年度报告", layout) == [
+        "天津市东丽区应急管理局",
+        "2023年政府信息公开工作年度报告",
+    ]
+
+
+def test_nothing_is_left_alone_at_a_page_foot(word: Any) -> None:
+    """Headings keep with what follows; a short table keeps all its rows together, a long one its
+    header rows with the first row; rows never split; paragraphs keep widow/orphan control."""
+    for name in ("公文一级标题", "公文二级标题", "公文三级标题"):
+        assert word.styles[name].paragraph_format.keep_with_next
+    for name in ("公文正文", "公文一级标题", "公文表格"):
+        assert word.styles[name].paragraph_format.widow_control
+    for table in word.tables:
+        rows = table._tbl.tr_lst
+        assert all(tr.trPr.find(qn("w:cantSplit")) is not None for tr in rows)
+        headers = [tr for tr in rows if tr.trPr.find(qn("w:tblHeader")) is not None]
+        assert headers == rows[: len(headers)]
+
+        def keeps(tr: Any) -> bool:
+            return all(p.pPr.keepNext is not None for p in tr.iter(qn("w:p")))
+
+        short = len(rows) <= 20
+        assert [keeps(tr) for tr in rows] == [
+            i < len(rows) - 1 and (short or i <= len(headers)) for i in range(len(rows))
+        ]
+    assert len(word.tables[1]._tbl.tr_lst) > 20  # 表三 is the long one
+    assert word.tables[1]._tbl.tr_lst[0].trPr.find(qn("w:tblHeader")) is not None
+
+
+@pytest.mark.skipif(
+    shutil.which("soffice") is None, reason="LibreOffice (soffice) is not installed here"
+)
+def test_a_table_pushed_to_a_page_foot_takes_its_heading_along(
+    example_ws: Path, tmp_path: Path
+) -> None:
+    """LibreOffice lays the example out with 一 grown long enough that 二's heading would fall
+    at a page's foot: the heading moves to the next page with its table, and the title breaks
+    between the agency and the year."""
+    import pypdf
+    from typer.testing import CliRunner
+
+    from report_writer.cli import app
+
+    runner = CliRunner()
+    assert runner.invoke(app, ["build", str(example_ws)]).exit_code == 0
+    draft = example_ws / "draft.md"
+    filler = "补充说明的文字，用来把表格推到页脚附近。" * 22
+    text = draft.read_text(encoding="utf-8")
+    draft.write_text(text.replace("主动接受社会监督。", "主动接受社会监督。" + filler, 1))
+    assert runner.invoke(app, ["build", str(example_ws)]).exit_code == 0
+    profile = (tmp_path / "profile").as_uri()
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation={profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(example_ws / "draft.docx"),
+        ],
+        capture_output=True,
+        timeout=180,
+        check=True,
+    )
+    pages = [p.extract_text() for p in pypdf.PdfReader(tmp_path / "draft.pdf").pages]
+    assert pages[0].splitlines()[:2] == ["东丽区应急管理局", "2023 年政府信息公开工作年度报告"]
+    for heading, first_row in (
+        ("二、主动公开政府信息情况", "第二十条第（一）项"),
+        ("三、收到和处理政府信息公开申请情况", "本年新收政府信息公开申请数量"),
+        ("四、政府信息公开行政复议、行政诉讼情况", "未经复议直接起诉"),
+    ):
+        [page] = [p for p in pages if heading in p]
+        assert first_row in page, heading
+    last = next(p for p in pages if heading in p).splitlines()
+    assert last[-1] != heading  # never the page's last line

@@ -83,3 +83,18 @@ def test_an_answer_with_a_script_tag_shows_as_text(example_ws: Path) -> None:
     assert page.xpath("//script") == []
     said = [p.text_content() for p in page.xpath("//p")]
     assert any("<script>alert(1)</script>安全生产" in t for t in said)
+
+
+def test_tables_sit_in_boxes_of_their_own_and_the_title_breaks_between_units() -> None:
+    """On a phone a table scrolls sideways inside its box (tests/test_html_browser.py looks in a
+    real browser); in print the box lets the table be, on A4."""
+    _, page = page_of(EXAMPLE)
+    tables = page.xpath("//table")
+    assert tables and all(t.getparent().get("class") == "table-box" for t in tables)
+    css = page.xpath("//style")[0].text
+    assert "@media screen and (max-width: 600px)" in css
+    assert ".table-box { max-width: 100%; overflow-x: auto;" in css
+    assert [s.text for s in page.xpath("//h1/span")] == [
+        "东丽区应急管理局",
+        "2023年政府信息公开工作年度报告",
+    ]

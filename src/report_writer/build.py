@@ -7,7 +7,9 @@ reviewer's edits; every other byte of draft.md stays. explain: where each senten
 
 The folder the drafts are written to (the workspace, or `--out`) is the home of its draft.md:
 the hand edits are read from there, and its `.report-writer/generated.json` keeps the text last
-generated for it.
+generated for it. Both build and regenerate first carry the edits made to its draft.docx in Word
+into draft.md (draft/word_edits.py), and keep a dated copy of a draft.docx or draft.html changed
+since it was written before writing it again (draft/exports.py).
 
 Floor: orchestration. Must not import from the floors above (chains and up).
 """
@@ -23,6 +25,7 @@ from msgspec import Struct, field
 from report_writer.check import CheckResult
 from report_writer.commandline import command_line, quote
 from report_writer.document import Document, build_document
+from report_writer.draft.exports import Exports, load_exports, save_exports, write_export
 from report_writer.draft.markers import (
     DRAFT_FILE,
     OPENING,
@@ -43,6 +46,7 @@ from report_writer.draft.markers import (
 )
 from report_writer.draft.merge import merge3, merged_text
 from report_writer.draft.read import apply_edits
+from report_writer.draft.word_edits import DOCX_FILE, WordEdits, word_edits
 from report_writer.errors import InputError, WorkspaceError
 from report_writer.files import make_dir, read_text, write_atomic
 from report_writer.model import Report
@@ -145,6 +149,8 @@ class BuildResult(Struct):
     written: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # finished sentences for the user
     stopped: bool = False  # --strict and the check failed: nothing was written
+    # draft.md and draft.docx changed the same sentences: marked in draft.md, nothing exported
+    conflicts: list[str] = field(default_factory=list)
 
 
 def build(
@@ -155,8 +161,10 @@ def build(
     phrasebanks: Sequence[Path] = (),
 ) -> BuildResult:
     """Compose the drafts, check the tables and the draft as it will be written, then write
-    them. A region of draft.md edited by hand is kept as it is (HTML and Word carry the edited
-    text); the others are refreshed from the answers."""
+    them. Edits made in draft.docx come into draft.md first. A region of draft.md edited by hand
+    is kept as it is (HTML and Word carry the edited text); the others are refreshed from the
+    answers. Where draft.md and draft.docx changed the same sentences differently, draft.md
+    gets the conflict marked and nothing else is written."""
     from report_writer.check import CheckResult, check_report
     from report_writer.draft.checks import check_draft
     from report_writer.workspace.lock import locked
@@ -173,11 +181,26 @@ def build(
         fresh = region_texts(doc)
         draft = _read_draft(target, report)
         names = _region_names(report)
+        exports = load_exports(target)
         if draft is None:
             state: State = {n: [g] for n, g in fresh.items()}
             text = compose({n: (g.hash, g.text) for n, g in fresh.items()})
+            draft = parse_draft(target / DRAFT_FILE, text, list(names))
+            refresh = False
         else:
             state = load_state(target)
+            refresh = True
+        edits = word_edits(target, report, draft, exports, names)
+        if edits is not None:
+            notes.extend(edits.notes)
+            if edits.conflicts:  # draft.md holds them marked; the exports wait
+                held = BuildResult(check_report(report), notes=notes)
+                return _held(target, state, exports, edits, held)
+            draft = parse_draft(draft.path, edits.text, list(names))
+            if edits.taken and "md" not in formats:
+                formats = ["md", *formats]  # the Word edits live on in draft.md
+        text = draft.text
+        if refresh:
             refreshed = {}
             for number, generated in fresh.items():
                 region = draft.regions[number]
@@ -192,9 +215,9 @@ def build(
                     refreshed[number] = (generated.hash, generated.text)
             text = replace_regions(draft, refreshed)
         written = parse_draft(target / DRAFT_FILE, text, list(names))
-        if draft is not None:
-            doc = apply_edits(doc, written, _table_keys(report))
-        check = CheckResult(check_report(report).findings + check_draft(report, written))
+        doc = apply_edits(doc, written, _table_keys(report))
+        findings = check_report(report).findings + check_draft(report, written)
+        check = CheckResult(findings + (edits.findings if edits else []))
         result = BuildResult(check, notes=notes)
         if strict and check.failed(strict=True):
             result.stopped = True
@@ -202,10 +225,48 @@ def build(
         make_dir(target)
         if "md" in formats:
             _save_state(target, state)  # before draft.md: see draft.remember
-        for fmt in formats:
-            file = target / OUTPUT_NAMES[fmt]
-            write_atomic(file, text if fmt == "md" else _export(doc, fmt))
-            result.written.append(file)
+            write_atomic(target / DRAFT_FILE, text)
+            result.written.append(target / DRAFT_FILE)
+        exported = [f for f in formats if f != "md"]
+        result.written.extend(_write_exports(target, doc, exported, exports, result.notes))
+        _seen(exports, edits, "docx" in exported)
+        save_exports(target, exports)
+    return result
+
+
+def _write_exports(
+    home: Path, doc: Document, formats: Sequence[str], exports: Exports, notes: list[str]
+) -> list[Path]:
+    """Write draft.html / draft.docx, each changed one kept first (its notice added to
+    `notes`), and record what was written (for draft.docx, the text of each region)."""
+    written = []
+    for fmt in formats:
+        file = home / OUTPUT_NAMES[fmt]
+        regions = {n: g.text for n, g in region_texts(doc).items()} if fmt == "docx" else None
+        notice = write_export(file, _export(doc, fmt), exports, regions)
+        if notice:
+            notes.append(notice)
+        written.append(file)
+    return written
+
+
+def _seen(exports: Exports, edits: WordEdits | None, rewritten: bool) -> None:
+    """Once draft.md holds the Word edits, a draft.docx not written again is recorded as read,
+    so that its edits are not merged a second time."""
+    if edits is not None and edits.seen is not None and not rewritten:
+        exports[DOCX_FILE] = edits.seen
+
+
+def _held(
+    home: Path, state: State, exports: Exports, edits: WordEdits, result: BuildResult
+) -> BuildResult:
+    """draft.md with the conflicts between it and draft.docx marked; HTML and Word wait."""
+    _save_state(home, state)
+    write_atomic(home / DRAFT_FILE, edits.text)
+    _seen(exports, edits, False)
+    save_exports(home, exports)
+    result.written.append(home / DRAFT_FILE)
+    result.conflicts = edits.conflicts
     return result
 
 
@@ -232,6 +293,7 @@ class RegenerateResult(Struct):
     written: list[Path] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)  # finished sentences: what still differs
     backup: Path | None = None  # --force: draft.md as it was, with the discarded edits
+    waiting: bool = False  # draft.md and draft.docx conflict: marked, not regenerated yet
 
 
 def regenerate(
@@ -255,12 +317,29 @@ def regenerate(
     home = draft_home(ws, out)
     with locked(ws, "regenerate", out=home):
         draft = _need_draft(ws, home, report)
+        original = draft.text
         doc = generate(report, ws, phrasebanks)
         fresh = region_texts(doc)
         new = fresh[number]
-        region = draft.regions[number]
         state = load_state(home)
         result = RegenerateResult(names[number], "", False)
+        exports = load_exports(home)
+        edits = word_edits(home, report, draft, exports, names)
+        if edits is not None:
+            result.notes.extend(edits.notes)
+            result.notes.extend(f.message for f in edits.findings)
+            if edits.conflicts:  # marked in draft.md; the region is regenerated once resolved
+                result.changed = result.waiting = True
+                result.conflicts = edits.conflicts
+                result.diff = _diff(original, edits.text, number)
+                if not dry_run:
+                    write_atomic(draft.path, edits.text)
+                    _seen(exports, edits, False)
+                    save_exports(home, exports)
+                    result.written.append(draft.path)
+                return result
+            draft = parse_draft(draft.path, edits.text, list(names))
+        region = draft.regions[number]
         body = new.text
         if region.edited and not force:
             base = base_of(state, number, region.hash)
@@ -275,22 +354,13 @@ def regenerate(
                     "冲突，请保留其一，删去另一段和标记行后运行 report-writer build"
                 )
         text = replace_regions(draft, {number: (new.hash, body)})
-        result.changed = text != draft.text
-        from difflib import unified_diff  # regenerate only
-
-        result.diff = "".join(
-            unified_diff(
-                draft.text.splitlines(keepends=True),
-                text.splitlines(keepends=True),
-                f"{DRAFT_FILE}（现在）",
-                f"{DRAFT_FILE}（重新生成“{number}”后）",
-            )
-        )
+        result.changed = text != original
+        result.diff = _diff(original, text, number)
         if number != OPENING and report.fmt.section(number).kind == "table":
             from report_writer.draft.checks import table_differences
 
             kept = parse_draft(draft.path, text, list(names))
-            result.notes = [f.message for f in table_differences(report, kept, number)]
+            result.notes.extend(f.message for f in table_differences(report, kept, number))
         if dry_run:
             return result
         if force and region.edited and result.changed:
@@ -299,14 +369,28 @@ def regenerate(
         _save_state(home, state)  # before draft.md: see draft.remember
         write_atomic(draft.path, text)
         result.written.append(draft.path)
-        if result.conflicts:
-            return result  # HTML and Word wait until the conflicts are resolved
-        doc = apply_edits(doc, parse_draft(draft.path, text, list(names)), _table_keys(report))
-        for fmt in ("html", "docx"):
-            file = home / OUTPUT_NAMES[fmt]
-            write_atomic(file, _export(doc, fmt))
-            result.written.append(file)
+        if not result.conflicts:  # else HTML and Word wait until the conflicts are resolved
+            doc = apply_edits(doc, parse_draft(draft.path, text, list(names)), _table_keys(report))
+            result.written.extend(
+                _write_exports(home, doc, ("html", "docx"), exports, result.notes)
+            )
+        _seen(exports, edits, not result.conflicts)
+        save_exports(home, exports)
     return result
+
+
+def _diff(before: str, after: str, number: str) -> str:
+    """draft.md before and after regenerating region `number`, as a unified diff."""
+    from difflib import unified_diff  # regenerate only
+
+    return "".join(
+        unified_diff(
+            before.splitlines(keepends=True),
+            after.splitlines(keepends=True),
+            f"{DRAFT_FILE}（现在）",
+            f"{DRAFT_FILE}（重新生成“{number}”后）",
+        )
+    )
 
 
 def _backup(home: Path, draft: Draft, number: str) -> Path:

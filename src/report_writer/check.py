@@ -53,11 +53,14 @@ def check_workspace_report(
     previous: Report | None = None,
     previous_folder: Path | None = None,
 ) -> CheckResult:
-    """check_report, plus the draft checks (H4, H5, H8) when the workspace has a draft.md."""
+    """check_report, plus the draft checks (H4, H5, H8) when the workspace has a draft.md, and
+    those of a workspace made by `aggregate` (A1, A2)."""
     from report_writer.draft.checks import draft_findings
+    from report_writer.workspace.aggregate_log import log_findings
 
     result = check_report(report, previous)
-    return CheckResult(result.findings + draft_findings(report, folder, previous_folder))
+    extra = draft_findings(report, folder, previous_folder) + log_findings(report, folder)
+    return CheckResult(result.findings + extra)
 
 
 class WorkspaceCheck(Struct, frozen=True):
@@ -104,6 +107,24 @@ def find_workspaces(paths: list[Path]) -> list[Path]:
             found.extend(inner or [path])
         else:
             found.append(path)
+    return found
+
+
+def units_in(paths: list[Path]) -> list[Path]:
+    """find_workspaces for the commands over a whole office (aggregate, overview): a path that
+    does not exist, or a folder holding no workspace at all, is an error rather than a row."""
+    from report_writer.errors import InputError
+    from report_writer.workspace import REPORT_FILE
+
+    for path in paths:
+        if not path.exists():
+            raise InputError(f"找不到“{path}”：请给出单位的工作区，或存放这些工作区的文件夹")
+    found = find_workspaces(paths)
+    if not any((p / REPORT_FILE).is_file() for p in found):
+        named = "、".join(str(p) for p in paths)
+        raise InputError(
+            f"{named} 中没有工作区（含 {REPORT_FILE} 的文件夹）：请给出单位的工作区，或存放这些工作区的文件夹"
+        )
     return found
 
 

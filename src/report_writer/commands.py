@@ -1,5 +1,5 @@
 """Chains: the core calls a command makes one after another (interview → build, answers file →
-build, import → check). Each returns what the CLI prints; nothing here prints or exits. May import
+build, import → check, tables import → check). Each returns what the CLI prints; nothing here prints or exits. May import
 anything below the command line; must not import the cli package.
 """
 
@@ -18,6 +18,7 @@ from report_writer.interview.run import apply_answers, revisit_hint, run_intervi
 from report_writer.interview.session import Ask, Result, Say
 from report_writer.interview.store import load_progress
 from report_writer.model import parse_report
+from report_writer.tables_xlsx import TablesImport
 from report_writer.workspace import Workspace, load_report
 
 
@@ -156,3 +157,13 @@ def import_many(
             yield Summary(source, import_and_check(source, target, run_check=run_check))
         except ReportWriterError as exc:
             yield Summary(source, None, exc.message)
+
+
+def tables_import_and_check(source: Path, directory: Path) -> TablesImport:
+    """`tables import WORKBOOK DIR`: the workbook's figures into report.yaml, then the checks."""
+    from report_writer.tables_xlsx import import_tables
+    from report_writer.workspace import open_workspace
+
+    result = import_tables(source, directory)
+    result.check = check_report(load_report(open_workspace(directory)))
+    return result

@@ -110,60 +110,44 @@ def _sum_or_none(*values: Any) -> Any:
 # Values computed from answers and cells, for phrase templates as `derived.<name>`:
 # name -> (kind for lint: scalar/list/records, the answer keys or cells it is made from, function).
 Derive = Callable[[dict[str, Any]], Any]
-_NEW = "tables.applications.new.total"
-_CARRIED = "tables.applications.carried_over.total"
-DERIVED: dict[str, tuple[Any, tuple[str, ...], Derive]] = {
-    "items_total": (
-        "scalar",
-        ("proactive.items",),
-        lambda c: chinese.total(c["proactive"]["items"]) if c["proactive"].get("items") else None,
+Derived = tuple[Any, tuple[str, ...], Derive]
+
+
+def _at(context: dict[str, Any], path: str) -> Any:
+    """The value at `group.key` or `tables.table.row.column` of the context."""
+    value: Any = context
+    for part in path.split("."):
+        value = value[part]
+    return value
+
+
+def _of_answer(path: str, make: Callable[[Any], Any], kind: str = "scalar") -> Derived:
+    """A value made from the answer at `path` (`group.key`); None while it is not given."""
+    group, key = path.split(".")
+    return (kind, (path,), lambda c: make(c[group][key]) if c[group].get(key) else None)
+
+
+def _sum_of(*cells: str) -> Derived:
+    """The sum of table cells; None while any of them is unknown."""
+    return ("scalar", cells, lambda c: _sum_or_none(*(_at(c, cell) for cell in cells)))
+
+
+DERIVED: dict[str, Derived] = {
+    "items_total": _of_answer("proactive.items", chinese.total),
+    "item_list": _of_answer(
+        "proactive.items", lambda items: chinese.counted(items, "条", name="kind") or None
     ),
-    "item_list": (
-        "scalar",
-        ("proactive.items",),
-        lambda c: (
-            chinese.counted(c["proactive"]["items"], "条", name="kind") or None
-            if c["proactive"].get("items")
-            else None
-        ),
+    "posts_total": _of_answer("platforms.channels", chinese.total),
+    "channel_list": _of_answer(
+        "platforms.channels", lambda channels: chinese.counted(channels, "条", name="name") or None
     ),
-    "posts_total": (
-        "scalar",
-        ("platforms.channels",),
-        lambda c: (
-            chinese.total(c["platforms"]["channels"]) if c["platforms"].get("channels") else None
-        ),
+    "channel_names": _of_answer(
+        "platforms.channels",
+        lambda channels: chinese.join_cn(r.get("name") for r in channels) or None,
     ),
-    "channel_list": (
-        "scalar",
-        ("platforms.channels",),
-        lambda c: (
-            chinese.counted(c["platforms"]["channels"], "条", name="name") or None
-            if c["platforms"].get("channels")
-            else None
-        ),
-    ),
-    "channel_names": (
-        "scalar",
-        ("platforms.channels",),
-        lambda c: (
-            chinese.join_cn(r.get("name") for r in c["platforms"]["channels"]) or None
-            if c["platforms"].get("channels")
-            else None
-        ),
-    ),
-    "channels_count": (
-        "scalar",
-        ("platforms.channels",),
-        lambda c: len(c["platforms"]["channels"]) if c["platforms"].get("channels") else None,
-    ),
-    "requests_total": (
-        "scalar",
-        (_NEW, _CARRIED),
-        lambda c: _sum_or_none(
-            c["tables"]["applications"]["new"]["total"],
-            c["tables"]["applications"]["carried_over"]["total"],
-        ),
+    "channels_count": _of_answer("platforms.channels", len),
+    "requests_total": _sum_of(
+        "tables.applications.new.total", "tables.applications.carried_over.total"
     ),
     "results": ("records", (), lambda c: _results(c["tables"])),
     "result_list": (
@@ -171,36 +155,15 @@ DERIVED: dict[str, tuple[Any, tuple[str, ...], Derive]] = {
         (),
         lambda c: None if (r := _results(c["tables"])) is None else chinese.counted(r, "件"),
     ),
-    "disclosed": (
-        "scalar",
-        (
-            "tables.applications.granted.total",
-            "tables.applications.partially_granted.total",
-        ),
-        lambda c: _sum_or_none(
-            c["tables"]["applications"]["granted"]["total"],
-            c["tables"]["applications"]["partially_granted"]["total"],
-        ),
+    "disclosed": _sum_of(
+        "tables.applications.granted.total", "tables.applications.partially_granted.total"
     ),
-    "procedure_labels": (
-        "list",
-        ("requests.procedure",),
-        lambda c: (
-            [
-                load_schema().field("requests.procedure").choice_label(k)
-                for k in c["requests"]["procedure"]
-            ]
-            if c["requests"].get("procedure")
-            else None
-        ),
+    "procedure_labels": _of_answer(
+        "requests.procedure",
+        lambda keys: [load_schema().field("requests.procedure").choice_label(k) for k in keys],
+        kind="list",
     ),
-    "decisions_total": (
-        "scalar",
-        tuple(f"tables.proactive.{row}.decisions" for row, _ in DECISIONS),
-        lambda c: _sum_or_none(
-            *(c["tables"]["proactive"][row]["decisions"] for row, _ in DECISIONS)
-        ),
-    ),
+    "decisions_total": _sum_of(*(f"tables.proactive.{row}.decisions" for row, _ in DECISIONS)),
     "decision_list": (
         "scalar",
         tuple(f"tables.proactive.{row}.decisions" for row, _ in DECISIONS),

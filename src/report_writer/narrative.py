@@ -6,6 +6,9 @@ candidate (see `ranked`: the phrases stating the most answers first, so every an
 draft), never a phrase already used, and, where the bank allows, never one that opens like the
 sentence or paragraph before it. An aspect with something specific to say leaves out the generic
 phrases (slogans). Every sentence keeps its provenance.
+
+Floor: content. Imports context.py, the phrasebank, the output floor's Document types and the data
+floor; never the draft, importer, interview, build or command-line modules.
 """
 
 from __future__ import annotations

@@ -37,14 +37,14 @@ def open_package(path: Path, label: str) -> zipfile.ZipFile:
     members = package.infolist()
     problem = None
     if len(members) > MAX_MEMBERS:
-        problem = f"内含文件超过 {MAX_MEMBERS:,} 个"
+        problem = f"内含文件超过 {MAX_MEMBERS:,} 个，不像正常的{label}，疑似恶意构造"
     else:
         xml = sum(m.file_size for m in members if m.filename.endswith((".xml", ".rels")))
         if xml > MAX_XML_BYTES:
-            problem = f"其中的 XML 解压后共有 {xml / 1024 / 1024:.0f} MB"
+            problem = f"其中的 XML 解压后共有 {xml / 1024 / 1024:.0f} MB，疑似压缩炸弹"
     if problem:
         package.close()
-        raise InputError(f"{path} {problem}，不像正常的{label}，疑似恶意构造，已拒绝读取")
+        raise InputError(f"{path} {problem}，已拒绝读取")
     return package
 
 

@@ -4,7 +4,7 @@ Holds: `parse_yaml` (PyYAML's C safe loader, with the limits of limits.py and me
 line and what the problem means), `parse_data` (our own shipped files, trusted), `line_of` (the
 line of a key path), `dump_yaml` (plain data as the tool writes it), and `roundtrip_yaml` with
 `dump_roundtrip` (ruamel.yaml's round-trip mode, which keeps a reviewer's comments and key order).
-The phrasebank's line-numbered loader is still in phrasebank.py (r-phrases moves it here).
+`parse_strings` reads a phrase file: strings only, aliases shared, errors naming the line.
 Imports only errors.py and limits.py.
 """
 
@@ -193,3 +193,62 @@ def dump_roundtrip(doc: Any) -> str:
     buffer = io.StringIO()
     roundtrip_yaml().dump(doc, buffer)
     return buffer.getvalue()
+
+
+def parse_strings(text: str, path: Path, max_depth: int) -> tuple[Any, int]:
+    """A phrase file as plain data (mappings, lists and strings only: no type guessing; `draft`
+    is read by the phrasebank) and its size once aliases are expanded (strings count their
+    length); nesting deeper than `max_depth` is refused.
+
+    libyaml parses it (nesting is capped there); an alias (`*name`) gives the very object its
+    anchor built, never a copy, so a small file cannot become a large one in memory. About twice
+    as fast as yaml.load with CSafeLoader; InputError (with the line) on a syntax error, and,
+    as for report.yaml, on data that aliases would expand beyond the limits of limits.py.
+    """
+    import yaml
+
+    try:
+        root = yaml.compose(text, Loader=yaml.CBaseLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        where = f"第{mark.line + 1}行" if mark else ""
+        raise InputError(f"{where}有 YAML 语法错误：{exc.problem or '格式错误'}") from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"有 YAML 语法错误：{exc}") from None
+    built: dict[int, tuple[Any, int]] = {}
+
+    def build(node: yaml.Node, depth: int) -> tuple[Any, int]:
+        if id(node) in built:
+            return built[id(node)]
+        if depth > max_depth:
+            raise InputError(f"第{node.start_mark.line + 1}行：嵌套超过{max_depth}层")
+        if isinstance(node, yaml.ScalarNode):
+            done: tuple[Any, int] = (node.value, len(node.value))
+        elif isinstance(node, yaml.SequenceNode):
+            items = [build(n, depth + 1) for n in node.value]
+            done = ([x for x, _ in items], 1 + sum(n for _, n in items))
+        else:
+            mapping: dict[str, Any] = {}
+            lines: dict[str, int] = {}
+            size = 1
+            for key, value in node.value:
+                line = key.start_mark.line + 1
+                if not isinstance(key, yaml.ScalarNode):
+                    raise InputError(f"第{line}行：键应为文字")
+                if key.value in lines:  # PyYAML would keep the last one silently
+                    raise InputError(
+                        f"第{line}行：键“{key.value}”重复出现（第{lines[key.value]}行已有），"
+                        "请删去或合并其中一个"
+                    )
+                lines[key.value] = line
+                mapping[key.value], n = build(value, depth + 1)
+                size += n + len(key.value)
+            done = (mapping, size)
+        built[id(node)] = done
+        return done
+
+    if root is None:
+        return None, 0
+    data, size = build(root, 1)
+    check_yaml_structure(data, path.name)  # the issue names the file's full path already
+    return data, size

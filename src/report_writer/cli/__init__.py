@@ -1,6 +1,6 @@
 """Face: the command line. Parse arguments, call one core function, print, set the exit code.
 
-The commands live in workspaces.py, drafting.py and phrases.py; app.py holds the apps and the one
+The commands live in workspaces.py, drafting.py, tables.py, phrases.py and office.py; app.py holds the apps and the one
 error boundary; output.py how results look; i18n.py the Chinese help. `main` (the entry point
 `report-writer`) is the one place that exits. Heavy libraries (jinja2, python-docx,
 prompt_toolkit) are imported inside the commands that need them, so that `--help` starts fast.
@@ -15,21 +15,19 @@ import sys
 import typer
 
 from report_writer.cli.app import app
-from report_writer.cli.i18n import usage_error
+from report_writer.cli.i18n import NoArgsIsHelpError, UsageError, usage_error
 
 # isort: off
 # The commands register in this order, which is their order in `report-writer --help`.
-from report_writer.cli import workspaces, drafting, phrases
+from report_writer.cli import workspaces, drafting, tables, phrases, office
 # isort: on
 
-__all__ = ["app", "drafting", "main", "phrases", "workspaces"]
+__all__ = ["app", "drafting", "main", "office", "phrases", "tables", "workspaces"]
 
 
 def main() -> None:
     """Entry point: the one place that exits. An unexpected exception is a defect in this tool;
     it is reported in one line (set REPORT_WRITER_DEBUG=1 for the traceback)."""
-    from typer._click.exceptions import NoArgsIsHelpError, UsageError
-
     try:
         code = app(args=sys.argv[1:], prog_name="report-writer", standalone_mode=False)
     except NoArgsIsHelpError as exc:

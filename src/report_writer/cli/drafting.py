@@ -17,7 +17,9 @@ from report_writer.errors import ChecksFailed, ReportWriterError
 
 @command(app)
 def interview(
-    directory: Annotated[Path, typer.Argument(help="工作区文件夹（不存在时新建）")],
+    directory: Annotated[
+        Path, typer.Argument(help="工作区文件夹（不存在时新建）", metavar="工作区")
+    ],
     revisit: Annotated[
         str | None,
         typer.Option(
@@ -114,6 +116,11 @@ def build(
         typer.echo(f"注意：{note}")
     for path in result.written:
         typer.echo(f"已生成：{path}")
+    if result.conflicts:
+        for message in result.conflicts:
+            typer.echo(f"冲突：{message}", err=True)
+        typer.echo("draft.md 与 draft.docx 的修改有冲突未解决，HTML 和 Word 暂未更新。", err=True)
+        raise typer.Exit(ChecksFailed.exit_code)
 
 
 @command(app)
@@ -157,6 +164,11 @@ def regenerate(
         )
     elif force:
         typer.echo(f"已按最新答案重写“{result.section}”。")
+    elif result.waiting:
+        typer.echo(
+            f"draft.md 与 draft.docx 的修改有{len(result.conflicts)}处冲突，已在 draft.md 中标出；"
+            f"解决后再重新生成“{result.section}”。"
+        )
     elif result.conflicts:
         typer.echo(f"已重新生成“{result.section}”；合并人工修改时有{len(result.conflicts)}处冲突。")
     elif result.merged:
@@ -183,12 +195,31 @@ def explain(
     ] = None,
     out: DraftFolderOption = None,
     phrasebank: PhrasebankOption = None,
+    cell: Annotated[
+        str | None,
+        typer.Option(
+            "--cell",
+            help="说明统计表中一个数字的来源，如 applications.new.total（键同 report.yaml 的 tables；只给到行则说明整行）",
+            metavar="单元格",
+        ),
+    ] = None,
 ) -> None:
-    """逐句说明草稿的来源：表述编号、所在表述库，以及用到的答案和表格数字；人工写的句子标为“人工编辑”。"""
+    """逐句说明草稿的来源：表述编号、所在表述库，以及用到的答案和表格数字；人工写的句子标为“人工编辑”。
+
+    给出 --cell 时说明统计表中这个数字从哪来：汇总得到的，列出每个单位的数字；否则指出它在 report.yaml 中的位置。"""
     from report_writer.build import explain as explain_draft
     from report_writer.document import FIXED
     from report_writer.phrasebank import layer_label
 
+    if cell is not None:
+        from report_writer.cli.office import explain_cell
+
+        if section is not None or out is not None:
+            raise ReportWriterError(
+                "--cell 说明的是统计表中的数字，不能与 --section 或 --out 同时使用"
+            )
+        explain_cell(directory, cell)
+        return
     regions = explain_draft(directory, section, phrasebank or [], out)
     for region in regions:
         typer.echo(region.name + ("（有人工修改）" if region.edited else ""))

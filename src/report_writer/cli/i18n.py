@@ -2,14 +2,27 @@
 
 typer (pinned to 0.26–0.28 in pyproject.toml) carries its own copy of click, `typer._click`, and
 words its help in English. `install()` puts Chinese words in three places of that private copy:
-typer's gettext hook `typer.core._`, `decorators.help_option` and `HelpFormatter.write_usage`.
-tests/test_cli_i18n.py fails loudly when a typer release moves any of them. Imports nothing of
-the core.
+typer's gettext hook `typer.core._`, `decorators.help_option` and `HelpFormatter.write_usage`;
+`usage_error` words its usage errors, whose two classes come from here too. This is the one module
+that touches typer's private parts; tests/test_cli_i18n.py fails loudly when a typer release moves
+any of them. Imports nothing of the core.
 
 Floor: face (the top); nothing of the core imports it.
 """
 
 from typing import Any
+
+# main() catches these two of typer's private click to word usage errors in Chinese (usage_error).
+from typer._click.exceptions import NoArgsIsHelpError, UsageError
+
+__all__ = [
+    "HELP_WORDS",
+    "USAGE_ERRORS",
+    "NoArgsIsHelpError",
+    "UsageError",
+    "install",
+    "usage_error",
+]
 
 # typer's help pages (a vendored click, pinned below 0.29) label their parts in English; these
 # are the labels an officer sees on every `--help`, in Chinese.

@@ -31,7 +31,9 @@ def phrasebank_list(
 
 @command(phrasebank_app, "show")
 def phrasebank_show(
-    phrase_id: Annotated[str, typer.Argument(help="表述编号，如 requests.counts.plain")],
+    phrase_id: Annotated[
+        str, typer.Argument(help="表述编号，如 requests.counts.plain", metavar="编号")
+    ],
     folders: PhrasebankOption = None,
 ) -> None:
     """显示一条表述的全文、所在文件和表述库。"""
@@ -55,7 +57,9 @@ def phrasebank_show(
 
 @command(phrasebank_app, "search")
 def phrasebank_search(
-    words: Annotated[list[str], typer.Argument(help="要查找的词语（全部包含才算匹配）")],
+    words: Annotated[
+        list[str], typer.Argument(help="要查找的词语（全部包含才算匹配）", metavar="词语")
+    ],
     folders: PhrasebankOption = None,
 ) -> None:
     """在编号、正文、标签和说明中查找表述。"""
@@ -68,7 +72,8 @@ def phrasebank_search(
 @command(phrasebank_app, "lint")
 def phrasebank_lint(
     folders: Annotated[
-        list[Path] | None, typer.Argument(help="要检查的表述库文件夹（不给时检查内置表述库）")
+        list[Path] | None,
+        typer.Argument(help="要检查的表述库文件夹（不给时检查内置表述库）", metavar="文件夹"),
     ] = None,
 ) -> None:
     """检查表述库：格式、重复编号、未知段落、未定义的答案、不安全的模板、标点。有问题时退出码为1。"""

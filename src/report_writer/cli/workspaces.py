@@ -3,7 +3,6 @@
 Floor: face (the top); nothing of the core imports it.
 """
 
-import sys  # noqa: F401
 from pathlib import Path
 from typing import Annotated
 
@@ -120,7 +119,8 @@ def import_(
     sources: Annotated[
         list[Path],
         typer.Argument(
-            help="已发布的报告：网页文本（.txt）、HTML、Word（.docx）、PDF 或 Markdown；可一次给出多个",
+            help="已发布的报告：网页文本（.txt）、HTML、Word（.docx）、PDF、Markdown 或 Excel（.xlsx）；"
+            "可一次给出多个",
             metavar="报告文件...",
         ),
     ],

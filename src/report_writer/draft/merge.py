@@ -126,9 +126,12 @@ def _joined(parts: list[str | Conflict]) -> list[str | Conflict]:
     return result
 
 
-def merged_text(pieces: list[str | Conflict]) -> tuple[str, list[int]]:
-    """The merged text with conflict markers on lines of their own, and the 1-based line (within
-    the text) of each conflict."""
+def merged_text(
+    pieces: list[str | Conflict], ours: str = OURS, theirs: str = THEIRS
+) -> tuple[str, list[int]]:
+    """The merged text with conflict markers on lines of their own (`ours` and `theirs` the
+    lines that open and close a conflict), and the 1-based line (within the text) of each
+    conflict."""
     out = ""
     lines: list[int] = []
     for n, piece in enumerate(pieces):
@@ -139,7 +142,7 @@ def merged_text(pieces: list[str | Conflict]) -> tuple[str, list[int]]:
             out += "\n"
         lines.append(out.count("\n") + 1)
         out += (
-            f"{OURS}\n{piece.ours.strip(chr(10))}\n{SPLIT}\n{piece.theirs.strip(chr(10))}\n{THEIRS}"
+            f"{ours}\n{piece.ours.strip(chr(10))}\n{SPLIT}\n{piece.theirs.strip(chr(10))}\n{theirs}"
         )
         following = pieces[n + 1] if n + 1 < len(pieces) else ""
         if not (isinstance(following, str) and following.startswith("\n")):

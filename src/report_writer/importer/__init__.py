@@ -20,7 +20,7 @@ from msgspec import Struct, field
 from report_writer.errors import InputError
 from report_writer.files import check_regular, decode_published
 from report_writer.formats.spec import Format, format_for_year
-from report_writer.importer import cells, docx, html, markdown, pdf, pdftext
+from report_writer.importer import cells, docx, html, markdown, pdf, pdftext, xlsx
 from report_writer.importer.log import Log, LogEntry
 from report_writer.importer.sections import split_at_headings
 from report_writer.importer.split import Cell
@@ -38,7 +38,7 @@ from report_writer.model import guess_level
 __all__ = ["ImportResult", "LogEntry", "import_report", "read_lines"]
 
 LAYOUT_LABELS: dict[str, str] = {
-    m.NAME: m.LABEL for m in (cells, pdftext, markdown, html, docx, pdf)
+    m.NAME: m.LABEL for m in (cells, pdftext, markdown, html, docx, pdf, xlsx)
 }
 
 
@@ -111,6 +111,8 @@ def _read_layout(source: Path) -> tuple[str, list[Line]]:
         return docx.NAME, docx.read(source)
     if suffix == ".pdf":
         return pdf.NAME, pdf.read(source)
+    if suffix == ".xlsx":
+        return xlsx.NAME, xlsx.read(source)
     if suffix == ".doc":
         raise InputError(
             f"{source} 是旧版 Word 文件（.doc），请用 Word 或 WPS“另存为”.docx 后再导入"

@@ -50,12 +50,7 @@ def _analyse(source: str, expression: bool) -> Analysis:
         )
     scan = Scan()
     scan.visit(tree, {}, 0)
-    return Analysis(
-        tuple(dict.fromkeys(scan.paths)),
-        tuple(dict.fromkeys(scan.loops)),
-        tuple(dict.fromkeys(scan.attributes)),
-        tuple(dict.fromkeys(scan.problems)),
-    )
+    return scan.analysis()
 
 
 class Vocabulary(

@@ -4,8 +4,8 @@ Layers: the built-in folder, then each team folder in order (`--phrasebank`, the
 `phrasebanks:`); a later layer adds phrases and may override an id. Reading collects every problem
 of a file (YAML syntax, a phrase without id/slot/text, an id used twice) with its file and id.
 
-Imports only the ground floor (errors, limits, resources, the parse cache) and workspace's file
-reading; never the sandbox, the narrative or anything that knows what a slot means.
+Imports only the ground floor (errors, files, resources, yamlio, the parse cache); never the
+sandbox, the narrative or anything that knows what a slot means.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from msgspec import Struct, field
 
 from report_writer import cache, resources
 from report_writer.errors import InputError
-from report_writer.limits import check_yaml_structure
+from report_writer.yamlio import parse_strings
 
 if TYPE_CHECKING:
     from report_writer.model import Report
@@ -212,64 +212,6 @@ def _read_file(path: Path, layer: Layer, issues: list[Issue]) -> Iterator[Phrase
             yield phrase
 
 
-def load_yaml(text: str, path: Path) -> tuple[Any, int]:
-    """A phrase file as plain data (mappings, lists and strings only: no type guessing; `draft`
-    is read by phrase_from) and its size once aliases are expanded (strings count their length).
-
-    libyaml parses it (nesting is capped there); an alias (`*name`) gives the very object its
-    anchor built, never a copy, so a small file cannot become a large one in memory. About twice
-    as fast as yaml.load with CSafeLoader; InputError (with the line) on a syntax error, and,
-    as for report.yaml, on data that aliases would expand beyond the limits of limits.py.
-    """
-    import yaml
-
-    try:
-        root = yaml.compose(text, Loader=yaml.CBaseLoader)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        where = f"第{mark.line + 1}行" if mark else ""
-        raise InputError(f"{where}有 YAML 语法错误：{exc.problem or '格式错误'}") from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"有 YAML 语法错误：{exc}") from None
-    built: dict[int, tuple[Any, int]] = {}
-
-    def build(node: yaml.Node, depth: int) -> tuple[Any, int]:
-        if id(node) in built:
-            return built[id(node)]
-        if depth > MAX_FILE_DEPTH:
-            raise InputError(f"第{node.start_mark.line + 1}行：嵌套超过{MAX_FILE_DEPTH}层")
-        if isinstance(node, yaml.ScalarNode):
-            done: tuple[Any, int] = (node.value, len(node.value))
-        elif isinstance(node, yaml.SequenceNode):
-            items = [build(n, depth + 1) for n in node.value]
-            done = ([x for x, _ in items], 1 + sum(n for _, n in items))
-        else:
-            mapping: dict[str, Any] = {}
-            lines: dict[str, int] = {}
-            size = 1
-            for key, value in node.value:
-                line = key.start_mark.line + 1
-                if not isinstance(key, yaml.ScalarNode):
-                    raise InputError(f"第{line}行：键应为文字")
-                if key.value in lines:  # PyYAML would keep the last one silently
-                    raise InputError(
-                        f"第{line}行：键“{key.value}”重复出现（第{lines[key.value]}行已有），"
-                        "请删去或合并其中一个"
-                    )
-                lines[key.value] = line
-                mapping[key.value], n = build(value, depth + 1)
-                size += n + len(key.value)
-            done = (mapping, size)
-        built[id(node)] = done
-        return done
-
-    if root is None:
-        return None, 0
-    data, size = build(root, 1)
-    check_yaml_structure(data, path.name)  # the issue names the file's full path already
-    return data, size
-
-
 def _parsed(path: Path) -> Any:
     """The data of a phrase file; a large one is parsed once per content (see cache.py), so that
     a team's 10,000 phrases load in a few ms."""
@@ -277,9 +219,11 @@ def _parsed(path: Path) -> Any:
 
     text = read_text(path)
     if len(text) < CACHE_MIN_CHARS:
-        return load_yaml(text, path)[0]
-    code = ("report_writer.phrasebank.bank", "report_writer.limits", "yaml")
-    return cache.parsed("phrases", text, lambda t: load_yaml(t, path), code=code)
+        return parse_strings(text, path, MAX_FILE_DEPTH)[0]
+    code = ("report_writer.phrasebank.bank", "report_writer.yamlio", "report_writer.limits", "yaml")
+    return cache.parsed(
+        "phrases", text, lambda t: parse_strings(t, path, MAX_FILE_DEPTH), code=code
+    )
 
 
 def phrase_from(raw: Any, path: Path, layer: str, index: int, issues: list[Issue]) -> Phrase | None:

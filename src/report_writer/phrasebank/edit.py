@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from report_writer.errors import InputError
+from report_writer.files import make_dir
 from report_writer.phrasebank.analysis import Vocabulary
 from report_writer.phrasebank.bank import (
     Issue,
@@ -63,9 +64,7 @@ def add_phrase(
     the slot (`<slot>.team<n>`).
     """
     folder = Path(folder)
-    if folder.exists() and not folder.is_dir():
-        raise InputError(f"“{folder}”不是文件夹")
-    folder.mkdir(parents=True, exist_ok=True)
+    make_dir(folder, "表述库文件夹")
     team = read_phrasebank([(str(folder), folder)])
     if team.issues:
         raise InputError(

@@ -145,12 +145,7 @@ def structured(source: str) -> Analysis | None:
             return None
     if blocks or "{" in source[position:]:
         return None
-    return Analysis(
-        tuple(dict.fromkeys(scan.paths)),
-        tuple(dict.fromkeys(scan.loops)),
-        tuple(dict.fromkeys(scan.attributes)),
-        (),
-    )
+    return scan.analysis()  # the plain shapes append no problems
 
 
 def _expression_tokens(source: str) -> list[tuple[str, str]] | None:

@@ -55,6 +55,15 @@ class Scan:
         self.attributes: list[tuple[str, str]] = []
         self.problems: list[str] = []
 
+    def analysis(self) -> Analysis:
+        """What was found, each path, loop and attribute once, in the order first met."""
+        return Analysis(
+            tuple(dict.fromkeys(self.paths)),
+            tuple(dict.fromkeys(self.loops)),
+            tuple(dict.fromkeys(self.attributes)),
+            tuple(dict.fromkeys(self.problems)),
+        )
+
     def visit(self, node: nodes.Node, loop_vars: dict[str, str], depth: int) -> None:
         from jinja2 import nodes
 

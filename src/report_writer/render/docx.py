@@ -13,6 +13,7 @@ Floor: output. Must not import from the floors above (phrases and up).
 from __future__ import annotations
 
 import io
+import re
 from functools import cache
 from typing import Any
 
@@ -44,7 +45,7 @@ def render_docx(doc: Document) -> bytes:
     _font_fallbacks(word, layout)
 
     xml = Writer(layout)
-    xml.paragraph("title", [doc.title])
+    xml.title(doc.title)
     for p in doc.opening:
         xml.paragraph("body", [s.text for s in p.sentences])
     for section in doc.sections:
@@ -94,24 +95,41 @@ class Writer:
         self.parts: list[str] = []
 
     def run(self, kind: str, text: str) -> str:
+        return f'<w:r>{self.rpr(kind)}<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
+
+    def rpr(self, kind: str) -> str:
         spec = self.layout["styles"][kind]
         latin = quoteattr(self.layout["latin_font"])
         half_points = round(spec["size_pt"] * 2)
         bold = "<w:b/><w:bCs/>" if spec.get("bold") else ""
         return (
-            f"<w:r><w:rPr><w:rFonts w:ascii={latin} w:hAnsi={latin} w:cs={latin} "
+            f"<w:rPr><w:rFonts w:ascii={latin} w:hAnsi={latin} w:cs={latin} "
             f"w:eastAsia={quoteattr(spec['font'])}/>{bold}"
             f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/></w:rPr>'
-            f'<w:t xml:space="preserve">{escape(text)}</w:t></w:r>'
         )
 
-    def paragraph_xml(self, kind: str, texts: list[str], align: str | None = None) -> str:
+    def paragraph_xml(
+        self, kind: str, texts: list[str], align: str | None = None, keep: bool = False
+    ) -> str:
         jc = f'<w:jc w:val="{ALIGN[align]}"/>' if align else ""
+        keep_next = "<w:keepNext/>" if keep else ""
         runs = "".join(self.run(kind, t) for t in texts)
-        return f'<w:p><w:pPr><w:pStyle w:val="{style_id(kind)}"/>{jc}</w:pPr>{runs}</w:p>'
+        return (
+            f'<w:p><w:pPr><w:pStyle w:val="{style_id(kind)}"/>{keep_next}{jc}</w:pPr>{runs}</w:p>'
+        )
 
     def paragraph(self, kind: str, texts: list[str]) -> None:
         self.parts.append(self.paragraph_xml(kind, texts))
+
+    def title(self, title: str) -> None:
+        """The title, broken before the year when it is wider than a line: 「东丽区应急管理局」
+        over 「2023年政府信息公开工作年度报告」, never inside a word such as 年度."""
+        lines = title_lines(title, self.layout)
+        brk = f"<w:r>{self.rpr('title')}<w:br/></w:r>"
+        runs = brk.join(self.run("title", line) for line in lines)
+        self.parts.append(
+            f'<w:p><w:pPr><w:pStyle w:val="{style_id("title")}"/></w:pPr>{runs}</w:p>'
+        )
 
     def table(self, table: Table) -> None:
         """Real merged cells: a span starts with gridSpan/vMerge="restart"; the cells it covers
@@ -130,8 +148,12 @@ class Writer:
             for side in ("top", "left", "bottom", "right", "insideH", "insideV")
         )
         rows = []
+        # A short table stays on one page: each row keeps with the next. A long one keeps its
+        # header rows with the first row below them, so it never starts at a page's foot.
+        together = height <= self.layout["keep_table_rows"]
         for r in range(height):
             header = '<w:tblHeader w:val="true"/>' if r < table.header_rows else ""
+            keep = r < height - 1 and (together or r <= table.header_rows)
             cells = []
             c = 0
             while c < table.width:
@@ -145,11 +167,11 @@ class Writer:
                     merge = '<w:vMerge w:val="restart"/>' if here.rowspan > 1 else ""
                     label = not here.header and here.key is None
                     content = self.paragraph_xml(
-                        "table", [here.text], "left" if label else "center"
+                        "table", [here.text], "left" if label else "center", keep
                     )
                 else:
                     merge = "<w:vMerge/>"
-                    content = self.paragraph_xml("table", [])
+                    content = self.paragraph_xml("table", [], keep=keep)
                 cells.append(self._tc(width, here.colspan, merge, content))
                 c += here.colspan
             rows.append(f"<w:tr><w:trPr><w:cantSplit/>{header}</w:trPr>{''.join(cells)}</w:tr>")
@@ -169,6 +191,29 @@ class Writer:
             f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/>{span}{merge}'
             f'<w:vAlign w:val="center"/></w:tcPr>{content or "<w:p/>"}</w:tc>'
         )
+
+
+YEAR_RE = re.compile(r"(?<=\S)(?=(?:19|20)\d\d年)")
+
+
+def title_parts(title: str) -> list[str]:
+    """The units a title may break between: the agency, and the rest from the year on."""
+    found = YEAR_RE.search(title)
+    return [title] if found is None else [title[: found.start()], title[found.start() :]]
+
+
+def title_lines(title: str, layout: dict[str, Any]) -> list[str]:
+    """The title as its lines: one when it fits the text width at the title's size, else its
+    parts."""
+    page = layout["page"]
+    width_pt = (page["width_mm"] - page["left_mm"] - page["right_mm"]) / 25.4 * 72
+    per_line = int(width_pt // layout["styles"]["title"]["size_pt"])
+    return [title] if display_width(title) <= per_line else title_parts(title)
+
+
+def display_width(text: str) -> float:
+    """Width in em: a wide (CJK) character counts one, a narrow one (digits, Latin) a half."""
+    return sum(0.5 if ord(ch) < 0x2E80 else 1.0 for ch in text)
 
 
 def _page(word: Any, layout: dict[str, Any]) -> None:
@@ -198,6 +243,7 @@ def style_xml(name: str, spec: dict[str, Any], layout: dict[str, Any]) -> str:
 
     size = spec["size_pt"]
     keep = "<w:keepNext/>" if spec.get("keep_with_next") else ""
+    keep += "<w:widowControl/>"  # no lone first or last line of a paragraph on a page
     after = twips(spec.get("space_after_pt", 0))
     if "line_spacing_pt" in spec:
         line = f'w:line="{twips(spec["line_spacing_pt"])}" w:lineRule="exact"'

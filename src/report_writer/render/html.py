@@ -7,7 +7,7 @@ Floor: output. Must not import from the floors above (phrases and up).
 from __future__ import annotations
 
 from report_writer.document import Document
-from report_writer.render.docx import load_layout
+from report_writer.render.docx import load_layout, title_parts
 from report_writer.resources import shipped_dir
 
 TEMPLATE = "draft.html.j2"
@@ -27,6 +27,7 @@ def render_html(doc: Document) -> str:
         bytecode_cache=jinja2.FileSystemBytecodeCache(),
     )
     env.globals["kind"] = lambda block: type(block).__name__
+    env.globals["title_parts"] = title_parts
     widths = {
         key: [round(100 * mm / sum(mms), 2) for mm in mms]
         for key, mms in load_layout()["tables"].items()
