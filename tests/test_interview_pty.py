@@ -6,16 +6,15 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import sys
 from pathlib import Path
 
 import pytest
 
 from conftest import EXAMPLE
-from interview_script import DONGLI
+from interview_script import DONGLI, MULTILINE
+from report_writer.interview.phrases import PICK_PROMPT
 from report_writer.interview.questions import SUGGESTIONS
-from report_writer.interview.session import PICK_PROMPT
 from report_writer.workspace import load_report, open_workspace
 from test_interview import leaf_figures
 
@@ -47,23 +46,24 @@ def spawn(ws: Path) -> pexpect.spawn:
     return child
 
 
-def answer(child: pexpect.spawn, piece: str, line: int, typed: str) -> None:
-    """Wait for the question containing `piece` (or the numbered line of a list), answering any
-    suggestion with Enter on the way, then type."""
-    target = re.escape(f"{line}>") if not piece else r"[?→] [^\r\n]*" + re.escape(piece)
-    # A prompt is drawn more than once; the list of suggestions is printed once, so it marks a
-    # new suggestion prompt without matching the redraw of one already answered.
+def answer(child: pexpect.spawn, piece: str, typed: str) -> None:
+    """Wait for the question containing `piece`, answering any suggestion with Enter on the way,
+    then type: a multi-line answer line by line, ended by Enter on an empty line."""
+    target = r"[?→] [^\r\n]*" + re.escape(piece)
+    # A prompt is drawn more than once; the line before the suggestions is printed once, so it
+    # marks a new suggestion prompt without matching the redraw of one already answered.
     while child.expect([target, re.escape(SUGGESTIONS)]) == 1:
         child.expect(re.escape(PICK_PROMPT))
-        child.sendline("")
-    child.sendline(typed)
+        child.send("\r")
+    if piece in MULTILINE:
+        child.send("".join(f"{line}\r" for line in typed.split("\n") if typed) + "\r")
+    else:
+        child.send(typed + "\r")
 
 
 def run_steps(child: pexpect.spawn, steps: list[tuple[str, str]]) -> None:
-    line = 1
     for piece, typed in steps:
-        line = line + 1 if not piece else 1
-        answer(child, piece, line, typed)
+        answer(child, piece, typed)
 
 
 def test_whole_interview_in_a_terminal(tmp_path: Path) -> None:
@@ -73,7 +73,7 @@ def test_whole_interview_in_a_terminal(tmp_path: Path) -> None:
     first = spawn(ws)
     first.expect("新建工作区")
     run_steps(first, DONGLI[:cut])
-    first.expect(r"\? [^\r\n]*商业企业")  # the next question is on screen: press Ctrl-C there
+    first.expect(r"\? [^\r\n]*上年结转的申请：自然人")  # the next question: press Ctrl-C there
     first.sendcontrol("c")
     first.expect("继续填写请运行：report-writer interview")
     first.expect(pexpect.EOF)
@@ -83,36 +83,60 @@ def test_whole_interview_in_a_terminal(tmp_path: Path) -> None:
 
     second = spawn(ws)
     second.expect("继续填写")  # no new workspace: it resumes
-    second.expect(r"\? [^\r\n]*商业企业")
+    second.expect(r"\? [^\r\n]*上年结转的申请：自然人")
     second.sendline("/back")
     second.expect(r"\? [^\r\n]*自然人多少件？ \[9\]")  # the answer given before Ctrl-C
-    second.sendline("")
-    run_steps(second, DONGLI[cut:])
+    second.send("\r")
+    measures = next(i for i, (piece, _) in enumerate(DONGLI) if piece == "改进措施")
+    run_steps(second, DONGLI[cut:measures])
+    # Esc Enter ends a multi-line answer as well
+    second.expect(r"\? [^\r\n]*改进措施")
+    second.send("\r".join(DONGLI[measures][1].split("\n")) + "\x1b\r")
+    run_steps(second, DONGLI[measures + 1 :])
     second.expect("初稿已生成")
     second.expect(pexpect.EOF)
     second.close()
     assert second.exitstatus == 0, second.before
 
     assert leaf_figures(ws) == leaf_figures(EXAMPLE)
+    report = load_report(open_workspace(ws))
+    assert len(report.answers["problems"]["measures"]) == 3
     draft = (ws / "draft.md").read_text(encoding="utf-8")
     assert "# 东丽区应急管理局2023年政府信息公开工作年度报告" in draft
     assert "474" in draft and "41" in draft
     assert (ws / "draft.docx").is_file()
 
 
-def test_a_killed_session_loses_only_the_answer_being_typed(tmp_path: Path) -> None:
+def test_ctrl_c_after_the_agency_keeps_it(tmp_path: Path) -> None:
     ws = tmp_path / "ws"
     child = spawn(ws)
-    run_steps(child, DONGLI[:6])  # up to the person in charge
-    child.expect(r"\? [^\r\n]*牵头科室")
-    child.send("办公")  # typed, not yet entered
-    child.kill(signal.SIGKILL)
+    run_steps(child, DONGLI[:1])
+    child.expect(r"\? [^\r\n]*报告年度")
+    child.sendcontrol("c")
+    child.expect("已保存到")
+    child.expect(pexpect.EOF)
     child.close()
-    report = load_report(open_workspace(ws))
-    assert report.answers["leadership"] == {"lead": "分管领导"}
-    again = spawn(ws)
-    again.expect(r"\? [^\r\n]*牵头科室")  # resumes exactly there
-    again.sendcontrol("d")
-    again.expect(pexpect.EOF)
-    again.close()
-    assert again.exitstatus == 0
+    assert child.exitstatus == 130
+    assert load_report(open_workspace(ws)).meta.agency == DONGLI[0][1]
+
+
+def test_suggestions_are_picked_with_the_arrow_keys(tmp_path: Path) -> None:
+    ws = tmp_path / "ws"
+    child = spawn(ws)
+    run_steps(child, DONGLI[:5])
+    child.expect(re.escape(PICK_PROMPT))
+    child.send("\x1b[B")  # ↓: the second sentence (the screen redraws only the marks that move)
+    child.expect("❯")
+    child.send("\r")
+    child.expect(r"\? [^\r\n]*组织领导方面")
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
+    child.close()
+    from report_writer.interview.run import run_interview
+    from test_interview import Officer
+
+    typed = Officer([*DONGLI[:5], ("组织领导方面", "/quit")], picks=["2"])  # by its number
+    run_interview(tmp_path / "typed", typed.ask, typed.say)
+    picked = load_report(open_workspace(ws)).phrases["overview.opening"]
+    assert picked == load_report(open_workspace(tmp_path / "typed")).phrases["overview.opening"]
+    assert typed.prompts[5].options[1]  # the second of the sentences offered

@@ -552,6 +552,7 @@ def complete_answers() -> dict[str, Any]:
             "trainees": 310,
             "posts": 2400,
         },
+        "previous": {"requests": 5, "items": 30},  # last year's, as `init --from` writes them
     }
 
 

@@ -157,3 +157,13 @@ def full_width(text: str) -> str:
             "".join(p + ("“" if i % 2 == 0 else "”") for i, p in enumerate(parts[:-1])) + parts[-1]
         )
     return out
+
+
+def change(now: Any, before: Any, unit: str) -> str | None:
+    """「较上年增加12件」「较上年减少3件」「与上年持平」; None unless both figures are known."""
+    if now is None or before is None:
+        return None
+    diff = int(now) - int(before)
+    if diff == 0:
+        return "与上年持平"
+    return f"较上年{'增加' if diff > 0 else '减少'}{abs(diff)}{unit}"

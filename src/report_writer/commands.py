@@ -5,21 +5,35 @@ anything below the command line; must not import the cli package.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from datetime import date
 from pathlib import Path
 
-from msgspec import Struct
+from msgspec import Struct, field
 
 from report_writer.check import CheckResult, check_report
 from report_writer.errors import ReportWriterError
 from report_writer.formats.checks import Finding
 from report_writer.importer import LAYOUT_LABELS, ImportResult, import_report
-from report_writer.interview.run import apply_answers, revisit_hint, run_interview
-from report_writer.interview.session import Ask, Result, Say
+from report_writer.interview.prompt import Ask, Say
+from report_writer.interview.run import Ended, apply_answers, revisit_hint, run_interview
 from report_writer.interview.store import load_progress
 from report_writer.model import parse_report
 from report_writer.tables_xlsx import TablesImport
 from report_writer.workspace import Workspace, load_report
+
+
+class Result(Struct):
+    """How `interview` ended (see interview.run.Ended) and, when it finished, what the build
+    made of it: the check, the files written, the notes, and the part to name in the closing hint
+    ("" for none in particular) with the reason."""
+
+    status: str
+    workspace: Workspace | None
+    check: CheckResult | None = None
+    paths: list[Path] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    revisit: tuple[str, str] = ("", "")
 
 
 def interview_and_build(
@@ -29,16 +43,20 @@ def interview_and_build(
     *,
     revisit: str | None = None,
     phrasebanks: Sequence[Path] = (),
+    today: Callable[[], date] = date.today,
 ) -> Result:
     """`interview`: ask every open question, then (when it finished) check and build."""
-    return run_interview(
+    built: list[Result] = []
+    ended = run_interview(
         directory,
         ask,
         say,
         revisit=revisit,
         phrasebanks=phrasebanks,
-        then=lambda stored: _built(stored, phrasebanks),
+        today=today,
+        then=lambda stored: built.append(_built(stored, phrasebanks)),
     )
+    return built[0] if built else Result(ended.status, ended.workspace, notes=ended.notes)
 
 
 def answers_and_build(
@@ -46,12 +64,17 @@ def answers_and_build(
 ) -> Result:
     """`interview --answers FILE`: apply the answers file, then check and build, under one hold
     of the workspace lock (no other command gets in between)."""
-    return apply_answers(
-        directory, answers_file, phrasebanks=phrasebanks, then=lambda s: _built(s, phrasebanks)
+    built: list[Result] = []
+    apply_answers(
+        directory,
+        answers_file,
+        phrasebanks=phrasebanks,
+        then=lambda stored: built.append(_built(stored, phrasebanks)),
     )
+    return built[0]
 
 
-def _built(stored: Result, phrasebanks: Sequence[Path]) -> Result:
+def _built(stored: Ended, phrasebanks: Sequence[Path]) -> Result:
     """Build the draft (build runs the check); the findings, the files and the part to revisit
     go back in the Result for the caller to show, after the interview's own notes."""
     from report_writer.build import build

@@ -174,6 +174,23 @@ DERIVED: dict[str, Derived] = {
         ("fees.notices",),
         lambda c: c["fees"].get("notices") is not None,
     ),
+    # year on year, only where last year's figure is known (init --from writes `previous`)
+    "requests_change": (
+        "scalar",
+        ("tables.applications.new.total", "previous.requests"),
+        lambda c: chinese.change(
+            c["tables"]["applications"]["new"]["total"], c["previous"].get("requests"), "件"
+        ),
+    ),
+    "items_change": (
+        "scalar",
+        ("proactive.items", "previous.items"),
+        lambda c: chinese.change(
+            chinese.total(c["proactive"]["items"]) if c["proactive"].get("items") else None,
+            c["previous"].get("items"),
+            "条",
+        ),
+    ),
 }
 RESULT_FIELDS = ("label", "count")
 

@@ -133,10 +133,26 @@ def _carried(before: Report) -> dict[str, dict[str, dict[str, Any]]]:
 
 
 def _answers(previous: Previous) -> dict[str, Any]:
+    """Last year's problems (for their progress) and the figures a year-on-year sentence
+    compares with, where last year's report gives them."""
+    answers: dict[str, Any] = {}
     problems = last_year_problems(previous)
-    if not problems:
-        return {}
-    return {"problems": {"last_year": [{"problem": p} for p in problems]}}
+    if problems:
+        answers["problems"] = {"last_year": [{"problem": p} for p in problems]}
+    before = previous.report
+    figures = {
+        "requests": before.figures.values.get(("applications", "new", "total")),
+        "items": sum(r["count"] for r in items) if (items := _items(before)) else None,
+    }
+    known = {k: int(v) for k, v in figures.items() if v is not None}
+    if known:
+        answers["previous"] = known
+    return answers
+
+
+def _items(before: Report) -> list[dict[str, Any]]:
+    items = before.answers.get("proactive", {}).get("items") or []
+    return [r for r in items if isinstance(r.get("count"), int)]
 
 
 def _note(before: Report) -> list[str]:

@@ -18,7 +18,10 @@ from report_writer.formats.checks import fmt_number
 from report_writer.model import parse_cell
 
 SEPARATORS = re.compile(r"[\s,，、;；]+")
-TRAILING_COUNT = re.compile(r"(.*[^\d０-９])([\d０-９]+)")
+# A unit typed after a number (「3条」「12人次」「2.5万元」): accepted and dropped.
+UNITS = ("人次", "万元", "条", "件", "人", "次", "篇", "个", "项", "元")
+UNIT = re.compile(r"\s*(?:" + "|".join(UNITS) + r")$")
+TRAILING_COUNT = re.compile(r"(.*[^\d０-９])([\d０-９]+\s*(?:" + "|".join(UNITS) + r")?)")
 # Symbol blocks that Chinese documents use (°, ℃, №, ①, ○●□■△▲, ★☆, ㈠, ㎡, ￥); other symbols
 # (emoji, dingbats) are refused: fonts of the report lack them and they do not belong in it.
 SYMBOL_BLOCKS = (
@@ -30,6 +33,7 @@ SYMBOL_BLOCKS = (
     (0x3000, 0x33FF),
     (0xFF00, 0xFFEF),
 )
+YES_NO = Field("", "yes_no", "")  # a yes/no asked by the interview itself, not an answer
 MESSAGES = {
     "integer": "请输入不小于0的整数",
     "decimal": "请输入不小于0的数，例如 12.5",
@@ -48,7 +52,7 @@ def _refused(ch: str) -> bool:
     if code > 0xFFFF:
         return not unicodedata.name(ch, "").startswith("CJK")  # rare characters of names stay
     category = unicodedata.category(ch)
-    if ch == "\t":
+    if ch in "\t\n":  # a multi-line answer keeps its line breaks
         return False
     if category in ("Cc", "Cf", "Cs", "Co", "Cn") or 0xFE00 <= code <= 0xFE0F or code == 0x20E3:
         return True  # control and invisible characters, emoji variation selectors
@@ -70,10 +74,18 @@ def parse_item(text: str) -> str:
     return str(coerce(Field("", "list", ""), [check_characters(text)])[0])
 
 
+def without_unit(text: str) -> str:
+    """A number as typed, its unit dropped (「3条」 is 3); full-width digits made half-width."""
+    plain = normalize(text)
+    bare = UNIT.sub("", plain)
+    return bare if bare[-1:].isdigit() else plain
+
+
 def parse_number(kind: str, text: str) -> int | Decimal:
-    """A cell value: `kind` is "integer" or "decimal" (up to 4 decimals)."""
+    """A cell value: `kind` is "integer" or "decimal" (up to 4 decimals); a unit after the
+    number is accepted (「60件」)."""
     try:
-        value = parse_cell(normalize(text), kind == "decimal")
+        value = parse_cell(without_unit(text), kind == "decimal")
     except ValueError:
         raise ValueError(MESSAGES[kind]) from None
     if value is None:
@@ -137,6 +149,8 @@ def parse_scalar(field: Field, text: str) -> Any:
         if not (text.isdigit() and 2008 <= int(text) <= 2100):
             raise ValueError("请输入四位年份，例如 2024")
         return int(text)
+    if field.type in ("integer", "decimal"):
+        text = without_unit(text)
     try:
         return coerce(field, text)
     except ValueError:
@@ -150,7 +164,7 @@ def parse_record(field: Field, text: str) -> dict[str, Any]:
     glued = None if space else TRAILING_COUNT.fullmatch(count)  # 「微信公众号366」
     if glued:
         name, count = glued.groups()
-    count = normalize(count)
+    count = without_unit(count)
     example = f"，例如：{field.example}" if field.example else ""
     if not name.strip() or not count:
         raise ValueError(

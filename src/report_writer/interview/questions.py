@@ -50,8 +50,13 @@ class Part(Struct, frozen=True):
 
 
 class Question(Struct, frozen=True):
+    """One question. Kinds: meta, answer, cell, row (a table row on one line), rows (a table's
+    rows as 「名称 数字…」 lines), phrase, outcomes and applicants (表三), gate (which of the
+    covered questions have something to say this year) and same (whether the covered answers
+    are as last year's)."""
+
     key: str
-    kind: str  # meta, answer, cell, row, phrase, outcomes
+    kind: str  # meta, answer, cell, row, rows, phrase, outcomes, applicants, gate, same
     type: str  # the schema type; "integer"/"decimal" for a cell; "row", "phrase", "outcomes"
     part: Part
     prompt: str
@@ -65,7 +70,10 @@ class Question(Struct, frozen=True):
     previous: str | None = None
     column: str | None = None  # the column a `cells:` entry was expanded for
     field: Field | None = None  # meta and answers
-    cells: tuple[CellKey, ...] = ()  # cell and row
+    cells: tuple[CellKey, ...] = ()  # cell, row and rows
+    covers: tuple[str, ...] = ()  # gate and same: the keys of the questions they stand for
+    zero: tuple[str, ...] = ()  # gate: covered answers that are 0 (not left out) when not chosen
+    keep: tuple[str, ...] = ()  # rows: columns a row not typed keeps (现行有效), the rest are 0
 
     def example_for(self, level: str) -> str | None:
         """The example shown for an agency of this level (a 街道 has no 副局长)."""
@@ -129,10 +137,28 @@ def _question(raw: dict[str, Any], part: Part, topic: str | None, fmt: Format) -
                 **common,
             )
         ]
-    if key == "flow.outcomes":
+    if key in ("flow.outcomes", "flow.applicants"):
+        kind = rest
+        return [Question(key, kind, kind, prompt=raw.get("prompt", "办理结果"), **common)]
+    if head in ("gate", "same"):
+        covers = raw.get("covers")
+        if not isinstance(covers, list) or not covers:
+            raise _fail(key, "应有 covers：它所代表的问题的键")
+        prompt = raw.get("prompt", f"{rest}与上年相同吗？")
+        zero = tuple(str(k) for k in raw.get("zero") or ())
         return [
-            Question(key, "outcomes", "outcomes", prompt=raw.get("prompt", "办理结果"), **common)
+            Question(
+                key,
+                head,
+                head,
+                prompt=prompt,
+                covers=tuple(str(k) for k in covers),
+                zero=zero,
+                **common,
+            )
         ]
+    if head == "tables" and len(key.split(".")) == 2:
+        return [_rows_question(raw, key, fmt, common)]
     if head == "tables":
         return [_table_question(raw, key, fmt, common)]
     try:
@@ -178,6 +204,24 @@ def _table_question(raw: dict[str, Any], key: str, fmt: Format, common: dict[str
     )
 
 
+def _rows_question(raw: dict[str, Any], key: str, fmt: Format, common: dict[str, Any]) -> Question:
+    """`tables.<table>`: every leaf cell of the table, typed as lines 「行名 数字…」."""
+    table = key.split(".")[1]
+    if table not in fmt.tables:
+        raise _fail(key, f"：没有“{table}”这张表")
+    spec = fmt.tables[table]
+    cells = tuple(
+        (spec.key, r.key, c.key)
+        for r in spec.rows
+        if not r.derived
+        for c in r.columns
+        if not c.derived
+    )
+    keep = tuple(str(k) for k in raw.get("keep") or ())
+    prompt = raw.get("prompt", spec.name)
+    return Question(key, "rows", "rows", prompt=prompt, cells=cells, keep=keep, **common)
+
+
 def _expanded(raw: dict[str, Any], fmt: Format, common: dict[str, Any]) -> list[Question]:
     """`cells: tables.<table>.<row>`: one question per leaf column of the row."""
     row_key = str(raw["cells"])
@@ -221,6 +265,10 @@ def load_questions(format_id: str) -> tuple[Question, ...]:
             topic = q.get("topic", topic)
             result.extend(_question(q, part, topic, fmt))
     keys = [q.key for q in result]
+    for q in result:
+        unknown = [k for k in (*q.covers, *q.zero) if k not in keys]
+        if unknown:
+            raise _fail(q.key, f"的 covers 中的“{unknown[0]}”不是本文件中的问题")
     duplicates = sorted({k for k in keys if keys.count(k) > 1})
     if duplicates:
         raise _fail(duplicates[0], "出现了不止一次")

@@ -13,7 +13,9 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from report_writer.answers import Field, load_schema
+from msgspec import Struct, field
+
+from report_writer.answers import load_schema
 from report_writer.errors import InputError, ReportWriterError
 from report_writer.files import read_text
 from report_writer.formats.spec import Format, load_format
@@ -24,30 +26,34 @@ from report_writer.interview.parse import (
     parse_number,
     parse_scalar,
 )
+from report_writer.interview.prompt import Ask, Prompt, Say, validate
 from report_writer.interview.questions import (
     META_FIELDS,
     PART_NUMBERS,
-    Question,
     load_questions,
 )
-from report_writer.interview.session import (
-    Ask,
-    Prompt,
-    Result,
-    Say,
-    Session,
-    validate,
-)
+from report_writer.interview.session import Session
 from report_writer.interview.store import Progress, save_answers, save_progress
-from report_writer.model import LEVELS, Report, ReportProblems, guess_level, parse_report
+from report_writer.model import Report, ReportProblems, guess_level, parse_report
 from report_writer.workspace import (
     REPORT_FILE,
+    Workspace,
     init_workspace,
     load_report,
     open_workspace,
 )
 from report_writer.workspace.lock import locked
 from report_writer.yamlio import line_of, parse_yaml
+
+
+class Ended(Struct):
+    """How the interview ended: "finished", "quit" (/quit, Ctrl-D) or "interrupted" (Ctrl-C);
+    the workspace is None when it was never created; notes for the officer."""
+
+    status: str
+    workspace: Workspace | None
+    notes: list[str] = field(default_factory=list)
+
 
 WELCOME = (
     "我会分六部分提问，随时输入 /help 查看命令，Ctrl-C 保存并退出。\n"
@@ -56,89 +62,44 @@ WELCOME = (
 META_FIRST = "  先填写机关名称、年度和类型，新建工作区后才能使用其他命令。"
 
 
-def _ask_meta(directory: Path, ask: Ask, say: Say) -> dict[str, Any] | None:
-    """Agency, year and level of a new workspace; None when the officer leaves first. The year
-    offered is the one in the folder's name (「2024-年报」), else last year."""
+def reporting_year(today: date) -> int:
+    """The year whose report is being drafted: reports are written from September on for the
+    year under way, and until August for the year before."""
+    return today.year if today.month >= 9 else today.year - 1
+
+
+def _ask_agency(ask: Ask, say: Say) -> str | None:
+    """The agency's name, the first answer of a new workspace; None when the officer leaves."""
     from report_writer.formats.spec import format_for_year
 
-    questions: list[Question] = [
-        q for q in load_questions(format_for_year(date.today().year).id) if q.kind == "meta"
-    ]
-    named = [int(y) for y in re.findall(r"(?<!\d)(20\d\d)(?!\d)", directory.name)]
-    year = named[0] if named else date.today().year - 1
-    defaults = {"meta.year": str(year), "meta.level": "部门"}
-    values: dict[str, Any] = {}
-    index = 0
-    while index < len(questions):
-        q = questions[index]
-        f = q.field
-        assert f is not None
-        default = defaults.get(q.key, "")
-        if q.key == "meta.level" and "meta.agency" in values:
-            default = LEVELS[guess_level(values["meta.agency"])]
-        text = f"? {q.prompt}"
-        if f.choices:
-            text += "  " + " / ".join(c.label for c in f.choices)
+    questions = load_questions(format_for_year(date.today().year).id)
+    q = next(q for q in questions if q.key == "meta.agency")
+    f = q.field
+    assert f is not None
 
-        def check(t: str, f: Any = f, default: str = default) -> str | None:
-            value = t.strip() or default
-            if not value:
-                return "请输入内容"
-            try:
-                parse_scalar(f, value)
-            except ValueError as exc:
-                return str(exc)
-            return None
-
-        prompt = Prompt(
-            text,
-            default,
-            tuple(c.label for c in f.choices),
-            check,
-            "",
-            f" {q.part.short} {index + 1}/{len(questions)}",
-        )
-        word = _read_before_workspace(prompt, ask, say)
-        if word is None:
-            return None
-        if word == "/back":
-            index = max(index - 1, 0)
-        else:
-            value = parse_scalar(f, word or default)
-            if q.key == "meta.year" and value > date.today().year:
-                confirmed = _confirm_year(value, ask, say)
-                if confirmed is None:
-                    return None
-                if not confirmed:
-                    continue
-            values[q.key] = value
-            index += 1
-    return values
-
-
-def _confirm_year(year: int, ask: Ask, say: Say) -> bool | None:
-    """Whether a report year not yet come (a typo for 2023 such as 2032) is meant; None when the
-    officer leaves."""
-    this_year = date.today().year
-    yes_no = Field("", "yes_no", "")
-
-    def check(text: str) -> str | None:
+    def check(t: str) -> str | None:
+        if not t.strip():
+            return "请输入内容"
         try:
-            parse_scalar(yes_no, text.strip() or "否")
+            parse_scalar(f, t)
         except ValueError as exc:
             return str(exc)
         return None
 
-    prompt = Prompt(
-        f"? 报告年度{year}年还没有到（今年是{this_year}年），确定是{year}年吗？（是/否）",
-        "否",
-        ("是", "否"),
-        check,
-    )
-    word = _read_before_workspace(prompt, ask, say)
-    if word is None:
-        return None
-    return word != "/back" and bool(parse_scalar(yes_no, word or "否"))
+    meta = [x for x in questions if x.kind == "meta"]
+    prompt = Prompt(f"? {q.prompt}", "", (), check, "", f" {q.part.short} 1/{len(meta)}")
+    while True:
+        word = _read_before_workspace(prompt, ask, say)
+        if word is None:
+            return None
+        if word != "/back":
+            return str(parse_scalar(f, word))
+
+
+def default_year(directory: Path, today: date) -> int:
+    """The year in the folder's name (「2024-年报」), else the reporting calendar's."""
+    named = [int(y) for y in re.findall(r"(?<!\d)(20\d\d)(?!\d)", directory.name)]
+    return named[0] if named else reporting_year(today)
 
 
 def _read_before_workspace(prompt: Prompt, ask: Ask, say: Say) -> str | None:
@@ -177,8 +138,9 @@ def revisit_hint(report: Report, errors: Sequence[Any], skipped: Sequence[str]) 
     return "", "要修改某一部分的答案"
 
 
-# What a command chains after the answers are stored (a build), run while the lock is held.
-Then = Callable[[Result], Result]
+# What a command chains after the answers are stored (a build), run while the lock is held; it
+# keeps what it makes itself (the interview never builds).
+Then = Callable[[Ended], None]
 
 
 def run_interview(
@@ -188,11 +150,13 @@ def run_interview(
     *,
     revisit: str | None = None,
     phrasebanks: Sequence[Path] = (),
+    today: Callable[[], date] = date.today,
     then: Then | None = None,
-) -> Result:
-    """Ask every open question (or the part `revisit` again); the Result says how it ended. A new
-    workspace is created after its agency, year and level are known. When it finished, `then`
-    (a build, chained by the caller) runs under the same hold of the workspace lock."""
+) -> Ended:
+    """Ask every open question (or the part `revisit` again); the Ended says how it ended. A new
+    workspace is created at the first answer (the agency's name); `today` is the clock the
+    default year follows. When it finished, `then` (a build, chained by the caller) runs under
+    the same hold of the workspace lock."""
     if revisit is not None and revisit not in PART_NUMBERS:
         raise InputError(f"--revisit 应为部分的编号：{'、'.join(PART_NUMBERS)}，现为“{revisit}”")
     if (directory / REPORT_FILE).is_file():
@@ -209,20 +173,25 @@ def run_interview(
         say(f"报告起草助手 · 新建工作区 {directory}")
         say(WELCOME)
         try:
-            meta = _ask_meta(directory, ask, say)
+            agency = _ask_agency(ask, say)
         except KeyboardInterrupt:
-            return Result("interrupted", None)
-        if meta is None:
-            return Result("quit", None)
-        ws = init_workspace(directory, meta["meta.agency"], meta["meta.year"], meta["meta.level"])
-        save_progress(ws, Progress(done=list(meta)))
+            return Ended("interrupted", None)
+        if agency is None:
+            return Ended("quit", None)
+        # the workspace exists from the first answer on, so nothing typed is lost; the year and
+        # the type are asked next, with the reporting year and the type the name suggests
+        ws = init_workspace(
+            directory, agency, default_year(directory, today()), guess_level(agency)
+        )
+        save_progress(ws, Progress(done=["meta.agency"], revisit=["meta.year", "meta.level"]))
     with locked(ws, "interview", chain=then is not None) as lock:
         if lock.notice:
-            say(f"  注意：{lock.notice}")
-        result = Result(Session(ws, ask, say, phrasebanks=phrasebanks).run(revisit), ws)
-        if then is not None and result.status == "finished":
-            result = then(result)
-    return result
+            say(f"  {lock.notice}")
+        status = Session(ws, ask, say, phrasebanks=phrasebanks, today=today).run(revisit)
+        ended = Ended(status, ws)
+        if then is not None and status == "finished":
+            then(ended)
+    return ended
 
 
 def apply_answers(
@@ -231,7 +200,7 @@ def apply_answers(
     *,
     phrasebanks: Sequence[Path] = (),
     then: Then | None = None,
-) -> Result:
+) -> Ended:
     """Apply a file of answers (keys as in report.yaml: meta, answers, tables, phrases) without
     prompting, then store them. Every value is checked first, with the parsers of the
     interview's questions (so a value may be written as it would be typed: 乡镇街道, 是, 98.5%);
@@ -288,14 +257,14 @@ def apply_answers(
         ws = init_workspace(directory, meta["agency"], meta["year"], meta["level"])
     with locked(ws, "interview --answers", chain=then is not None):
         save_answers(ws, load_report(ws).fmt, values)
-        result = Result("finished", ws)
+        result = Ended("finished", ws)
         year = load_report(ws).meta.year
         if year > date.today().year:
             result.notes.append(
                 f"报告年度{year}年还没有到，请确认 {ws.report_path} 中的 meta.year。"
             )
         if then is not None:
-            result = then(result)
+            then(result)
     return result
 
 

@@ -26,7 +26,7 @@ from report_writer.yamlio import dump_yaml, parse_yaml
 PROGRESS_FILE = ".interview.yaml"
 PROGRESS_HEADER = (
     "# 报告起草助手 interview 的进度：已回答（done）、跳过（skipped）、填写到一半（partial）的问题，\n"
-    "# 以及 --revisit 重新询问、尚未问到（revisit）的问题。\n"
+    "# 以及 --revisit 重新询问、尚未问到（revisit）的问题，本年没有要写而不再询问（closed）的问题。\n"
     "# 删除本文件后，interview 会重新从头询问，以 report.yaml 中已有的答案为默认值。\n"
 )
 
@@ -41,12 +41,25 @@ class Progress(Struct):
     skipped: list[str] = field(default_factory=list)
     partial: list[str] = field(default_factory=list)
     revisit: list[str] = field(default_factory=list)
+    closed: list[str] = field(default_factory=list)
 
     def mark(self, key: str, skipped: bool = False, partial: bool = False) -> None:
-        for seen in (self.done, self.skipped, self.partial, self.revisit):
+        for seen in (self.done, self.skipped, self.partial, self.revisit, self.closed):
             if key in seen:
                 seen.remove(key)
         (self.partial if partial else self.skipped if skipped else self.done).append(key)
+
+    def close(self, keys: list[str]) -> None:
+        """Questions a gate answered for: nothing to say this year, so not asked."""
+        for key in keys:
+            for seen in (self.done, self.skipped, self.partial, self.revisit, self.closed):
+                if key in seen:
+                    seen.remove(key)
+            self.closed.append(key)
+
+    def reopen(self, keys: list[str]) -> None:
+        """Questions a gate chose: asked, even if closed before."""
+        self.closed = [k for k in self.closed if k not in keys]
 
 
 def progress_path(ws: Workspace) -> Path:
@@ -65,6 +78,7 @@ def load_progress(ws: Workspace) -> Progress:
         skipped=[str(k) for k in raw.get("skipped") or []],
         partial=[str(k) for k in raw.get("partial") or []],
         revisit=[str(k) for k in raw.get("revisit") or []],
+        closed=[str(k) for k in raw.get("closed") or []],
     )
 
 
@@ -74,6 +88,8 @@ def save_progress(ws: Workspace, progress: Progress) -> None:
         state["partial"] = progress.partial
     if progress.revisit:
         state["revisit"] = progress.revisit
+    if progress.closed:
+        state["closed"] = progress.closed
     body = dump_yaml(state)
     write_atomic(progress_path(ws), PROGRESS_HEADER + body)
 
@@ -231,11 +247,13 @@ def save_answers(
                 _mapping(table, row_key, flow=True)[col_key] = _plain(value)
             else:
                 group_key, field_key = key.split(".")
+                if value is None or value == []:  # removed; an absent group is not created
+                    group = (doc.get("answers") or {}).get(group_key)
+                    if isinstance(group, dict):
+                        group.pop(field_key, None)
+                    continue
                 group = _mapping(_mapping(doc, "answers"), group_key)
-                if value is None or value == []:
-                    group.pop(field_key, None)
-                else:
-                    group[field_key] = _plain(value)
+                group[field_key] = _plain(value)
         if isinstance(doc.get("answers"), dict) and doc["answers"]:
             _gap_after(doc, "answers")
 
