@@ -145,9 +145,10 @@ TEXT = b"BT /F1 12 Tf 72 700 Td (2023) Tj ET\n"
 def test_hostile_pdf_is_refused_naming_the_file(
     tmp_path: Path, name: str, content: bytes, flate: bool
 ) -> None:
-    """pypdf's own limits stop a deflate bomb and a stream of millions of operators; they are
-    reported as what they are, not as an internal error."""
-    pytest.importorskip("pypdf")
+    """The PDF reader's bound on a page's instructions (inflated only up to it) stops a deflate
+    bomb and a stream of millions of operators before the parser reads them; they are reported
+    as what they are, not as an internal error."""
+    pytest.importorskip("pdfplumber")
     source = write_pdf(tmp_path / f"{name}.pdf", content, flate)
     refused(["import", str(source), "-o", str(tmp_path / "ws")], str(source), "无法读取 PDF")
 
