@@ -443,3 +443,17 @@ def test_the_issues_year_reads_true(tmp_path: Path) -> None:
         assert "均在法定期限内" not in one and "出台背景" not in one
         assert "本年度，本年" not in six and "本年承办市人大代表建议21件" in six
         assert not [w for w in UNANSWERED if w in one]
+
+
+def test_preview_of_a_free_text_answer_shows_the_sentence_it_lands_in() -> None:
+    from report_writer.interview.help import preview_text
+    from report_writer.interview.questions import load_questions
+
+    data = rich_data()
+    data["answers"]["other"] = {"matters": "本年承办市人大代表建议21件"}
+    report = parse_report(data)
+    q = next(q for q in load_questions("gov2021") if q.key == "other.matters")
+    shown = preview_text(report, q, load_phrasebank()).splitlines()
+    assert shown[0] == "  本题的答案写入这句话："
+    assert "本年承办市人大代表建议21件" in shown[1] and "本年度，本年" not in shown[1]
+    assert any(line.startswith("六、") for line in shown[2:])  # then the whole part as before
