@@ -14,9 +14,9 @@ Vocabulary its caller passes in.
 from __future__ import annotations
 
 import re
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from report_writer.phrasebank.analysis import Vocabulary, analyse
 from report_writer.phrasebank.bank import Phrase
@@ -35,6 +35,13 @@ _YEAR_TAG = re.compile(r"\{\{\s*meta\.year\s*\}\}")
 def rules() -> dict[str, Any]:
     data: dict[str, Any] = load_data(RULES_FILE)
     return data
+
+
+@cache
+def _any_claim() -> re.Pattern[str]:
+    """Every fact and quality pattern at once: most phrases match none, and are done in one pass."""
+    every = [r["pattern"] for r in (*rules()["facts"], *rules()["qualities"])]
+    return re.compile("|".join(f"(?:{p})" for p in every))
 
 
 def own_words(text: str) -> str:
@@ -57,6 +64,25 @@ def claim_problems(phrase: Phrase, vocab: Vocabulary) -> list[str]:
     """Everything wrong with what the phrase claims, in Chinese (empty for a draft)."""
     if phrase.draft:
         return []
+    return list(_claim_problems(Claimed.of(phrase), vocab))
+
+
+class Claimed(NamedTuple):
+    """What claim_problems reads of a phrase (phrases that share it share the answer)."""
+
+    slot: str
+    text: str
+    when: str | None
+    asserts: tuple[str, ...]
+    claims: tuple[str, ...]
+
+    @classmethod
+    def of(cls, phrase: Phrase) -> Claimed:
+        return cls(phrase.slot, phrase.text, phrase.when, phrase.asserts, phrase.claims)
+
+
+@lru_cache(maxsize=65_536)  # a team folder repeats its phrases' texts across files
+def _claim_problems(phrase: Claimed, vocab: Vocabulary) -> tuple[str, ...]:
     found: list[str] = []
     text_paths = analyse(phrase.text).paths
     when_paths = analyse(phrase.when, expression=True).paths if phrase.when else ()
@@ -75,9 +101,9 @@ def claim_problems(phrase: Phrase, vocab: Vocabulary) -> list[str]:
             )
     section = vocab.sections.get(phrase.slot)
     words = own_words(phrase.text)
-    if section in SECTIONS:
+    if section in SECTIONS and _any_claim().search(words):
         found.extend(_facts(phrase, words, when_paths))
-    if section == SECTIONS[0]:
+    if section == SECTIONS[0] and _any_claim().search(words):
         for rule in rules()["qualities"]:
             if re.search(rule["pattern"], words) and rule["aspect"] not in phrase.claims:
                 said = re.search(rule["pattern"], words)
@@ -89,10 +115,10 @@ def claim_problems(phrase: Phrase, vocab: Vocabulary) -> list[str]:
                 )
     if time_words(words) > 1:
         found.append("一句话中有两个表示报告年度的时间词（如“本年度……本年……”），请只保留一个")
-    return found
+    return tuple(found)
 
 
-def _facts(phrase: Phrase, words: str, when_paths: tuple[str, ...]) -> list[str]:
+def _facts(phrase: Claimed, words: str, when_paths: tuple[str, ...]) -> list[str]:
     found: list[str] = []
     for rule in rules()["facts"]:
         said = re.search(rule["pattern"], words)
