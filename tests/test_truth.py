@@ -89,6 +89,8 @@ def team_phrase(slot: str, text: str, **extra: Any) -> Phrase:
         ),
         # a specific claim without the answer behind it
         ("supervision.assessment", "各科室公开任务的完成情况计入考核结果。", {}, "asserts"),
+        # a review before publication is a specific activity (management.secrecy_review)
+        ("management.review", "拟公开的信息经审核后发布。", {}, "asserts"),
         # asserted, but the phrase does not require the answer: chosen without it
         (
             "supervision.assessment",
