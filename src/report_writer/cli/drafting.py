@@ -10,7 +10,7 @@ from typing import Annotated
 import typer
 
 from report_writer.cli.app import DraftFolderOption, PhrasebankOption, app, command
-from report_writer.cli.output import echo_findings, print_findings
+from report_writer.cli.output import echo_findings, echo_outcome, print_findings
 from report_writer.commandline import command_line
 from report_writer.errors import ChecksFailed, ReportWriterError
 
@@ -112,15 +112,9 @@ def build(
     if result.stopped:
         typer.echo("核对未通过（--strict），未生成文件。", err=True)
         raise typer.Exit(ChecksFailed.exit_code)
-    for note in result.notes:
-        typer.echo(f"注意：{note}")
-    for path in result.written:
-        typer.echo(f"已生成：{path}")
-    if result.conflicts:
-        for message in result.conflicts:
-            typer.echo(f"冲突：{message}", err=True)
-        typer.echo("draft.md 与 draft.docx 的修改有冲突未解决，HTML 和 Word 暂未更新。", err=True)
-        raise typer.Exit(ChecksFailed.exit_code)
+    echo_outcome(
+        result.notes, result.written, result.conflicts, "draft.md 与 draft.docx 的修改有冲突未解决"
+    )
 
 
 @command(app)
@@ -175,15 +169,7 @@ def regenerate(
         typer.echo(f"已重新生成“{result.section}”，并合并了其中的人工修改。")
     else:
         typer.echo(f"已重新生成“{result.section}”。")
-    for note in result.notes:
-        typer.echo(f"注意：{note}")
-    for path in result.written:
-        typer.echo(f"已生成：{path}")
-    if result.conflicts:
-        for message in result.conflicts:
-            typer.echo(f"冲突：{message}", err=True)
-        typer.echo("有冲突未解决，HTML 和 Word 暂未更新。", err=True)
-        raise typer.Exit(ChecksFailed.exit_code)
+    echo_outcome(result.notes, result.written, result.conflicts, "有冲突未解决")
 
 
 @command(app)

@@ -10,6 +10,7 @@ import time
 import unicodedata
 from collections.abc import Iterable, Iterator
 from contextlib import ExitStack
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO, TypeVar
 
 import typer
@@ -41,6 +42,23 @@ def print_findings(result: "CheckResult") -> None:
     if not result.findings:
         typer.echo("  ✓ 各项勾稽关系核对无误")
     typer.echo(f"共 {len(result.errors)} 处错误，{len(result.warnings)} 处提示。")
+
+
+def echo_outcome(
+    notes: list[str], written: list[Path], conflicts: list[str], unresolved: str
+) -> None:
+    """The notes, the files written, then any unresolved conflicts on stderr (exit code 1)."""
+    from report_writer.errors import ChecksFailed
+
+    for note in notes:
+        typer.echo(f"注意：{note}")
+    for path in written:
+        typer.echo(f"已生成：{path}")
+    if conflicts:
+        for message in conflicts:
+            typer.echo(f"冲突：{message}", err=True)
+        typer.echo(f"{unresolved}，HTML 和 Word 暂未更新。", err=True)
+        raise typer.Exit(ChecksFailed.exit_code)
 
 
 def with_progress(
