@@ -8,24 +8,13 @@ from __future__ import annotations
 
 from report_writer.document import Document
 from report_writer.render.docx import load_layout, title_parts
-from report_writer.resources import shipped_dir
+from report_writer.render.templates import templates_env
 
 TEMPLATE = "draft.html.j2"
 
 
 def render_html(doc: Document) -> str:
-    import jinja2
-
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(shipped_dir("templates")),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-        # The compiled template is kept between runs (about 40 ms a build) in jinja's own per-user
-        # folder, which it creates private to this user and checks before use.
-        bytecode_cache=jinja2.FileSystemBytecodeCache(),
-    )
+    env = templates_env()
     env.globals["kind"] = lambda block: type(block).__name__
     env.globals["title_parts"] = title_parts
     widths = {

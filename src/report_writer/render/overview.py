@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from msgspec import Struct, field
 
-from report_writer.resources import shipped_dir
+from report_writer.render.templates import templates_env
 
 TEMPLATE = "overview.html.j2"
 Number = int | Decimal | None
@@ -148,16 +148,9 @@ def _labels(rows: Sequence[UnitRow]) -> list[str]:
 
 
 def render_overview_html(rows: Sequence[UnitRow], title: str) -> str:
-    import jinja2
     from markupsafe import Markup
 
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(shipped_dir("templates")),
-        autoescape=True,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        undefined=jinja2.StrictUndefined,
-    )
+    env = templates_env()
     env.filters["shown"] = _shown
     env.filters["sort_key"] = lambda v: "" if v is None else str(v)
     return env.get_template(TEMPLATE).render(
