@@ -48,7 +48,7 @@ from report_writer.draft.merge import merge3, merged_text
 from report_writer.draft.read import apply_edits
 from report_writer.draft.word_edits import DOCX_FILE, WordEdits, word_edits
 from report_writer.errors import InputError, WorkspaceError
-from report_writer.files import make_dir, read_text, write_atomic
+from report_writer.files import backup_path, make_dir, read_text, write_atomic
 from report_writer.model import Report
 from report_writer.render.markdown import unescape
 from report_writer.workspace import REPORT_FILE, Workspace, load_report, open_workspace
@@ -417,15 +417,8 @@ def _diff(before: str, after: str, number: str) -> str:
 def _backup(home: Path, draft: Draft, number: str) -> Path:
     """draft.md as it is, saved before `--force` replaces a region edited by hand, as
     `.report-writer/discarded-<time>-<region>.md` beside it."""
-    from datetime import datetime
-
     folder = home / STATE_FILE.parent
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    path = folder / f"discarded-{stamp}-{number}.md"
-    n = 1
-    while path.exists():
-        n += 1
-        path = folder / f"discarded-{stamp}-{number}-{n}.md"
+    path = backup_path(folder, "discarded", ".md", tail=f"-{number}")
     make_dir(folder)
     write_atomic(path, draft.text)
     return path

@@ -2,7 +2,7 @@
 
 Holds: `read_text` (UTF-8 only, with a message for UTF-16/GBK/binary), `decode_published` (the
 lenient decoding of a published page: UTF-8, UTF-16 or GBK), `write_atomic`, `make_dir`, and
-`os_reason` (an OSError's cause in Chinese). Imports only errors.py and limits.py; never anything
+`os_reason` (an OSError's cause in Chinese), `backup_path` (a free, time-stamped name). Imports only errors.py and limits.py; never anything
 above the ground floor.
 """
 
@@ -233,3 +233,17 @@ def write_atomic(
                 os.fsync(dir_fd)
             finally:
                 os.close(dir_fd)
+
+
+def backup_path(folder: Path, head: str, suffix: str, tail: str = "") -> Path:
+    """A name not yet taken in `folder` for a copy kept now: `head-<time>tail` + `suffix`, with
+    -2, -3 … before the suffix when two copies are kept within the same second."""
+    from datetime import datetime
+
+    stem = f"{head}-{datetime.now().strftime('%Y%m%d-%H%M%S')}{tail}"
+    path = folder / f"{stem}{suffix}"
+    n = 1
+    while path.exists():
+        n += 1
+        path = folder / f"{stem}-{n}{suffix}"
+    return path

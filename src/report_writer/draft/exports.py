@@ -14,14 +14,13 @@ from __future__ import annotations
 import hashlib
 import shutil
 import stat
-from datetime import datetime
 from pathlib import Path
 
 import msgspec
 from msgspec import Struct, field
 
 from report_writer.errors import WorkspaceError
-from report_writer.files import os_reason, write_atomic
+from report_writer.files import backup_path, os_reason, write_atomic
 
 FOLDER = Path(".report-writer")
 EXPORTS_FILE = FOLDER / "exports.json"
@@ -81,12 +80,7 @@ def keep_changed(path: Path, exports: Exports) -> str | None:
     if not changed_since(path, exports):
         return None
     folder = path.parent / FOLDER
-    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
-    backup = folder / f"{path.stem}-{stamp}{path.suffix}"
-    n = 1
-    while backup.exists():
-        n += 1
-        backup = folder / f"{path.stem}-{stamp}-{n}{path.suffix}"
+    backup = backup_path(folder, path.stem, path.suffix)
     try:
         folder.mkdir(exist_ok=True)
         shutil.copyfile(path, backup)
