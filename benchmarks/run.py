@@ -25,6 +25,10 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "tests"))
+
+from browser import CHROMIUM_FLAGS  # noqa: E402  (as the browser tests run chromium)
+
 EXAMPLE = ROOT / "examples" / "dongli-2023"
 PHRASEBANK = ROOT / "phrasebank"
 REFERENCE = ROOT.parent / "shared" / "reference" / "000_cb66867b0d9d4dcd.txt"
@@ -92,19 +96,6 @@ def measure(cases: list[Case], scratch: Path, runs: int) -> list[Outcome]:
         if not outcome.note:
             outcome.seconds = statistics.median(timed)
     return outcomes
-
-
-# Headless chromium as the README's screenshots take it: no network, a private profile per run.
-CHROMIUM_FLAGS = (
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-)
 
 
 def fresh_copy(source: Path, target: Path) -> None:

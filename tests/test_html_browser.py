@@ -20,6 +20,7 @@ from typing import Any
 import lxml.html
 import pytest
 
+from browser import CHROMIUM_FLAGS
 from conftest import EXAMPLE
 from report_writer.render.html import render_html
 from report_writer.workspace import load_report, open_workspace
@@ -66,14 +67,7 @@ def chromium(tmp_path: Path, *args: str) -> str:
     done = subprocess.run(
         [
             CHROMIUM,
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
+            *CHROMIUM_FLAGS,
             f"--user-data-dir={tmp_path / 'profile'}",
             "--virtual-time-budget=5000",
             *args,
