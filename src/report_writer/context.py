@@ -151,6 +151,11 @@ def _sum_of(*cells: str) -> Derived:
     return ("scalar", cells, lambda c: _sum_or_none(*(_at(c, cell) for cell in cells)))
 
 
+def _of_tables(cells: list[str], make: Callable[[dict[str, Any]], Any]) -> Derived:
+    """A value made from the tables, which reads the `cells` named."""
+    return ("scalar", tuple(cells), lambda c: make(c["tables"]))
+
+
 DERIVED: dict[str, Derived] = {
     "items_total": _of_answer("proactive.items", chinese.total),
     "item_list": _of_answer(
@@ -183,10 +188,8 @@ DERIVED: dict[str, Derived] = {
         kind="list",
     ),
     "decisions_total": _sum_of(*(f"tables.proactive.{row}.decisions" for row, _ in DECISIONS)),
-    "decision_list": (
-        "scalar",
-        tuple(f"tables.proactive.{row}.decisions" for row, _ in DECISIONS),
-        lambda c: _decisions(c["tables"]),
+    "decision_list": _of_tables(
+        [f"tables.proactive.{row}.decisions" for row, _ in DECISIONS], _decisions
     ),
     "fees_reported": (
         "scalar",
@@ -198,21 +201,11 @@ DERIVED: dict[str, Derived] = {
         ("proactive.items",),
         lambda c: len(c["proactive"]["items"]) if c["proactive"].get("items") else None,
     ),
-    "review_list": (
-        "scalar",
-        tuple(f"tables.reviews.review.{col}" for col, _ in REVIEW_RESULTS),
-        lambda c: _review_list(c["tables"]),
+    "review_list": _of_tables(
+        [f"tables.reviews.review.{col}" for col, _ in REVIEW_RESULTS], _review_list
     ),
-    "litigation_total": (
-        "scalar",
-        tuple(f"tables.reviews.{row}.total" for row in LITIGATION),
-        lambda c: _sum_or_none(*(c["tables"]["reviews"][row]["total"] for row in LITIGATION)),
-    ),
-    "litigation_pending": (
-        "scalar",
-        tuple(f"tables.reviews.{row}.pending" for row in LITIGATION),
-        lambda c: _sum_or_none(*(c["tables"]["reviews"][row]["pending"] for row in LITIGATION)),
-    ),
+    "litigation_total": _sum_of(*(f"tables.reviews.{row}.total" for row in LITIGATION)),
+    "litigation_pending": _sum_of(*(f"tables.reviews.{row}.pending" for row in LITIGATION)),
     # year on year, only where last year's figure is known (init --from writes `previous`)
     "requests_change": (
         "scalar",
