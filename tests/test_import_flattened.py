@@ -18,14 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLE
-from report_writer.importer import import_report
-from report_writer.importer.log import Log
-from report_writer.importer.pdfrows import Word, page_lines
-from report_writer.importer.sections import split_at_headings
-from report_writer.importer.tables import read_tables
-from report_writer.importer.tokens import Line
-from report_writer.workspace import load_report, open_workspace
-from test_import_layouts import (
+from published import (
     AGENCY,
     FMT,
     OTHER,
@@ -36,6 +29,13 @@ from test_import_layouts import (
     oracle,
     tables,
 )
+from report_writer.importer import import_report
+from report_writer.importer.log import Log
+from report_writer.importer.pdfrows import Word, page_lines
+from report_writer.importer.sections import split_at_headings
+from report_writer.importer.tables import read_tables
+from report_writer.importer.tokens import Line
+from report_writer.workspace import load_report, open_workspace
 
 VERTICAL = "三、本年度办理结果"
 TRIAL_ROWS = ("other_no_correction", "other_unpaid_fee", "other_other")

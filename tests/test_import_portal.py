@@ -9,21 +9,22 @@ from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 
-from report_writer.importer import import_report
-from report_writer.importer.html import grid
-from test_import_flattened import example_truth, never_wrong
-from test_import_layouts import (
+from published import (
     AGENCY,
     OTHER,
     OVERVIEW,
     PROBLEMS,
     YEAR,
     Truth,
+    closing_paragraphs,
     grids,
     heading,
     physical,
     tables,
 )
+from report_writer.importer import import_report
+from report_writer.importer.html import grid
+from test_import_flattened import example_truth, never_wrong
 
 STYLE = "border-width: 1px; border-style: solid; border-color: rgb(0, 0, 0);"
 
@@ -56,8 +57,7 @@ def portal_page(truth: Truth) -> str:
                 cells.append(f"<td{spans} style='{STYLE}'><p>&nbsp;{inner}&nbsp;</p></td>")
             body.append(f"<tr>{''.join(cells)}</tr>")
         body.append("</tbody></table>")
-    body += [f"<p>{heading('problems')}</p>", *(f"<p>{p}</p>" for p in PROBLEMS)]
-    body += [f"<p>{heading('other')}</p>", *(f"<p>{p}</p>" for p in OTHER)]
+    body += closing_paragraphs()
     body.append("</div></td></tr></table><div>主办：某某市人民政府办公室</div></body></html>")
     return "\n".join(body)
 
