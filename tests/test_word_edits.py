@@ -49,6 +49,21 @@ def html_text(ws: Path) -> str:
     return str(lxml.html.parse(str(ws / "draft.html")).getroot().text_content())
 
 
+def edit_in_word(ws: Path, marker: str, old: str, new: str) -> None:
+    """In draft.docx, replace `old` by `new` in each run of the paragraph holding `marker`, as a
+    reviewer typing over the words in Word would."""
+    word = docx.Document(str(ws / "draft.docx"))
+    paragraph = next(p for p in word.paragraphs if marker in p.text)
+    for r in paragraph.runs:
+        r.text = r.text.replace(old, new)
+    word.save(str(ws / "draft.docx"))
+
+
+def edit_in_md(ws: Path, old: str, new: str) -> None:
+    md = ws / "draft.md"
+    md.write_text(md.read_text(encoding="utf-8").replace(old, new), encoding="utf-8")
+
+
 def edit_xml(path: Path, old: str, new: str) -> None:
     """Replace `old` by `new` in word/document.xml, as an editor saving the file would."""
     with zipfile.ZipFile(path) as package:
@@ -183,16 +198,8 @@ def test_a_paragraph_added_and_one_deleted_survive_regenerating_five(example_ws:
 
 def test_edits_in_both_files_merge(example_ws: Path) -> None:
     built(example_ws)
-    md = example_ws / "draft.md"
-    text = md.read_text(encoding="utf-8")
-    md.write_text(
-        text.replace("系统清理本局应公开事项", "全面清理本局应公开事项"), encoding="utf-8"
-    )
-    word = docx.Document(str(example_ws / "draft.docx"))
-    six = next(p for p in word.paragraphs if SIX in p.text)
-    for r in six.runs:
-        r.text = r.text.replace(SIX, "本年度我局没有收取信息处理费。")
-    word.save(str(example_ws / "draft.docx"))
+    edit_in_md(example_ws, "系统清理本局应公开事项", "全面清理本局应公开事项")
+    edit_in_word(example_ws, SIX, SIX, "本年度我局没有收取信息处理费。")
     code, out, _ = run("build", example_ws)
     assert code == 0, out
     assert "全面清理本局应公开事项" in region(example_ws, "五")
@@ -203,20 +210,13 @@ def test_edits_in_both_files_merge(example_ws: Path) -> None:
 
 def test_the_same_sentence_edited_in_both_files_is_a_marked_conflict(example_ws: Path) -> None:
     built(example_ws)
-    md = example_ws / "draft.md"
-    text = md.read_text(encoding="utf-8")
-    md.write_text(
-        text.replace("系统清理本局应公开事项", "全面清理本局应公开事项"), encoding="utf-8"
-    )
-    word = docx.Document(str(example_ws / "draft.docx"))
-    five = next(p for p in word.paragraphs if FIVE in p.text)
-    for r in five.runs:
-        r.text = r.text.replace("系统清理本局应公开事项", "逐项清理本局应公开事项")
-    word.save(str(example_ws / "draft.docx"))
+    edit_in_md(example_ws, "系统清理本局应公开事项", "全面清理本局应公开事项")
+    edit_in_word(example_ws, FIVE, "系统清理本局应公开事项", "逐项清理本局应公开事项")
     edited_docx = (example_ws / "draft.docx").read_bytes()
     html_before = (example_ws / "draft.html").read_bytes()
     code, out, err = run("build", example_ws)
     assert code == 1
+    md = example_ws / "draft.md"
     match = re.search(r"冲突：“五、存在的主要问题及改进情况”（\S*draft\.md 第(\d+)行）", err)
     assert match, err
     lines = md.read_text(encoding="utf-8").splitlines()
@@ -300,11 +300,7 @@ def test_a_docx_that_unpacks_to_too_much_is_refused_quickly(example_ws: Path) ->
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice is not installed")
 def test_a_document_saved_again_by_libreoffice_comes_back(example_ws: Path, tmp_path: Path) -> None:
     built(example_ws)
-    word = docx.Document(str(example_ws / "draft.docx"))
-    five = next(p for p in word.paragraphs if FIVE in p.text)
-    for r in five.runs:
-        r.text = r.text.replace("系统清理", "逐项清理")
-    word.save(str(example_ws / "draft.docx"))
+    edit_in_word(example_ws, FIVE, "系统清理", "逐项清理")
     out_dir = tmp_path / "lo"
     subprocess.run(
         [
@@ -336,11 +332,7 @@ def test_the_interview_keeps_word_edits_and_a_changed_page(
     built(example_ws)
     page = example_ws / "draft.html"
     page.write_text(page.read_text(encoding="utf-8") + "<!-- 门户编辑 -->", encoding="utf-8")
-    word = docx.Document(str(example_ws / "draft.docx"))
-    five = next(p for p in word.paragraphs if FIVE in p.text)
-    for r in five.runs:
-        r.text = r.text.replace("系统清理", "逐项清理")
-    word.save(str(example_ws / "draft.docx"))
+    edit_in_word(example_ws, FIVE, "系统清理", "逐项清理")
     answers = tmp_path / "answers.yaml"
     answers.write_text("answers:\n  leadership:\n    staff: 2\n", encoding="utf-8")
     result = runner.invoke(app, ["interview", str(example_ws), "--answers", str(answers)])
@@ -353,11 +345,7 @@ def test_the_interview_keeps_word_edits_and_a_changed_page(
 
 def test_a_dry_run_shows_word_edits_in_the_diff_and_writes_nothing(example_ws: Path) -> None:
     built(example_ws)
-    word = docx.Document(str(example_ws / "draft.docx"))
-    five = next(p for p in word.paragraphs if FIVE in p.text)
-    for r in five.runs:
-        r.text = r.text.replace("系统清理", "逐项清理")
-    word.save(str(example_ws / "draft.docx"))
+    edit_in_word(example_ws, FIVE, "系统清理", "逐项清理")
     files = {p: p.read_bytes() for p in example_ws.rglob("*") if p.is_file()}
     code, out, _ = run("regenerate", example_ws, "--section", "一", "--dry-run")
     assert code == 0
