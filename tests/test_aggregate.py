@@ -14,25 +14,17 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from typer.testing import CliRunner
 
+from cli_runner import run
 from conftest import EXAMPLE
 from report_writer.aggregate import aggregate
 from report_writer.check import check_workspace
-from report_writer.cli import app
 from report_writer.errors import InputError
 from report_writer.formats.spec import load_format
 from report_writer.workspace import load_report, open_workspace
 
-runner = CliRunner()
 FMT = load_format("gov2021")
 GOV = "东丽区人民政府"
-
-
-def run(*args: str | Path) -> tuple[int, str, str]:
-    result = runner.invoke(app, [str(a) for a in args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result.exit_code, result.stdout, result.stderr
 
 
 def example() -> dict[str, Any]:

@@ -11,21 +11,13 @@ from pathlib import Path
 import docx
 import lxml.html
 import yaml
-from typer.testing import CliRunner
 
+from cli_runner import run
 from conftest import base_report
-from report_writer.cli import app
 from report_writer.draft.markers import OPENING, parse_draft
 
-runner = CliRunner()
 NUMBERS = [OPENING, "一", "二", "三", "四", "五", "六"]
 NEW_MEASURE = "建立政务公开工作台账，逐项跟踪整改"
-
-
-def run(*args: str | Path) -> tuple[int, str, str]:
-    result = runner.invoke(app, [str(a) for a in args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result.exit_code, result.stdout, result.stderr
 
 
 def built(ws: Path) -> str:

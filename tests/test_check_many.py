@@ -10,25 +10,17 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from typer.testing import CliRunner
 
+from cli_runner import run
 from conftest import EXAMPLE, base_report
 from report_writer import check
-from report_writer.cli import app
 from report_writer.cli.output import text_table, with_progress
 
-runner = CliRunner()
 # Answers for 五 and 六 as FORMAT.md requires them (else H9, H8 warn)
 COMPLETE = {"answers": {"problems": {"selected": ["depth"]}, "fees": {"notices": 0}}}
 CLEAN = base_report(applications={"new": {"natural_person": 1}, "granted": {"natural_person": 1}})
 CLEAN |= COMPLETE
 WARNED = base_report(proactive={"fees": {"amount": 5000}}) | COMPLETE  # H7: fees are in 万元
-
-
-def run(*args: str | Path) -> tuple[int, str, str]:
-    result = runner.invoke(app, [str(a) for a in args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result.exit_code, result.stdout, result.stderr
 
 
 @pytest.fixture

@@ -12,18 +12,10 @@ from typing import Any
 import pytest
 import yaml
 from typer.main import get_command
-from typer.testing import CliRunner
 
+from cli_runner import run, runner
 from conftest import EXAMPLE, base_report
 from report_writer.cli import app
-
-runner = CliRunner()
-
-
-def run(*args: str | Path) -> tuple[int, str, str]:
-    result = runner.invoke(app, [str(a) for a in args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result.exit_code, result.stdout, result.stderr
 
 
 def test_example_reports_exactly_the_review_error() -> None:

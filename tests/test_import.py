@@ -8,23 +8,14 @@ from pathlib import Path
 
 import pytest
 import yaml
-from typer.testing import CliRunner
 
+from cli_runner import run
 from conftest import EXAMPLE, REFERENCE, needs_reference
-from report_writer.cli import app
 from report_writer.importer import ImportResult, import_report
 from report_writer.importer.split import LocalSum, TooManySplits, candidates
 from report_writer.importer.tokens import Token
 from report_writer.model import parse_report
 from report_writer.workspace import load_report, open_workspace
-
-runner = CliRunner()
-
-
-def run(*args: str | Path) -> tuple[int, str, str]:
-    result = runner.invoke(app, [str(a) for a in args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result.exit_code, result.stdout, result.stderr
 
 
 def figures_of(data: dict[str, object]) -> dict[tuple[str, str, str], object]:

@@ -6,23 +6,14 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from typer.testing import CliRunner
 
+from cli_runner import run
 from conftest import REFERENCE, needs_reference
 from report_writer.check import check_report
 from report_writer.chinese import full_width
-from report_writer.cli import app
 from report_writer.importer import import_report
 from report_writer.model import parse_report
 from report_writer.phrasebank import load_phrasebank
-
-runner = CliRunner()
-
-
-def run(*args: str | Path) -> tuple[int, str, str]:
-    result = runner.invoke(app, [str(a) for a in args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result.exit_code, result.stdout, result.stderr
 
 
 def harvested(tmp_path: Path) -> list[dict[str, object]]:

@@ -13,19 +13,11 @@ from typing import Any
 import pytest
 import yaml
 from lxml import html as lxml_html
-from typer.testing import CliRunner
 
+from cli_runner import run
 from conftest import EXAMPLE, REFERENCE, needs_reference
-from report_writer.cli import app
 
-runner = CliRunner()
 SVG = "{http://www.w3.org/2000/svg}"
-
-
-def run(*args: str | Path) -> tuple[int, str, str]:
-    result = runner.invoke(app, [str(a) for a in args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result.exit_code, result.stdout, result.stderr
 
 
 def unit(agency: str, new: int) -> dict[str, Any]:

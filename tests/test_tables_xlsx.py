@@ -13,19 +13,11 @@ from typing import Any
 import openpyxl
 import pytest
 import yaml
-from typer.testing import CliRunner
 
-from report_writer.cli import app
+from cli_runner import run
 from report_writer.formats.spec import load_format
 
-runner = CliRunner()
 FMT = load_format("gov2021")
-
-
-def run(*args: str | Path) -> tuple[int, str, str]:
-    result = runner.invoke(app, [str(a) for a in args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result.exit_code, result.stdout, result.stderr
 
 
 def exported(ws: Path, tmp_path: Path) -> Path:

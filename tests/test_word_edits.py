@@ -12,22 +12,15 @@ from pathlib import Path
 import docx
 import lxml.html
 import pytest
-from typer.testing import CliRunner
 
+from cli_runner import run, runner
 from report_writer.cli import app
 from report_writer.draft.markers import OPENING, parse_draft
 
-runner = CliRunner()
 NUMBERS = [OPENING, "一", "二", "三", "四", "五", "六"]
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 FIVE = "针对上述问题，我局将着力做好以下工作："  # opens the last paragraph of 五
 SIX = "本年度我局未向申请人发出收费通知，未收取政府信息公开信息处理费。"  # a sentence of 六
-
-
-def run(*args: str | Path) -> tuple[int, str, str]:
-    result = runner.invoke(app, [str(a) for a in args])
-    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
-    return result.exit_code, result.stdout, result.stderr
 
 
 def built(ws: Path) -> None:
