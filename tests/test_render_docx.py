@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import shutil
-import subprocess
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +13,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.oxml.ns import qn
 from docx.shared import Pt
 
+import libreoffice
 from conftest import EXAMPLE
 from report_writer.document import Heading, Paragraph, Sentence, build_document, cell_text
 from report_writer.model import Report
@@ -180,21 +180,7 @@ def test_page_numbers_in_the_footer(word: Any) -> None:
 def test_libreoffice_converts_it_to_pdf(data: bytes, tmp_path: Path) -> None:
     source = tmp_path / "draft.docx"
     source.write_bytes(data)
-    profile = (tmp_path / "profile").as_uri()
-    done = subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(source),
-        ],
-        capture_output=True,
-        timeout=180,
-    )
+    done = libreoffice.convert(source, "pdf", tmp_path, tmp_path / "profile")
     assert done.returncode == 0, done.stderr
     pdf = tmp_path / "draft.pdf"
     assert pdf.read_bytes()[:5] == b"%PDF-"
@@ -258,22 +244,8 @@ def test_a_table_pushed_to_a_page_foot_takes_its_heading_along(
     text = draft.read_text(encoding="utf-8")
     draft.write_text(text.replace("主动接受社会监督。", "主动接受社会监督。" + filler, 1))
     assert runner.invoke(app, ["build", str(example_ws)]).exit_code == 0
-    profile = (tmp_path / "profile").as_uri()
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(example_ws / "draft.docx"),
-        ],
-        capture_output=True,
-        timeout=180,
-        check=True,
-    )
+    done = libreoffice.convert(example_ws / "draft.docx", "pdf", tmp_path, tmp_path / "profile")
+    assert done.returncode == 0, done.stderr
     pages = [p.extract_text() for p in pypdf.PdfReader(tmp_path / "draft.pdf").pages]
     assert pages[0].splitlines()[:2] == ["东丽区应急管理局", "2023 年政府信息公开工作年度报告"]
     for heading, first_row in (

@@ -5,7 +5,6 @@ label cells, numbers stored as text, 「/」) read into report.yaml with its com
 from __future__ import annotations
 
 import shutil
-import subprocess
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -14,6 +13,7 @@ import openpyxl
 import pytest
 import yaml
 
+import libreoffice
 from cli_runner import run
 from report_writer.formats.spec import load_format
 
@@ -225,21 +225,7 @@ def test_libreoffice_opens_the_workbook(example_ws: Path, tmp_path: Path) -> Non
     import pypdf
 
     workbook = exported(example_ws, tmp_path)
-    done = subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(tmp_path),
-            str(workbook),
-        ],
-        capture_output=True,
-        text=True,
-        timeout=180,
-    )
+    done = libreoffice.convert(workbook, "pdf", tmp_path, tmp_path / "profile")
     if "could not be loaded" in done.stdout + done.stderr:
         pytest.skip("LibreOffice Calc (libreoffice-calc) is not installed")
     pages = [p.extract_text() for p in pypdf.PdfReader(tmp_path / "表格.pdf").pages]

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import re
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -13,6 +12,7 @@ import docx
 import lxml.html
 import pytest
 
+import libreoffice
 from cli_runner import run, runner
 from report_writer.cli import app
 from report_writer.draft.markers import OPENING, parse_draft
@@ -295,21 +295,10 @@ def test_a_document_saved_again_by_libreoffice_comes_back(example_ws: Path, tmp_
     built(example_ws)
     edit_in_word(example_ws, FIVE, "系统清理", "逐项清理")
     out_dir = tmp_path / "lo"
-    subprocess.run(
-        [
-            "soffice",
-            f"-env:UserInstallation=file://{tmp_path / 'profile'}",
-            "--headless",
-            "--convert-to",
-            "docx:MS Word 2007 XML",
-            "--outdir",
-            str(out_dir),
-            str(example_ws / "draft.docx"),
-        ],
-        check=True,
-        capture_output=True,
-        timeout=120,
+    done = libreoffice.convert(
+        example_ws / "draft.docx", "docx:MS Word 2007 XML", out_dir, tmp_path / "profile"
     )
+    assert done.returncode == 0, done.stderr
     shutil.copyfile(out_dir / "draft.docx", example_ws / "draft.docx")
     code, out, _ = run("build", example_ws)
     assert code == 0, out
