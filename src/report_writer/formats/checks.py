@@ -56,6 +56,12 @@ def fmt_number(v: Value) -> str:
     return "空" if v is None else number(v)
 
 
+def _at_cell(rule: Rule, severity: str, key: CellKey, message: str, value: Any) -> Finding:
+    """A finding about the one cell `key` of the tables, with its value."""
+    table, row, column = key
+    return Finding(rule.code, severity, message, table, row, column, {"value": value})
+
+
 def _label(fmt: Format, key: CellKey, along: str) -> str:
     """A cell named by what varies along the equation: its column, or its row."""
     spec = fmt.tables[key[0]]
@@ -133,29 +139,23 @@ def _cell_value(fmt: Format, rule: Rule, figures: Figures, ctx: Context) -> Iter
     for key, raw in figures.invalid.items():
         col = fmt.tables[key[0]].column(key[2])
         expected = "不小于0的数（单位：万元）" if col.type == "decimal" else "不小于0的整数"
-        yield Finding(
-            code=rule.code,
-            severity="error",
-            message=f"{fmt.cell_label(key)}（tables.{'.'.join(key)}）应为{expected}，现为“{raw}”",
-            table=key[0],
-            row=key[1],
-            column=key[2],
-            values={"value": str(raw)},
+        yield _at_cell(
+            rule,
+            "error",
+            key,
+            f"{fmt.cell_label(key)}（tables.{'.'.join(key)}）应为{expected}，现为“{raw}”",
+            str(raw),
         )
     yield from _missing(fmt, rule, figures)
     for key, value in figures.given.items():
         if value is None:
-            yield Finding(
-                code=rule.code,
-                severity="warning",
-                message=(
-                    f"{fmt.cell_label(key)}（tables.{'.'.join(key)}）为空（原文为“/”、空白，或导入时缺这一行），"
-                    "按未知处理，不等于0；涉及该单元格的勾稽关系无法核验"
-                ),
-                table=key[0],
-                row=key[1],
-                column=key[2],
-                values={"value": None},
+            yield _at_cell(
+                rule,
+                "warning",
+                key,
+                f"{fmt.cell_label(key)}（tables.{'.'.join(key)}）为空（原文为“/”、空白，或导入时缺这一行），"
+                "按未知处理，不等于0；涉及该单元格的勾稽关系无法核验",
+                None,
             )
 
 
@@ -182,17 +182,13 @@ def _missing(fmt: Format, rule: Rule, figures: Figures) -> Iterator[Finding]:
             )
             continue
         for key in absent:
-            yield Finding(
-                code=rule.code,
-                severity="warning",
-                message=(
-                    f"{fmt.cell_label(key)}（tables.{'.'.join(key)}）未填写，按未知处理，不等于0，"
-                    "草稿中留空；没有的请填0"
-                ),
-                table=key[0],
-                row=key[1],
-                column=key[2],
-                values={"value": None},
+            yield _at_cell(
+                rule,
+                "warning",
+                key,
+                f"{fmt.cell_label(key)}（tables.{'.'.join(key)}）未填写，按未知处理，不等于0，"
+                "草稿中留空；没有的请填0",
+                None,
             )
 
 
@@ -298,17 +294,13 @@ def _magnitude(fmt: Format, rule: Rule, figures: Figures, ctx: Context) -> Itera
     value = figures.values[key]
     if value is None or value < p["max"]:
         return
-    yield Finding(
-        code=rule.code,
-        severity=rule.severity,
-        message=(
-            f"{fmt.cell_label(key)}为{fmt_number(value)}万元，即{fmt_number(value * 10000)}元，"
-            "数值偏大，请核实是否误按“元”填报（本栏单位为万元）"
-        ),
-        table=key[0],
-        row=key[1],
-        column=key[2],
-        values={"value": value},
+    yield _at_cell(
+        rule,
+        rule.severity,
+        key,
+        f"{fmt.cell_label(key)}为{fmt_number(value)}万元，即{fmt_number(value * 10000)}元，"
+        "数值偏大，请核实是否误按“元”填报（本栏单位为万元）",
+        value,
     )
 
 
