@@ -17,7 +17,7 @@ from functools import lru_cache
 from typing import Any
 
 from report_writer.phrasebank.sandbox import Fallback, lookup
-from report_writer.phrasebank.scan import KEYWORDS, Analysis
+from report_writer.phrasebank.scan import KEYWORDS, Analysis, lex
 
 _CONDITION_TOKEN = re.compile(
     r"""\s*(?:(?P<path>[A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)*)"""
@@ -43,16 +43,12 @@ Condition = tuple[Any, ...]
 def condition(source: str) -> Condition | None:
     """A `when` of the plain shape (paths and number or string literals compared with == != <
     <= > >= in, not in; joined by and, or, not; parentheses), parsed; None for anything else."""
-    tokens: list[tuple[str, Any]] = []
-    position = 0
-    end = len(source.rstrip())
-    while position < end:
-        match = _CONDITION_TOKEN.match(source, position)
-        if match is None:
-            return None
-        position = match.end()
-        kind = match.lastgroup
-        value = match.group(kind or "")
+    lexed = lex(_CONDITION_TOKEN, source)
+    if lexed is None:
+        return None
+    parsed: list[tuple[str, Any]] = []
+    for kind, text in lexed:
+        value: Any = text
         if kind == "path":
             if value in ("and", "or", "not", "in"):
                 kind = value
@@ -64,13 +60,13 @@ def condition(source: str) -> Condition | None:
             kind, value = "const", int(value)
         elif kind == "str":
             kind, value = "const", value[1:-1]
-        tokens.append((str(kind), value))
-    parser = _ConditionParser(tokens)
+        parsed.append((kind, value))
+    parser = _ConditionParser(parsed)
     try:
         tree = parser.disjunction()
     except Fallback:
         return None
-    return tree if parser.at == len(tokens) else None
+    return tree if parser.at == len(parsed) else None
 
 
 class _ConditionParser:

@@ -16,7 +16,7 @@ from typing import Any
 
 from report_writer import chinese
 from report_writer.phrasebank.sandbox import FILTER_NAMES, MAX_TEMPLATE_CHARS, Fallback, lookup
-from report_writer.phrasebank.scan import KEYWORDS, Analysis, Scan
+from report_writer.phrasebank.scan import KEYWORDS, Analysis, Scan, lex
 
 _OUTPUT = re.compile(
     r"\{\{ *([A-Za-z][A-Za-z0-9_]*(?:\.[A-Za-z][A-Za-z0-9_]*)*)((?: *\| *[A-Za-z][A-Za-z0-9_]*)*) *\}\}"
@@ -149,16 +149,7 @@ def structured(source: str) -> Analysis | None:
 
 
 def _expression_tokens(source: str) -> list[tuple[str, str]] | None:
-    tokens: list[tuple[str, str]] = []
-    position = 0
-    end = len(source.rstrip())
-    while position < end:
-        match = _EXPRESSION_TOKEN.match(source, position)
-        if match is None:
-            return None
-        position = match.end()
-        tokens.append((str(match.lastgroup), match.group(match.lastgroup or "")))
-    return tokens
+    return lex(_EXPRESSION_TOKEN, source)
 
 
 # What may join two operands in a structured expression.
