@@ -33,9 +33,9 @@ from report_writer.formats.figures import Value
 from report_writer.formats.spec import CellKey, Format
 from report_writer.model import LEVELS, Report
 from report_writer.workspace import (
-    REPORT_FILE,
     Workspace,
     edit_report,
+    has_report,
     load_report,
     open_workspace,
 )
@@ -189,7 +189,7 @@ def _messages(findings: Iterable[Finding]) -> list[str]:
 
 def _existing(out: Path, agency: str | None) -> Report | None:
     """The government workspace a previous run made, or None when `out` holds none yet."""
-    if not (out / REPORT_FILE).is_file():
+    if not (out.is_dir() and has_report(out)):
         if out.exists() and not out.is_dir():
             raise WorkspaceError(f"无法汇总到 {out}：这是一个文件，不是文件夹")
         return None
