@@ -186,3 +186,38 @@ def test_an_agency_named_like_a_script_is_shown_as_text(tmp_path: Path) -> None:
     assert not doc.xpath("//img | //*[@onerror] | //*[@onload]")
     shown = doc.xpath("//td[@class='agency']")[0].text_content()
     assert shown == agency.strip('"')
+
+
+# --- aggregate: one agency spelt two ways, and the hint it prints -------------------------------
+
+
+def test_an_agency_spelt_with_full_width_letters_or_spaces_is_not_summed_twice(
+    tmp_path: Path,
+) -> None:
+    units = tmp_path / "units"
+    copy_example(units / "a", "某某局Ａ")
+    copy_example(units / "b", '"某某 局A "')
+    code, output = invoke("aggregate", units, "-o", tmp_path / "gov", "--agency", "某某区人民政府")
+    assert code == 2 and "重复计算" in output and "units/a" in output and "units/b" in output
+    assert not (tmp_path / "gov").exists()
+    # nor is a unit the government itself under another spelling
+    shutil.rmtree(units / "b")
+    code, output = invoke("aggregate", units, "-o", tmp_path / "gov", "--agency", " 某某局A")
+    assert code == 2 and "不能计入自己的汇总" in output, output
+
+
+def test_the_next_step_after_aggregate_quotes_its_path(tmp_path: Path) -> None:
+    units = tmp_path / "units"
+    copy_example(units / "a", "某某局")
+    out = tmp_path / "gov $(touch PWNED)"
+    code, output = invoke(
+        "aggregate", units, "-o", out, "--agency", "某某区人民政府", "--include-errors"
+    )
+    assert code in (0, 1), output
+    line = next(x for x in output.splitlines() if x.startswith("下一步："))
+    subprocess.run(
+        ["bash", "-c", f"report-writer() {{ :; }}; {line.removeprefix('下一步：')}"],
+        cwd=tmp_path,
+        check=False,
+    )
+    assert not (tmp_path / "PWNED").exists(), line
