@@ -186,6 +186,70 @@ def many_phrases(folder: Path, count: int, per_file: int = 1_000) -> None:
         (folder / f"bench{start // per_file:02d}.yaml").write_text(text, encoding="utf-8")
 
 
+def flattened_reports(folder: Path, count: int) -> list[Path]:
+    """`count` published reports as portals' crawlers save them: the whole page on one line,
+    the figures of each row run together (「…申请数量9000009二、…」), 表四 one string of digits.
+    The example's figures, under other agency names, with 行政处罚 and the new applications
+    varied so that the rows cut differently."""
+    import yaml
+
+    from report_writer.formats.spec import load_format
+
+    fmt = load_format("gov2021")
+    tables = yaml.safe_load((EXAMPLE / "report.yaml").read_text(encoding="utf-8"))["tables"]
+    folder.mkdir(parents=True)
+    paths = []
+    for i in range(count):
+        extra = i % 13  # applications granted to natural persons, added to 新收 and 总计
+        name = "".join("〇一二三四五六七八九"[int(d)] for d in f"{i:04d}")  # no digits in a name
+        parts = [
+            f"某某区第{name}局2023年政府信息公开工作年度报告",
+            "一、总体情况本年度，我局依法公开政府信息。",
+        ]
+        parts.append("二、主动公开政府信息情况")
+        for spec_key in ("proactive", "applications", "reviews"):
+            spec = fmt.tables[spec_key]
+            if spec_key == "applications":
+                parts.append(f"三、收到和处理政府信息公开申请情况{spec.corner}")
+            if spec_key == "reviews":
+                parts.append("四、政府信息公开行政复议、行政诉讼情况行政复议行政诉讼结果维持总计")
+            digits = []
+            for row in spec.rows:
+                values = []
+                for col in row.columns:
+                    value = (tables[spec_key].get(row.key) or {}).get(col.key, 0)
+                    if spec_key == "applications" and col.key == "total":
+                        value = sum(values)
+                    elif spec_key == "applications" and row.key in (
+                        "new",
+                        "granted",
+                        "handled_total",
+                    ):
+                        if col.key == "natural_person":
+                            value = (value or 0) + extra
+                        if row.key == "handled_total":
+                            value = sum(
+                                (tables[spec_key].get(r) or {}).get(col.key, 0)
+                                for r in fmt.rules[3].params["terms"]
+                            ) + (extra if col.key == "natural_person" else 0)
+                    elif spec_key == "reviews" and col.key == "total":
+                        value = sum(values)
+                    elif spec_key == "proactive" and row.key == "penalty":
+                        value = 60 + i
+                    values.append(value or 0)
+                if spec_key == "reviews":
+                    digits += values
+                else:
+                    parts.append(row.label + "".join(str(v) for v in values))
+            if digits:
+                parts.append("".join(str(v) for v in digits))
+        parts.append("五、存在的主要问题及改进情况公开深度不够。六、其他需要报告的事项无。")
+        path = folder / f"第{i:04d}局.txt"
+        path.write_text("".join(parts), encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
 def long_report(path: Path, repeat: int) -> None:
     """The reference report with the prose of sections 一 and 五 repeated `repeat` times."""
     lines = REFERENCE.read_text(encoding="utf-8").splitlines()[:-2]  # last 2: scraper noise
@@ -220,6 +284,12 @@ def cases(scratch: Path) -> list[Case]:
     many_phrases(team, 10_000)
     report = scratch / "long-report.txt"
     long_report(report, 30)
+    published = flattened_reports(scratch / "published", 1_000)
+    pdf = ROOT / "tests" / "fixtures" / "dongli-2023.pdf"
+
+    def fresh_folder(scratch: Path, run: int) -> None:
+        shutil.rmtree(scratch / "imported-many", ignore_errors=True)
+
     office = scratch / "全区2023"
     office_units(office, 50)
     page = scratch / "总览.html"
@@ -288,6 +358,33 @@ def cases(scratch: Path) -> list[Case]:
         Case(
             f"import 长报告（{report.stat().st_size // 1024} KB，正文重复30遍）",
             lambda s, r: [*rw, "import", str(report), "-o", str(s / "imported" / str(r))],
+            requires=("import",),
+            ok_codes=(0, 1),
+        ),
+        Case(
+            "import --check 1,000 份网页文本报告（一次调用；整页一行、数字连写，各写成工作区）",
+            lambda s, r: [
+                *rw,
+                "import",
+                *map(str, published),
+                "--check",
+                "-o",
+                str(s / "imported-many"),
+            ],
+            fresh_folder,
+            requires=("import",),
+            ok_codes=(0, 1),
+        ),
+        Case(
+            "import --check 一份真实的多页 PDF（示例草稿经 LibreOffice 转成的5页 PDF）",
+            lambda s, r: [
+                *rw,
+                "import",
+                str(pdf),
+                "--check",
+                "-o",
+                str(s / "imported-pdf" / str(r)),
+            ],
             requires=("import",),
             ok_codes=(0, 1),
         ),

@@ -13,7 +13,10 @@ import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 EXAMPLE = ROOT / "examples" / "dongli-2023"
-REFERENCE = ROOT.parent / "shared" / "reference" / "000_cb66867b0d9d4dcd.txt"
+# ../shared beside the checkout (as in CI); REPORT_WRITER_SHARED names it where it lies elsewhere.
+SHARED = Path(os.environ.get("REPORT_WRITER_SHARED") or ROOT.parent / "shared")
+REFERENCE = SHARED / "reference" / "000_cb66867b0d9d4dcd.txt"
+CORPUS = SHARED / "corpus"
 # The six headings of the official format, in order (FORMAT.md).
 SECTION_HEADINGS = [
     "一、总体情况",

@@ -28,7 +28,7 @@ LAYERS: list[tuple[str, ...]] = [
     ("workspace", "model", "answers", "formats"),  # data
     ("document", "render"),  # output
     ("phrasebank",),  # phrases
-    ("narrative", "context"),  # content
+    ("narrative", "context", "voice"),  # content
     ("draft",),  # draft
     ("importer",),  # import
     ("interview",),  # interview

@@ -237,6 +237,9 @@ def test_explain_names_phrases_and_hand_edits(example_ws: Path) -> None:
     assert "固定表述 · 用到 meta.agency、meta.year" in out
     code, out, _ = run("explain", example_ws, "--section", "三")
     assert "数字取自 report.yaml 的 tables.applications" in out
+    code, out, _ = run("explain", example_ws, "--section", "五")  # the officer's own measures
+    assert "答案原文（办事人员自己填写的文字） · 用到 problems.measures" in out
+    assert "None" not in out
 
 
 def test_broken_markers_stop_the_build_and_keep_the_draft(example_ws: Path) -> None:
@@ -463,7 +466,7 @@ def test_a_paragraph_split_merges_with_a_changed_answer(example_ws: Path) -> Non
     one = region(example_ws, "一")
     assert "<<<<<<<" not in one and f"\n{new}\n\n" in one
     word = [p.text for p in docx.Document(str(example_ws / "draft.docx")).paragraphs]
-    assert word[word.index(new) + 1].startswith("2023年，我局在")
+    assert word[word.index(new) + 1].startswith("2023年，我局聘请社会监督员")
 
 
 def test_what_exports_leave_out_is_named_and_a_new_heading_carried(example_ws: Path) -> None:

@@ -56,6 +56,7 @@ def test_enumerate_items_strips_own_punctuation() -> None:
         "一是公开不够深入；二是发布不够及时。"
     )
     assert chinese.enumerate_items([]) == ""
+    assert chinese.enumerate_items(["更新社区公开栏；"]) == "更新社区公开栏。"
 
 
 @pytest.mark.parametrize(

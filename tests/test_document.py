@@ -135,3 +135,14 @@ def test_derived_totals_filled_and_unknown_cells_printed_as_slash(
     assert cells[("applications", "granted", "business")] == "/"
     assert cells[("applications", "granted", "total")] == "/"  # a term unknown: total unknown
     assert cells[("applications", "handled_total", "natural_person")] == "4"
+
+
+def test_the_opening_defines_the_abbreviation_only_when_the_body_uses_it() -> None:
+    report = parse_report(base_report())
+    said = {"overview": [Paragraph((Sentence("本年度，我局依照《条例》开展工作。"),))]}
+    plain = {"overview": [Paragraph((Sentence("本年度，我局开展政府信息公开工作。"),))]}
+    defined = build_document(report, said).opening[0].text
+    undefined = build_document(report, plain).opening[0].text
+    assert "《中华人民共和国政府信息公开条例》（以下简称《条例》）第四十九条" in defined
+    assert "以下简称" not in undefined
+    assert "依据《中华人民共和国政府信息公开条例》第四十九条" in undefined

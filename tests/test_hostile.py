@@ -145,9 +145,10 @@ TEXT = b"BT /F1 12 Tf 72 700 Td (2023) Tj ET\n"
 def test_hostile_pdf_is_refused_naming_the_file(
     tmp_path: Path, name: str, content: bytes, flate: bool
 ) -> None:
-    """pypdf's own limits stop a deflate bomb and a stream of millions of operators; they are
-    reported as what they are, not as an internal error."""
-    pytest.importorskip("pypdf")
+    """The PDF reader's bound on a page's instructions (inflated only up to it) stops a deflate
+    bomb and a stream of millions of operators before the parser reads them; they are reported
+    as what they are, not as an internal error."""
+    pytest.importorskip("pdfplumber")
     source = write_pdf(tmp_path / f"{name}.pdf", content, flate)
     refused(["import", str(source), "-o", str(tmp_path / "ws")], str(source), "无法读取 PDF")
 
@@ -212,7 +213,7 @@ def test_printed_commands_quote_their_paths(tmp_path: Path) -> None:
     draft = ws / "draft.md"
     text = draft.read_text(encoding="utf-8")
     draft.write_text(
-        text.replace("我局将政府信息公开工作", "我局始终把政府信息公开工作", 1), "utf-8"
+        text.replace("## 一、总体情况\n\n", "## 一、总体情况\n\n（人工补充的一句。）", 1), "utf-8"
     )
     result = runner.invoke(app, ["build", str(ws), "--format", "md"])
     hint = next(line for line in result.output.splitlines() if "report-writer regenerate" in line)
@@ -237,7 +238,7 @@ def test_text_that_only_looks_like_a_conflict_is_kept(example_ws: Path, added: s
     assert runner.invoke(app, ["build", str(example_ws), "--format", "md"]).exit_code == 0
     draft = example_ws / "draft.md"
     text = draft.read_text(encoding="utf-8")
-    anchor = "我局将政府信息公开工作"
+    anchor = "### （二）依申请公开"
     draft.write_text(text.replace(anchor, added + "\n" + anchor, 1), "utf-8")
     result = runner.invoke(app, ["build", str(example_ws), "--format", "md"])
     assert result.exit_code == 0 and "冲突" not in result.output, result.output
@@ -250,7 +251,7 @@ def test_a_real_conflict_block_is_still_refused(example_ws: Path) -> None:
     text = draft.read_text(encoding="utf-8")
     block = "<<<<<<< 审阅人修改的文字\n甲\n=======\n乙\n>>>>>>> 重新生成的文字\n"
     draft.write_text(
-        text.replace("我局将政府信息公开工作", block + "我局将政府信息公开工作", 1), "utf-8"
+        text.replace("### （二）依申请公开", block + "### （二）依申请公开", 1), "utf-8"
     )
     refused(["build", str(example_ws), "--format", "md"], "未解决的冲突标记")
 

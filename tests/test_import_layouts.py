@@ -429,7 +429,7 @@ def test_every_layout_reads_back_the_same_figures(
     assert result.narrative["other"] == "\n".join(OTHER)
 
 
-def test_pdf_without_pypdf_says_how_to_install_it(
+def test_pdf_without_pdfplumber_says_how_to_install_it(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import sys
@@ -437,7 +437,7 @@ def test_pdf_without_pypdf_says_how_to_install_it(
     from report_writer.errors import InputError
 
     path = write_pdf(dict.fromkeys(FULL_ZERO, 0), tmp_path / "report.pdf")
-    monkeypatch.setitem(sys.modules, "pypdf", None)  # as if the extra were not installed
+    monkeypatch.setitem(sys.modules, "pdfplumber", None)  # as if the extra were not installed
     with pytest.raises(InputError, match=r"pip install 'report-writer\[pdf\]'"):
         import_report(path)
 

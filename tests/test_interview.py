@@ -728,10 +728,10 @@ def test_an_edited_sentence_keeps_its_figures_as_placeholders(example_ws: Path) 
 
     # figures kept from the sentence go back to the placeholders that rendered them, in order;
     # 8 is no placeholder of the phrase, but exactly one row of 表三 has it
-    kept, officer = edit("全年新收申请9件，已全部办结9件，其中本机关不掌握8件。")
+    kept, officer = edit("全年新收申请9件，已办结9件，其中本机关不掌握8件。")
     assert kept == (
         "全年新收申请{{ tables.applications.new.total }}件，"
-        "已全部办结{{ tables.applications.handled_total.total }}件，"
+        "已办结{{ tables.applications.handled_total.total }}件，"
         "其中本机关不掌握{{ tables.applications.unavailable_not_held.total }}件。"
     )
     assert "注意" not in officer.text
@@ -753,7 +753,7 @@ def test_an_edited_sentence_keeps_its_figures_as_placeholders(example_ws: Path) 
     report = load_report(ws)
     bank = phrasebank_for(report, example_ws, [team])
     rendered = [render(p, scope_for(report)).text for p in bank.for_slot("requests.counts")]
-    assert "全年新收申请10件，已全部办结10件，其中本机关不掌握9件。" in rendered
+    assert "全年新收申请10件，已办结10件，其中本机关不掌握9件。" in rendered
 
 
 def test_revisit_can_clear_a_list_and_skip_keeps_it(example_ws: Path) -> None:

@@ -91,7 +91,9 @@ def test_the_next_year_may_say_how_the_figures_changed(tmp_path: Path) -> None:
     bank = phrasebank_for(report, ws)
     requests = [text for _, text in suggestions(report, bank, "requests.counts")]
     items = [text for _, text in suggestions(report, bank, "proactive.items")]
-    assert "从申请数量看，本年新收到政府信息公开申请12件，较上年增加3件。" in requests
+    assert (
+        "从申请数量看，本年新收政府信息公开申请12件，较上年增加3件，无上年结转的申请。" in requests
+    )
     assert any("发布政府信息71条，较上年增加19条" in text for text in items)
     # from scratch last year's figures are unknown: no sentence compares with them
     scratch = tmp_path / "scratch"

@@ -81,6 +81,26 @@ def generate(report: Report, ws: Workspace, phrasebanks: Sequence[Path] = ()) ->
     )
 
 
+def pinned_notes(report: Report, ws: Workspace, phrasebanks: Sequence[Path] = ()) -> list[str]:
+    """One line for each built-in choice recorded in report.yaml `phrases:` that keeps out a
+    team phrase the draft would otherwise use, with the command that changes it."""
+    from report_writer.narrative import pinned_over_team, plan
+    from report_writer.phrasebank import phrasebank_for
+
+    bank = phrasebank_for(report, ws.path, phrasebanks)
+    options = [w for d in phrasebanks for w in ("--phrasebank", d)]
+
+    def revisit(slot: str) -> str:
+        number = report.fmt.section(plan().slots[slot].section).number
+        return command_line("interview", ws.path, "--revisit", number, *options)
+
+    return [
+        f"report.yaml 的 phrases.{slot} 固定选用了内置表述 {recorded}，团队表述 {team} 因此未被采用；"
+        f"如要改用，运行 {revisit(slot)}，或删去 report.yaml 中 phrases 下的 {slot} 一行"
+        for slot, recorded, team in pinned_over_team(report, bank)
+    ]
+
+
 def _region_names(report: Report) -> dict[str, str]:
     names = {OPENING: "开头（标题和导语）"}
     names.update({s.number: s.heading for s in report.fmt.sections})
@@ -178,6 +198,7 @@ def build(
         if lock.notice:
             notes.append(lock.notice)
         doc = generate(report, ws, phrasebanks)
+        notes.extend(pinned_notes(report, ws, phrasebanks))
         fresh = region_texts(doc)
         draft = _read_draft(target, report)
         names = _region_names(report)

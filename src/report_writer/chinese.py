@@ -40,11 +40,14 @@ def paren_ordinal(n: int) -> str:
 
 
 def enumerate_items(items: Iterable[str], end: str = "。") -> str:
-    """一是……；二是……；三是……。 — each item stripped of its own trailing punctuation."""
+    """一是……；二是……；三是……。 — each item stripped of its own trailing punctuation; a single
+    item is not numbered (一是 alone promises a 二是)."""
     parts = [clause(x) for x in items]
     parts = [p for p in parts if p]
     if not parts:
         return ""
+    if len(parts) == 1:
+        return parts[0] + end
     return "；".join(f"{numeral(i)}是{p}" for i, p in enumerate(parts, 1)) + end
 
 

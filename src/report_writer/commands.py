@@ -5,13 +5,15 @@ anything below the command line; must not import the cli package.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import date
 from pathlib import Path
 
 from msgspec import Struct, field
 
 from report_writer.check import CheckResult, check_report
+from report_writer.errors import ReportWriterError
+from report_writer.formats.checks import Finding
 from report_writer.importer import LAYOUT_LABELS, ImportResult, import_report
 from report_writer.interview.prompt import Ask, Say
 from report_writer.interview.run import Ended, apply_answers, revisit_hint, run_interview
@@ -110,13 +112,74 @@ def import_and_check(
     run_check: bool = False,
 ) -> Imported:
     """`import SOURCE [--check]`: import `source`; write it to `target` when given; run the
-    cross-checks when asked."""
+    cross-checks when asked. A sum the printed figures break whatever their cut (their cells
+    are empty, so the check cannot see it) is reported as that check's error too."""
     from report_writer.importer.write import write_workspace
 
     result = import_report(source, year=year, agency=agency)
     workspace = write_workspace(result, target) if target is not None else None
-    check = check_report(parse_report(result.report_data())) if run_check else None
+    check = None
+    if run_check:
+        check = check_report(parse_report(result.report_data()))
+        check = CheckResult([*_published_errors(result), *check.findings])
     return Imported(result, workspace, check)
+
+
+def _published_errors(result: ImportResult) -> list[Finding]:
+    found = []
+    for entry in result.log:
+        if entry.kind == "published" and entry.rule and entry.cell:
+            table, row, column = entry.cell.split(".")
+            found.append(Finding(entry.rule, "error", entry.message, table, row, column))
+    return found
+
+
+class Summary(Struct, frozen=True):
+    """One file of `import` over many: what became of it."""
+
+    source: Path
+    outcome: Imported | None  # None when the file could not be imported
+    problem: str | None = None  # the finished message saying why
+
+    @property
+    def read(self) -> int:
+        """Cells of the tables read from the file."""
+        cells = self.outcome.result.cells.values() if self.outcome else ()
+        return sum(1 for v in cells if v is not None)
+
+    @property
+    def empty(self) -> int:
+        """Cells of the tables left empty (null): printed as "/", blank, or not read for sure."""
+        cells = self.outcome.result.cells.values() if self.outcome else ()
+        return sum(1 for v in cells if v is None)
+
+    @property
+    def errors(self) -> int | None:
+        check = self.outcome.check if self.outcome else None
+        return None if check is None else len(check.errors)
+
+
+def workspace_names(sources: list[Path]) -> list[str]:
+    """A workspace folder name for each file: its name without the suffix, or with the suffix
+    after a hyphen where two files share a name (「报告.txt」「报告.html」)."""
+    stems = [s.stem for s in sources]
+    return [
+        f"{s.stem}-{s.suffix.lstrip('.')}" if stems.count(s.stem) > 1 else s.stem for s in sources
+    ]
+
+
+def import_many(
+    sources: list[Path], out: Path | None, *, run_check: bool = False
+) -> Iterator[Summary]:
+    """Import each file into a workspace of its own under `out` (named by `workspace_names`;
+    none written when `out` is None), checking each when asked; a file that cannot be imported
+    is reported, not fatal."""
+    for source, name in zip(sources, workspace_names(sources), strict=True):
+        target = out / name if out is not None else None
+        try:
+            yield Summary(source, import_and_check(source, target, run_check=run_check))
+        except ReportWriterError as exc:
+            yield Summary(source, None, exc.message)
 
 
 def tables_import_and_check(source: Path, directory: Path) -> TablesImport:

@@ -103,6 +103,25 @@ def _decisions(tables: Mapping[str, Any]) -> str | None:
     return chinese.counted([{"label": k, "count": v} for k, v in values], "件")
 
 
+# The columns of 表四 as the narrative names them, and its two rows of 行政诉讼.
+REVIEW_RESULTS = (
+    ("upheld", "结果维持"),
+    ("corrected", "结果纠正"),
+    ("other", "其他结果"),
+    ("pending", "尚未审结"),
+)
+LITIGATION = ("litigation_direct", "litigation_after_review")
+
+
+def _review_list(tables: Mapping[str, Any]) -> str | None:
+    """结果维持1件、尚未审结1件: the 行政复议 row of 表四 by result, zero results left out."""
+    row = tables["reviews"]["review"]
+    values = [{"label": label, "count": row[col]} for col, label in REVIEW_RESULTS]
+    if any(v["count"] is None for v in values):
+        return None
+    return chinese.counted(values, "件") or None
+
+
 def _sum_or_none(*values: Any) -> Any:
     return None if any(v is None for v in values) else sum(values)
 
@@ -173,6 +192,26 @@ DERIVED: dict[str, Derived] = {
         "scalar",
         ("fees.notices",),
         lambda c: c["fees"].get("notices") is not None,
+    ),
+    "items_count": (
+        "scalar",
+        ("proactive.items",),
+        lambda c: len(c["proactive"]["items"]) if c["proactive"].get("items") else None,
+    ),
+    "review_list": (
+        "scalar",
+        tuple(f"tables.reviews.review.{col}" for col, _ in REVIEW_RESULTS),
+        lambda c: _review_list(c["tables"]),
+    ),
+    "litigation_total": (
+        "scalar",
+        tuple(f"tables.reviews.{row}.total" for row in LITIGATION),
+        lambda c: _sum_or_none(*(c["tables"]["reviews"][row]["total"] for row in LITIGATION)),
+    ),
+    "litigation_pending": (
+        "scalar",
+        tuple(f"tables.reviews.{row}.pending" for row in LITIGATION),
+        lambda c: _sum_or_none(*(c["tables"]["reviews"][row]["pending"] for row in LITIGATION)),
     ),
     # year on year, only where last year's figure is known (init --from writes `previous`)
     "requests_change": (

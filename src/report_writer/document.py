@@ -121,12 +121,24 @@ def build_document(report: Report, narrative: Narrative) -> Document:
         else:
             section.blocks.extend(narrative.get(spec.key, []))
         sections.append(section)
-    return Document(report.meta.title, [opening(report)], sections)
+    abbreviated = any(
+        ABBREVIATION in s.text
+        for blocks in narrative.values()
+        for b in blocks
+        if isinstance(b, Paragraph)
+        for s in b.sentences
+    )
+    return Document(report.meta.title, [opening(report, abbreviated)], sections)
 
 
-def opening(report: Report) -> Paragraph:
+ABBREVIATION = "《条例》"
+
+
+def opening(report: Report, abbreviated: bool) -> Paragraph:
+    """The opening paragraph; it defines 《条例》 only when the narrative (`abbreviated`) uses it."""
     meta = report.meta
     values = {
+        "abbreviation": report.fmt.abbreviation if abbreviated else "",
         "title": meta.title,
         "agency": meta.agency,
         "parts": "、".join(s.title.replace("、", "和") for s in report.fmt.sections),

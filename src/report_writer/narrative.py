@@ -39,12 +39,23 @@ from report_writer.phrasebank import (
     render,
 )
 from report_writer.resources import load_data
+from report_writer.voice import (
+    against_problems,
+    doubled_time,
+    is_team,
+    layer_rank,
+    repeats,
+    said_in_five,
+    selected_problems,
+)
 
 _PLAN = Path(__file__).resolve().parent / "narrative.yaml"
 OPENING_CHARS = 4  # neighbouring sentences may not begin with the same this many characters
 # Openings that count as the same however they go on (besides meta.we and "<year>年").
 OPENING_WORDS = ("本年", "全年", "今年")
 FORMS = ("sentence", "lead", "item")
+PROBLEMS = "problems.selected"  # the answer naming this year's problems (the aspects of 五)
+PROBLEM_ITEMS = "problems."  # the slots of this year's problems (problems.<aspect>)
 
 
 class Slot(Struct, frozen=True):
@@ -124,7 +135,14 @@ def opening(text: str, meta: Mapping[str, Any]) -> str:
 def vocabulary() -> Vocabulary:
     """The slots (with the form each asks for) and the context paths a phrase may name: what
     lint, `phrasebank add` and rendering check a phrase against."""
-    return Vocabulary({k: s.form for k, s in plan().slots.items()}, names())
+    slots = plan().slots
+    aspects = frozenset(c.key for c in load_schema().field(PROBLEMS).choices)
+    return Vocabulary(
+        {k: s.form for k, s in slots.items()},
+        names(),
+        sections={k: s.section for k, s in slots.items()},
+        aspects=aspects,
+    )
 
 
 def scope_for(report: Report) -> Scope:
@@ -144,6 +162,7 @@ class _Writer:
         self.last_opening: str | None = None
         self.meta = self.scope.data["meta"]
         self.stated: set[str] = set()  # the answer keys the sentences so far state
+        self.problem_ids: dict[str, str] = {}  # aspect -> the problem phrase 五 chose for it
 
     def opening(self, text: str) -> str:
         return opening(text, self.meta)
@@ -159,22 +178,34 @@ class _Writer:
         return _sentence(rendered)
 
     def pick(
-        self, slot: str, avoid: str | None = None, specific_only: bool = False
+        self,
+        slot: str,
+        avoid: str | None = None,
+        specific_only: bool = False,
+        mirror: str | None = None,
     ) -> Rendered | None:
         """The phrase for `slot`: the recorded choice, else from the best tier with an unused
         candidate, the first whose opening is not `avoid` (the tier's first when all are);
-        with `specific_only`, generic phrases are left out."""
+        with `specific_only`, generic built-in phrases are left out; a measure that `mirror`s
+        the problem phrase chosen first. A candidate that names the year twice in a sentence or
+        repeats what 五 already says is taken only when no tier has another."""
         recorded = recorded_choice(self.report, self.bank, slot, self.scope)
         if recorded is not None:
             self.used.add(recorded.id)
             return render(recorded, self.scope)
+        flawed: Rendered | None = None
         for tier in self.tiers(slot):
             fallback = None
-            for phrase in tier:
-                if phrase.id in self.used or (specific_only and not _specific(phrase)):
+            for phrase in sorted(tier, key=lambda p: mirror not in p.mirrors) if mirror else tier:
+                if phrase.id in self.used or (
+                    specific_only and not _specific(phrase) and not is_team(phrase)
+                ):
                     continue
                 rendered = render(phrase, self.scope)
                 if not rendered.text:
+                    continue
+                if self.flawed(rendered):
+                    flawed = flawed or rendered
                     continue
                 if avoid and self.opening(rendered.text) == avoid:
                     fallback = fallback or rendered
@@ -184,7 +215,17 @@ class _Writer:
             if fallback is not None:
                 self.used.add(fallback.phrase.id)
                 return fallback
-        return None
+        if flawed is not None:
+            self.used.add(flawed.phrase.id)
+        return flawed
+
+    def flawed(self, rendered: Rendered) -> bool:
+        """The year named twice in a sentence, or a problem 五 already states in other words."""
+        if doubled_time(rendered.text, self.report.meta.year):
+            return True
+        slot = rendered.phrase.slot
+        problem = slot.startswith(PROBLEM_ITEMS) and plan().slots[slot].form == "item"
+        return problem and repeats(rendered.text, said_in_five(self.scope.data))
 
     def paragraph(self, sentences: list[Sentence]) -> Paragraph | None:
         if not sentences:
@@ -229,8 +270,10 @@ class _Writer:
         items: list[tuple[str, Sentence | None]] = []
         if not (lead.extra_replaces and extra):
             for key in chosen:
-                rendered = self.pick(f"{lead.items}.{key}")
+                rendered = self.pick(f"{lead.items}.{key}", mirror=self.problem_ids.get(key))
                 if rendered is not None:
+                    if lead.items == "problems":
+                        self.problem_ids[key] = rendered.phrase.id
                     items.append((chinese.clause(rendered.text), self.sentence(rendered)))
         items += [(chinese.clause(x), None) for x in extra]
         if not items:
@@ -262,14 +305,18 @@ def _sentence(rendered: Rendered) -> Sentence:
 def tiers(
     bank: Phrasebank, slot: str, scope: Scope, seed: str, stated: Set[str] = frozenset()
 ) -> list[list[Phrase]]:
-    """The applicable phrases of `slot` in tiers, best first: by how many answers they state
-    that `stated` (the sentences before) does not (so an answered fact is not left out for a
-    phrase that skips it), then phrases naming a table or answer before generic ones; inside a
-    tier by the stable hash of `seed`."""
-    found: dict[tuple[int, bool], list[Phrase]] = {}
+    """The applicable phrases of `slot` in tiers, best first: a team's phrases before the
+    built-in ones (a later team folder before an earlier one), then by how many answers they
+    state that `stated` (the sentences before) does not (so an answered fact is not left out for
+    a phrase that skips it), then phrases naming a table or answer before generic ones; inside a
+    tier by the stable hash of `seed`. A phrase praising an aspect 五 names as a problem is left
+    out."""
+    found: dict[tuple[int, int, bool], list[Phrase]] = {}
+    layers = layer_rank(bank)
+    selected = selected_problems(scope.data)
     for p in bank.for_slot(slot):
-        if applicable(p, scope):
-            weight = (len(_answer_keys(p, scope) - stated), _specific(p))
+        if applicable(p, scope) and not against_problems(p, selected):
+            weight = (layers.get(p.layer, 0), len(_answer_keys(p, scope) - stated), _specific(p))
             found.setdefault(weight, []).append(p)
     return [rank(found[weight], seed) for weight in sorted(found, reverse=True)]
 
@@ -321,7 +368,30 @@ def recorded_choice(report: Report, bank: Phrasebank, slot: str, scope: Scope) -
             f"{where}不适用于本报告（尚未在草稿状态之外启用，或条件不满足、所需答案未填写）。"
             "请删除这一行，或补充相应答案"
         )
+    against = against_problems(phrase, selected_problems(scope.data))
+    if against:
+        labels = load_schema().field(PROBLEMS)
+        named = "、".join(f"“{labels.choice_label(a)}”" for a in sorted(against))
+        raise ReportWriterError(
+            f"{where}是对{named}的正面评价，而第五部分把它列为本年度的问题，两处自相矛盾。"
+            "请删除这一行另选表述，或修改 answers.problems.selected"
+        )
     return phrase
+
+
+def pinned_over_team(report: Report, bank: Phrasebank) -> list[tuple[str, str, str]]:
+    """(slot, recorded built-in id, team id) for each slot whose choice recorded in report.yaml
+    `phrases:` keeps out a team phrase that would apply: the team phrase would be preferred."""
+    scope = scope_for(report)
+    found = []
+    for slot, recorded in report.phrases.items():
+        phrase = bank.get(recorded)
+        if phrase is None or is_team(phrase):
+            continue
+        team = [p for p in bank.for_slot(slot) if is_team(p) and applicable(p, scope)]
+        if team:
+            found.append((slot, recorded, team[-1].id))
+    return found
 
 
 def build_narrative(report: Report, bank: Phrasebank) -> Narrative:

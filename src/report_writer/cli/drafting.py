@@ -234,10 +234,11 @@ def explain(
             if not item.sources:
                 typer.echo("      人工编辑")
             for src in item.sources:
-                origin = (
-                    "固定表述"
-                    if src.layer == FIXED
-                    else f"表述 {src.phrase_id}（{layer_label(src.layer)}）"
-                )
+                if src.layer == FIXED:
+                    origin = "固定表述"
+                elif src.phrase_id is None:
+                    origin = "答案原文（办事人员自己填写的文字）"
+                else:
+                    origin = f"表述 {src.phrase_id}（{layer_label(src.layer)}）"
                 uses = f" · 用到 {'、'.join(src.uses)}" if src.uses else ""
                 typer.echo(f"      {origin}{uses}")

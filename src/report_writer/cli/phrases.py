@@ -110,13 +110,37 @@ def phrasebank_add(
     tags: Annotated[
         list[str] | None, typer.Option("--tag", help="标签（可重复）", metavar="标签")
     ] = None,
+    asserts: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--asserts",
+            help="正文所说的具体做法、数字依据的答案，如 supervision.trainings（可重复；条件或正文须用到它）",
+            metavar="答案",
+        ),
+    ] = None,
+    claims: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--claims",
+            help="正文正面评价的方面，如 timeliness（可重复；第五部分列出该问题时不选用）",
+            metavar="方面",
+        ),
+    ] = None,
 ) -> None:
     """把一条表述检查后追加到团队表述库的文件中，保留文件原有的注释。"""
     from report_writer.narrative import vocabulary
     from report_writer.phrasebank import add_phrase
 
     phrase = add_phrase(
-        vocabulary(), to, slot, text, phrase_id=phrase_id, when=when, tags=tags or []
+        vocabulary(),
+        to,
+        slot,
+        text,
+        phrase_id=phrase_id,
+        when=when,
+        tags=tags or [],
+        asserts=asserts or [],
+        claims=claims or [],
     )
     typer.echo(f"已添加表述 {phrase.id} 到 {phrase.file}")
 

@@ -116,11 +116,12 @@ def check(
 
 @command(app, "import")
 def import_(
-    source: Annotated[
-        Path,
+    sources: Annotated[
+        list[Path],
         typer.Argument(
-            help="已发布的报告：网页文本（.txt）、HTML、Word（.docx）、PDF、Markdown 或 Excel（.xlsx）",
-            metavar="报告文件",
+            help="已发布的报告：网页文本（.txt）、HTML、Word（.docx）、PDF、Markdown 或 Excel（.xlsx）；"
+            "可一次给出多个",
+            metavar="报告文件...",
         ),
     ],
     out: Annotated[
@@ -128,7 +129,8 @@ def import_(
         typer.Option(
             "-o",
             "--out",
-            help="写入的工作区文件夹（默认：与文件同名的文件夹；仅 --check 时不写入）",
+            help="写入的工作区文件夹（默认：与文件同名的文件夹；仅 --check 时不写入）；"
+            "导入多个文件时为存放各工作区的文件夹，每个文件一个工作区，以文件名命名",
             metavar="文件夹",
         ),
     ] = None,
@@ -145,25 +147,75 @@ def import_(
 ) -> None:
     """导入已发布的报告：读出标题、三张统计表和第一、五、六部分的文字，写成工作区。
 
-    读不出或有歧义的单元格留空（null），不猜测，全部列入导入记录 import-log.yaml。"""
+    读不出或有歧义的单元格留空（null），不猜测，全部列入导入记录 import-log.yaml。
+    一次导入多个文件时，每个文件写成一个工作区，最后列出汇总表。"""
+    if len(sources) > 1:
+        if year is not None or agency is not None:
+            raise ReportWriterError("--year 和 --agency 只能用于导入单个文件")
+        # as for one file: written beside the current folder, or only checked with --check
+        import_many(sources, out if out is not None or run_check else Path("."), run_check)
+        return
     from report_writer.commands import import_and_check
 
+    source = sources[0]
     target = out if out is not None or run_check else Path(source.stem)
     outcome = import_and_check(source, target, year=year, agency=agency, run_check=run_check)
     result = outcome.result
     typer.echo(f"已读取：{result.agency}{result.year}年报告（{outcome.layout_label}）")
+    shown_as_errors = ("published",) if outcome.check is not None else ()  # listed below
     for entry in result.log:
-        if entry.kind != "blank":
+        if entry.kind not in ("blank", "split", *shown_as_errors):
             typer.echo(f"  {entry}")
     blanks = sum(1 for e in result.log if e.kind == "blank")
     if blanks:
         typer.echo(f"  另有{blanks}个单元格原文为“/”或空白，按空值（未知）导入")
+    splits = sum(1 for e in result.log if e.kind == "split")
+    if splits:  # each cut is certain; the log says which
+        typer.echo(
+            f"  另有{splits}行数字连在一起，拆分方式是确定的，已读出（逐行见 import-log.yaml）"
+        )
     if outcome.workspace is not None:
         typer.echo(f"已写入工作区：{outcome.workspace.path}（导入记录见 import-log.yaml）")
     if outcome.check is not None:
         print_findings(outcome.check)
         if outcome.check.failed():
             raise typer.Exit(ChecksFailed.exit_code)
+
+
+def import_many(sources: list[Path], out: Path | None, run_check: bool) -> None:
+    """`import` of many files: a workspace each under `out`, a progress bar, a summary table."""
+    from report_writer.commands import import_many as import_each
+
+    rows = list(
+        with_progress(import_each(sources, out, run_check=run_check), len(sources), "导入中")
+    )
+    header = ["文件", "机关", "年度", "读出单元格", "留空单元格", "错误"]
+    body = [
+        [
+            r.source.name,
+            r.outcome.result.agency if r.outcome else "（无法导入）",
+            str(r.outcome.result.year) if r.outcome else "—",
+            str(r.read) if r.outcome else "—",
+            str(r.empty) if r.outcome else "—",
+            "—" if r.errors is None else str(r.errors),
+        ]
+        for r in rows
+    ]
+    for line in text_table(header, body, right=(2, 3, 4, 5)):
+        typer.echo(line)
+    failed = [r for r in rows if r.outcome is None]
+    with_errors = sum(1 for r in rows if r.errors)
+    checked = "" if not run_check else f"，{with_errors} 份核对有错误"
+    where = f"（工作区在 {out}）" if out is not None else "（仅核对，未写入工作区）"
+    typer.echo(
+        f"共导入 {len(rows) - len(failed)} 份报告{where}{checked}，{len(failed)} 份无法导入。"
+    )
+    for r in failed:
+        typer.echo(f"错误：{r.source}：{r.problem}", err=True)
+    if failed:
+        raise typer.Exit(ReportWriterError.exit_code)
+    if with_errors:
+        raise typer.Exit(ChecksFailed.exit_code)
 
 
 def check_many(paths: list[Path], strict: bool, as_json: bool) -> None:

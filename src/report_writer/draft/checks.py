@@ -24,6 +24,7 @@ from typing import Any
 from msgspec import Struct
 
 from report_writer.document import Paragraph
+from report_writer.draft.figures import findings as figure_findings
 from report_writer.draft.markers import DRAFT_FILE, OPENING, Draft, parse_draft, units
 from report_writer.draft.read import parse_blocks, unexported
 from report_writer.errors import ReportWriterError
@@ -89,13 +90,6 @@ def _cell_sum(report: Report, cells: list[str]) -> int | Decimal | None:
     return sum(values)
 
 
-def _cells_label(report: Report, rule: dict[str, Any]) -> str:
-    if rule.get("label"):
-        return str(rule["label"])
-    table, row, column = rule["cells"][0].split(".")
-    return report.fmt.cell_label((table, row, column))
-
-
 def _finding(code: str, message: str, rule: dict[str, Any], values: dict[str, Any]) -> Finding:
     table, row, column = rule["cells"][0].split(".") if rule.get("cells") else (None, None, None)
     single = len(rule.get("cells", [])) == 1
@@ -111,25 +105,8 @@ def _finding(code: str, message: str, rule: dict[str, Any], values: dict[str, An
 
 
 def figures_agree(report: Report, said: list[Said]) -> Iterator[Finding]:
-    """H4: every figure the narrative states about a table quantity equals the table."""
-    for rule in load_rules()["figures"]:
-        expected = _cell_sum(report, rule["cells"])
-        if expected is None:
-            continue
-        for s in said:
-            stated = {
-                int(m.group("n")) for p in rule["patterns"] for m in _compiled(p).finditer(s.text)
-            }
-            for n in sorted(stated):
-                if n == expected:
-                    continue
-                yield _finding(
-                    "H4",
-                    f"{DRAFT_FILE} 第{s.line}行（{s.section}）“{s.text}”写的是{n}件，"
-                    f"但{_cells_label(report, rule)}为{fmt_number(expected)}",
-                    rule,
-                    {"sentence": s.text, "stated": n, "table": expected, "line": s.line},
-                )
+    """H4: every figure the narrative states about a table cell or an answer equals it."""
+    return figure_findings(report, said, DRAFT_FILE)
 
 
 def none_happened(report: Report, said: list[Said]) -> Iterator[Finding]:

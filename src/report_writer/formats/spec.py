@@ -127,6 +127,7 @@ class Format(Struct, frozen=True):
     legacy: tuple[Legacy, ...]
     rules: tuple[Rule, ...]
     opening: tuple[str, ...] = ()  # sentences before 一; the last one names meta.contact
+    abbreviation: str = ""  # the opening's definition of 《条例》, printed when the body uses it
 
     def section(self, key_or_number: str) -> Section:
         for s in self.sections:
@@ -209,6 +210,7 @@ def load_format(format_id: str) -> Format:
             legacy=tuple(Legacy(**x) for x in raw.get("legacy", ())),
             rules=tuple(_rule(r) for r in raw["checks"]),
             opening=tuple(raw.get("opening", ())),
+            abbreviation=raw.get("abbreviation", ""),
         )
     except (KeyError, TypeError) as exc:
         raise InputError(f"格式文件 {path} 不完整或有误：{exc}") from exc

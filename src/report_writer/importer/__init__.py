@@ -10,6 +10,7 @@ Floor: import/interview. Must not import from the floors above (orchestration an
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -21,10 +22,16 @@ from report_writer.files import check_regular, decode_published
 from report_writer.formats.spec import Format, format_for_year
 from report_writer.importer import cells, docx, html, markdown, pdf, pdftext, xlsx
 from report_writer.importer.log import Log, LogEntry
+from report_writer.importer.sections import split_at_headings
 from report_writer.importer.split import Cell
 from report_writer.importer.tables import read_tables
-from report_writer.importer.text import read_narrative, read_title
-from report_writer.importer.tokens import Line
+from report_writer.importer.text import (
+    read_narrative,
+    read_signature,
+    read_title,
+    year_in_overview,
+)
+from report_writer.importer.tokens import Line, plain
 from report_writer.limits import MAX_PUBLISHED_BYTES
 from report_writer.model import guess_level
 
@@ -79,8 +86,22 @@ def _plain(value: Cell) -> Any:
     return value
 
 
+_HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".mhtml")
+# a saved page may open with a comment, an XML declaration or a byte-order mark
+_HTML_START = re.compile(
+    r"^\ufeff?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*<(?:!doctype|html)\b", re.I | re.S
+)
+
+
 def read_lines(source: Path) -> tuple[str, list[Line]]:
-    """(layout, lines) of a published report, chosen by the file's suffix and content."""
+    """(layout, lines) of a published report, chosen by the file's suffix and content; every
+    heading on a line of its own."""
+    layout, lines = _read_layout(source)
+    lines = [Line(tuple(plain(c) for c in line.cells), line.number, line.grid) for line in lines]
+    return layout, split_at_headings(lines)
+
+
+def _read_layout(source: Path) -> tuple[str, list[Line]]:
     if not source.exists():
         raise InputError(f"找不到要导入的文件“{source}”")
     suffix = source.suffix.lower()
@@ -97,9 +118,7 @@ def read_lines(source: Path) -> tuple[str, list[Line]]:
             f"{source} 是旧版 Word 文件（.doc），请用 Word 或 WPS“另存为”.docx 后再导入"
         )
     text = decode_published(source)
-    if suffix in (".html", ".htm") or text.lstrip()[:200].lower().startswith(
-        ("<!doctype", "<html")
-    ):
+    if suffix in _HTML_SUFFIXES or _HTML_START.search(text[:2000]):
         return html.NAME, html.read(text)
     if markdown.looks_like(text):
         return markdown.NAME, markdown.read(text)
@@ -108,21 +127,41 @@ def read_lines(source: Path) -> tuple[str, list[Line]]:
     return pdftext.NAME, pdftext.read(text)
 
 
+def _from_signature(lines: list[Line], log: Log, *, agency: bool = False) -> Any:
+    """The agency, or the year, from the signature when the title does not name it; logged."""
+    who, year = read_signature(lines)
+    if agency and who:
+        log.add("missing", f"标题中没有机关名称，按落款“{who}”导入；如有误，请用 --agency 指定")
+        return who
+    if not agency and year:
+        log.add(
+            "missing",
+            f"标题和第一部分都没有报告年度，按落款日期的上一年（{year}年）导入；如有误，请用 --year 指定",
+        )
+        return year
+    return None
+
+
 def import_report(
     source: str | Path, year: int | None = None, agency: str | None = None
 ) -> ImportResult:
     """Read a published report. `year` and `agency` override what the title says."""
     path = Path(source)
     layout, lines = read_lines(path)
+    log = Log()
     title_agency, title_year = read_title(lines)
-    agency = agency or title_agency
-    year = year or title_year
+    agency = agency or title_agency or _from_signature(lines, log, agency=True)
+    if not (year or title_year) and (year := year_in_overview(lines)):
+        log.add(
+            "missing",
+            f"标题中没有报告年度，按第一部分所写的“{year}年”导入；如有误，请用 --year 指定",
+        )
+    year = year or title_year or _from_signature(lines, log)
     if year is None:
         raise InputError(f"无法从 {path} 的标题识别报告年度，请用 --year 指定")
     if not agency:
         raise InputError(f"无法从 {path} 的标题识别机关名称，请用 --agency 指定")
     fmt = format_for_year(max(year, 2021))
-    log = Log()
     tables = read_tables(lines, fmt, log)
     return ImportResult(
         source=path,

@@ -198,7 +198,9 @@ def harvest(source: Path, to: Path) -> Harvest:
         note = f"采自第{c.section}部分"
         if c.literal:
             note += f"；含本机关的具体数字（{'、'.join(c.literal)}），采用前请改写"
-        phrase = Phrase(id=pid, slot=c.slot, text=c.text, layer="harvest", file=path, note=note)
+        phrase = Phrase(
+            id=pid, slot=c.slot, text=c.text, layer="harvest", file=path, note=note, draft=True
+        )
         problems = lint_phrase(phrase, vocab)
         if problems:
             left_out.append(f"“{c.text}”：{problems[0].message}")

@@ -17,6 +17,7 @@ KINDS = {
     "split": "已拆分",
     "blank": "空白",
     "legacy": "2019年格式",
+    "published": "原表有误",
 }
 
 
@@ -25,6 +26,7 @@ class LogEntry(Struct, frozen=True):
     message: str  # a finished Chinese sentence
     cell: str | None = None  # key path such as applications.new.natural_person
     line: int | None = None  # line (or table row) of the source
+    rule: str | None = None  # "published": the check the printed figures fail whatever the cut
 
     @property
     def code(self) -> str:
@@ -44,6 +46,12 @@ class LogEntry(Struct, frozen=True):
 
 class Log(list[LogEntry]):
     def add(
-        self, kind: str, message: str, *, cell: str | None = None, line: int | None = None
+        self,
+        kind: str,
+        message: str,
+        *,
+        cell: str | None = None,
+        line: int | None = None,
+        rule: str | None = None,
     ) -> None:
-        self.append(LogEntry(kind, message, cell, line))
+        self.append(LogEntry(kind, message, cell, line, rule))

@@ -53,21 +53,40 @@ def candidates(
     tokens: list[Token], decimals: list[bool], sums: list[LocalSum], budget: int = NODE_BUDGET
 ) -> tuple[list[tuple[Cell, ...]], bool]:
     """Every reading of `tokens` as len(decimals) cells that satisfies `sums`, and whether the
-    sums took part: a row whose tokens can be cut only one way is read that way even when its
-    printed sums are wrong (check reports them), so `False` comes with that single reading."""
+    sums took part: a row printed with one digit a cell is read that way even when its printed
+    sums are wrong (check reports them), so `False` comes with that single reading; a row
+    with several sums of which none can hold together gives the readings that keep all sums but
+    one, also with `False`. Raises TooManySplits rather than give an incomplete list."""
     n = len(decimals)
-    if len(tokens) == n:
+    # 「03」 is two figures run together, not a cell: a row can match its width only by chance
+    zero_led = any(
+        t.kind == "num" and t.text.isdigit() and t.text.startswith("0") and len(t.text) > 1
+        for t in tokens
+    )
+    if len(tokens) == n and not zero_led:
         return [direct(tokens, decimals)], False
     if len(tokens) > n:
         return [], False
     found = _Search(tokens, decimals, sums, budget).run()
     if found or not sums:
         return found, bool(sums)
-    try:
-        only = _Search(tokens, decimals, [], budget, limit=1).run()
-    except TooManySplits:
+    if len(sums) > 1:
+        # A published table may break one of its sums (a total misprinted): every reading that
+        # keeps all the others, so the cells they agree on are still read as printed.
+        kept: list[tuple[Cell, ...]] = []
+        for broken in sums:
+            rest = [s for s in sums if s is not broken]
+            kept += [r for r in _Search(tokens, decimals, rest, budget).run() if r not in kept]
+        if kept:
+            return kept, False
+    width = sum(len(t.text) if t.kind == "num" and t.text.isdigit() else 1 for t in tokens)
+    if width != n:  # no cut that adds up: read as printed only when every cell is one digit
         return [], True
-    return only, False
+    singles: list[Token] = []
+    for t in tokens:
+        digits = t.kind == "num" and t.text.isdigit()
+        singles += [Token("num", d, t.line) for d in t.text] if digits else [t]
+    return [direct(singles, decimals)], False
 
 
 class _Piece(Struct):

@@ -1,10 +1,10 @@
 """Tables 二、三、四 of a published report read from its lines, whatever the layout.
 
 Each row is found by its label (anchors in labels.yaml, in printed order); its figures are the
-values printed between its label and the next row's. In a real table (a grid line) the figures
-are taken by position: the last cells of the row. Figures run together are cut by `split`, and
-when a row can be cut several ways the cross-checks of the format (C1–C6, from its data file)
-decide across rows. What stays undecided is left empty (null) and said in the log: never a guess.
+values printed between its label and the next row's (in free text, one run of them). In a real
+table (a grid line) the figures are taken by position: the last cells of the row. `solve` cuts
+figures run together and decides between readings with the format's cross-checks. What stays
+undecided is left empty (null) and said in the log: never a guess.
 
 Floor: import/interview. Must not import from the floors above (orchestration and up).
 """
@@ -15,17 +15,15 @@ from typing import Any
 
 from msgspec import Struct, field
 
-from report_writer.formats.figures import Equation, equations
 from report_writer.formats.spec import Format, TableSpec
 from report_writer.importer.log import Log
 from report_writer.importer.sections import labels, regions
-from report_writer.importer.split import Cell, LocalSum, TooManySplits, candidates
+from report_writer.importer.solve import CellId, Segment, solve
+from report_writer.importer.split import Cell
 from report_writer.importer.tokens import Line, Token, norm, tokenize
 
-CellId = tuple[str, str, str]  # (table, row, column) of the format, or ("legacy", path, key)
-GLOBAL_BUDGET = 100_000
+_HEADER_ENDS = ("总计", "合计")
 _NOTES = ("注", "备注", "说明", "数据来源", "资料来源", "*")
-MAX_SOLUTIONS = 500
 
 
 class Tables(Struct):
@@ -35,27 +33,9 @@ class Tables(Struct):
     legacy: dict[str, dict[str, Cell]] = field(default_factory=dict)
 
 
-class _Segment(Struct):
-    where: str  # 「表三“一、本年新收政府信息公开申请数量”行」 for the log
-    cells: list[CellId]
-    labels: list[str]
-    decimals: list[bool]
-    tokens: list[Token]
-    readings: list[tuple[Cell, ...]] = field(default_factory=list)
-    checked: bool = False
-
-    @property
-    def line(self) -> int | None:
-        return self.tokens[0].line if self.tokens else None
-
-    @property
-    def printed(self) -> str:
-        return " ".join(t.text or "（空）" for t in self.tokens)
-
-
 def read_tables(lines: list[Line], fmt: Format, log: Log) -> Tables:
     found = regions(lines)
-    segments: list[_Segment] = []
+    segments: list[Segment] = []
     for key in ("proactive", "applications", "reviews"):
         spec = fmt.tables[key]
         if key not in found:
@@ -69,7 +49,7 @@ def read_tables(lines: list[Line], fmt: Format, log: Log) -> Tables:
             segments.extend(_reviews(stream, spec))
         else:
             segments.extend(_rows(stream, spec, log))
-    values = _solve(segments, fmt, log)
+    values = solve(segments, fmt, log)
     tables = Tables()
     for cell_id, value in values.items():
         if cell_id[0] == "legacy":
@@ -77,6 +57,14 @@ def read_tables(lines: list[Line], fmt: Format, log: Log) -> Tables:
                 tables.legacy.setdefault(cell_id[1], {})[cell_id[2]] = value
         else:
             tables.cells[cell_id] = value
+    for table in ("proactive", "applications"):
+        for old in labels()["legacy2019"][table].values():
+            figures = tables.legacy.get(f"{table}.{old.get('legacy')}", {})
+            if "as_row" in old:
+                for key, value in figures.items():
+                    tables.cells[(table, old["as_row"], key)] = value
+                    for zero in old["zero_rows"]:
+                        tables.cells[(table, zero, key)] = None if value is None else 0
     for spec in fmt.tables.values():  # a cell not read is unknown, never 0
         for row, col in spec.cells():
             tables.cells.setdefault((spec.key, row.key, col.key), None)
@@ -114,16 +102,33 @@ class _Stream:
     def find(self, needle: str, start: int) -> int:
         return self.text.find(norm(needle), start)
 
-    def values(self, start: int, end: int, anchor_line: int | None) -> list[Token]:
+    def run_end(self, start: int, end: int) -> int:
+        """Where the figures after `start` end in free text: at the first words printed after
+        them (the rest of a wrapped label, a note under the table), else `end`. A single
+        character (of a vertical column) does not end them."""
+        seen = False
+        for i in range(start, end):
+            t = self.tokens[i]
+            if t.is_value:
+                seen = True
+            elif seen and not self.grid[i] and len(norm(t.text)) >= 2:
+                return i
+        return end
+
+    def values(
+        self, start: int, end: int, anchor_line: int | None, anywhere: bool = False
+    ) -> list[Token]:
         """Value tokens from start to end; in a grid, only from the label's own line (after its
-        last label cell) and from lines with no label text at all."""
+        last label cell) and from lines with no label text at all, unless `anywhere`."""
         out = []
         for i in range(start, end):
             t = self.tokens[i]
             if not t.is_value:
                 continue
-            if self.grid[i] and not (
-                self.positional[i] and (t.line == anchor_line or t.line in self.textless)
+            if (
+                self.grid[i]
+                and not anywhere
+                and not (self.positional[i] and (t.line == anchor_line or t.line in self.textless))
             ):
                 continue
             out.append(t)
@@ -140,24 +145,27 @@ def _trim(tokens: list[Token], n: int) -> list[Token]:
     return tokens
 
 
-def _rows(stream: _Stream, spec: TableSpec, log: Log) -> list[_Segment]:
+def _rows(stream: _Stream, spec: TableSpec, log: Log) -> list[Segment]:
     data = labels()
     marks = data["legacy2019"]["proactive_markers"] if spec.key == "proactive" else []
     old_style = any(stream.find(m, 0) >= 0 for m in marks)
-    found: list[tuple[dict[str, Any], int]] = []
-    pos = 0
-    for entry in data["rows"][spec.key]:
-        for anchor in entry["anchors"]:
-            i = stream.find(anchor, pos)
-            if i >= 0:
-                found.append((entry, i))
-                pos = i + len(norm(anchor))
-                break
+    replaces = {k: v.get("replaces", []) for k, v in data["legacy2019"][spec.key].items()}
+    entries = data["rows"][spec.key]
+    found = _anchors(stream, [e for e in entries if not replaces.get(e["row"])])
+    got = {entry["row"] for entry, _ in found}
+    for old in (e for e in entries if replaces.get(e["row"])):
+        # a 2019 row standing for rows of the 2021 format: only where none of them is printed
+        # (in a 2021 table its label is the group label printed beside them)
+        if not got & set(replaces[old["row"]]):
+            found = sorted(found + _anchors(stream, [old]), key=lambda item: item[1])
     starts = [stream.owner[i] for _, i in found] + [len(stream.tokens)]
     segments = []
     seen = set()
     for k, (entry, _) in enumerate(found):
         start, end = starts[k], starts[k + 1]
+        # in free text a row's figures are one run: words after it and figures after those
+        # (「…0 0 0（五）不予处理1」) belong to no row
+        end = stream.run_end(start, end)
         anchor_line = stream.tokens[start].line
         tokens = stream.values(start, end, anchor_line)
         row_key = entry["row"]
@@ -175,14 +183,28 @@ def _rows(stream: _Stream, spec: TableSpec, log: Log) -> list[_Segment]:
     return segments
 
 
+def _anchors(stream: _Stream, entries: list[dict[str, Any]]) -> list[tuple[dict[str, Any], int]]:
+    """Where each row's label begins in the part's text, rows searched for in printed order."""
+    found: list[tuple[dict[str, Any], int]] = []
+    pos = 0
+    for entry in entries:
+        for anchor in entry["anchors"]:
+            i = stream.find(anchor, pos)
+            if i >= 0:
+                found.append((entry, i))
+                pos = i + len(norm(anchor))
+                break
+    return found
+
+
 def _row_segment(
     spec: TableSpec, row_key: str, old_style: bool, tokens: list[Token], log: Log
-) -> _Segment | None:
+) -> Segment | None:
     legacy = labels()["legacy2019"]
     old = legacy[spec.key].get(row_key) if old_style or spec.key == "applications" else None
     if old is None and row_key in {r.key for r in spec.rows}:
         row = spec.row(row_key)
-        return _Segment(
+        return Segment(
             where=f"{spec.name}“{row.display}”行",
             cells=[(spec.key, row.key, c.key) for c in row.columns],
             labels=[c.label for c in row.columns],
@@ -212,7 +234,7 @@ def _row_segment(
         cell=path or f"{spec.key}.{row_key}",
         line=tokens[0].line if tokens else None,
     )
-    return _Segment(
+    return Segment(
         where=f"{spec.name}“{title}”行",
         cells=cells,
         labels=names,
@@ -221,13 +243,18 @@ def _row_segment(
     )
 
 
-def _reviews(stream: _Stream, spec: TableSpec) -> list[_Segment]:
+def _reviews(stream: _Stream, spec: TableSpec) -> list[Segment]:
     order = labels()["reviews_order"]
     cells: list[CellId] = [(spec.key, r, c.key) for r in order for c in spec.columns]
     names = [f"{spec.row(r).label}·{c.label}" for r in order for c in spec.columns]
-    tokens = stream.values(0, len(stream.tokens), None)
+    # The figures follow the header, whose last words are a 总计: a sentence before the table
+    # (「2024年，共收到…3件」) is not part of it.
+    header = max(stream.text.rfind(word) for word in _HEADER_ENDS)
+    start = stream.owner[header] if header >= 0 else 0
+    # after the header every figure is a cell of the table (a date glued to its row is text)
+    tokens = stream.values(start, stream.run_end(start, len(stream.tokens)), None, anywhere=True)
     return [
-        _Segment(
+        Segment(
             where=f"{spec.name}",
             cells=cells,
             labels=names,
@@ -235,202 +262,3 @@ def _reviews(stream: _Stream, spec: TableSpec) -> list[_Segment]:
             tokens=_trim(tokens, len(cells)),
         )
     ]
-
-
-def _local_sums(segment: _Segment, eqs: list[Equation]) -> list[LocalSum]:
-    where = {c: i for i, c in enumerate(segment.cells)}
-    sums = []
-    for eq in eqs:
-        if len(eq.totals) == 1 and all(c in where for c in (*eq.terms, *eq.totals)):
-            sums.append(LocalSum(tuple(where[c] for c in eq.terms), where[eq.totals[0]]))
-    return sums
-
-
-def _numbers(values: list[Cell]) -> list[int] | None:
-    if all(isinstance(v, int) for v in values):
-        return values  # type: ignore[return-value]
-    return None
-
-
-def _solve(segments: list[_Segment], fmt: Format, log: Log) -> dict[CellId, Cell]:
-    eqs = [eq for rule in fmt.rules if rule.kind == "sum" for eq in equations(fmt, rule)]
-    values: dict[CellId, Cell] = {}
-    multi: list[_Segment] = []
-    for seg in segments:
-        _read(seg, _local_sums(seg, eqs), log)
-        if len(seg.readings) == 1:
-            values.update(zip(seg.cells, seg.readings[0], strict=True))
-            if len(seg.tokens) < len(seg.cells):
-                shown = "、".join(_show(v) for v in seg.readings[0])
-                log.add(
-                    "split",
-                    f"{seg.where}的数字连在一起（“{seg.printed}”），只有一种拆分"
-                    f"{'满足勾稽关系' if seg.checked else ''}：{shown}",
-                    line=seg.line,
-                )
-        elif seg.readings:
-            multi.append(seg)
-        else:
-            values.update((c, None) for c in seg.cells)
-    if multi:
-        _decide(multi, values, eqs, log)
-    for seg in segments:
-        for cell, value in zip(seg.cells, (values[c] for c in seg.cells), strict=True):
-            if value is None and cell[0] != "legacy":
-                token = _token_of(seg, cell)
-                if token is not None:
-                    log.add(
-                        "blank",
-                        f"{fmt.cell_label(cell)}原文为“{token.text or '空白'}”，按空值（未知）导入，不记为0",
-                        cell=".".join(cell),
-                        line=token.line,
-                    )
-    return values
-
-
-def _token_of(seg: _Segment, cell: CellId) -> Token | None:
-    """The token a cell was read from, when the row was read one token a cell."""
-    if len(seg.tokens) != len(seg.cells) or len(seg.readings) != 1:
-        return None
-    token = seg.tokens[seg.cells.index(cell)]
-    return token if token.kind in ("null", "blank") else None
-
-
-def _show(value: Cell) -> str:
-    return "空" if value is None else str(value)
-
-
-def _read(seg: _Segment, sums: list[LocalSum], log: Log) -> None:
-    n = len(seg.cells)
-    if len(seg.tokens) > n:
-        log.add(
-            "unread",
-            f"{seg.where}读到{len(seg.tokens)}个数字（“{seg.printed}”），应为{n}个，"
-            "无法确定各数字所属栏目，该行按空值导入",
-            line=seg.line,
-        )
-        return
-    if not any(t.kind == "num" for t in seg.tokens) and len(seg.tokens) < n:
-        log.add(
-            "unread",
-            f"{seg.where}只读到{len(seg.tokens)}个数字，应为{n}个，该行按空值导入",
-            line=seg.line,
-        )
-        return
-    try:
-        seg.readings, seg.checked = candidates(seg.tokens, seg.decimals, sums)
-    except TooManySplits:
-        log.add(
-            "unread",
-            f"{seg.where}的数字连在一起（“{seg.printed}”），可能的拆分过多，该行按空值导入",
-            line=seg.line,
-        )
-        return
-    if not seg.readings:
-        reason = "没有满足勾稽关系的拆分" if seg.checked else f"无法拆分为{n}个数字"
-        log.add(
-            "unread",
-            f"{seg.where}读到“{seg.printed}”，{reason}，该行按空值导入",
-            line=seg.line,
-        )
-
-
-def _decide(
-    multi: list[_Segment], values: dict[CellId, Cell], eqs: list[Equation], log: Log
-) -> None:
-    """Try every combination of the rows' readings against the sums that span rows."""
-    open_cells = {c for seg in multi for c in seg.cells}
-    known = set(values) | open_cells
-    relevant = [
-        eq
-        for eq in eqs
-        if any(c in open_cells for c in (*eq.terms, *eq.totals))
-        and all(c in known for c in (*eq.terms, *eq.totals))
-    ]
-    multi.sort(key=lambda s: len(s.readings))
-    assigned: dict[CellId, Cell] = dict(values)
-    solutions: list[tuple[int, ...]] = []
-    choice: list[int] = []
-    nodes = 0
-
-    def consistent() -> bool:
-        for eq in relevant:
-            terms = [assigned[c] for c in eq.terms if c in assigned]
-            totals = [assigned[c] for c in eq.totals if c in assigned]
-            t_nums, s_nums = _numbers(terms), _numbers(totals)
-            if t_nums is None or s_nums is None:
-                continue
-            complete_terms = len(terms) == len(eq.terms)
-            complete_totals = len(totals) == len(eq.totals)
-            if complete_terms and complete_totals and sum(t_nums) != sum(s_nums):
-                return False
-            if (complete_totals and sum(t_nums) > sum(s_nums)) or (
-                complete_terms and sum(s_nums) > sum(t_nums)
-            ):
-                return False
-        return True
-
-    def search(i: int) -> None:
-        nonlocal nodes
-        nodes += 1
-        if nodes > GLOBAL_BUDGET:
-            raise TooManySplits
-        if i == len(multi):
-            solutions.append(tuple(choice))
-            if len(solutions) > MAX_SOLUTIONS:
-                raise TooManySplits
-            return
-        seg = multi[i]
-        for k, reading in enumerate(seg.readings):
-            assigned.update(zip(seg.cells, reading, strict=True))
-            if consistent():
-                choice.append(k)
-                search(i + 1)
-                choice.pop()
-        for c in seg.cells:
-            assigned.pop(c, None)
-
-    try:
-        search(0)
-    except TooManySplits:
-        solutions = []
-        reason = "可能的组合过多"
-    else:
-        reason = "没有一种组合满足各项勾稽关系"
-    for i, seg in enumerate(multi):
-        options = "；".join("、".join(_show(v) for v in r) for r in seg.readings[:4])
-        more = "等" if len(seg.readings) > 4 else ""
-        if not solutions:
-            values.update((c, None) for c in seg.cells)
-            log.add(
-                "unread",
-                f"{seg.where}的数字连在一起（“{seg.printed}”），可拆分为 {options}{more}，"
-                f"{reason}，该行按空值导入",
-                line=seg.line,
-            )
-            continue
-        readings = {seg.readings[s[i]] for s in solutions}
-        undecided = []
-        for j, cell in enumerate(seg.cells):
-            column = {r[j] for r in readings}
-            if len(column) == 1:
-                values[cell] = column.pop()
-            else:
-                values[cell] = None
-                undecided.append(seg.labels[j])
-        if undecided:
-            kept = "、".join(undecided)
-            shown = "；".join("、".join(_show(v) for v in r) for r in sorted(readings, key=str))
-            log.add(
-                "ambiguous",
-                f"{seg.where}的数字连在一起（“{seg.printed}”），满足勾稽关系的拆分不止一种"
-                f"（{shown}），{kept}无法确定，按空值导入",
-                line=seg.line,
-            )
-        else:
-            only = "、".join(_show(v) for v in next(iter(readings)))
-            log.add(
-                "split",
-                f"{seg.where}的数字连在一起（“{seg.printed}”），按各行之间的勾稽关系拆分为：{only}",
-                line=seg.line,
-            )

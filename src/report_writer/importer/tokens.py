@@ -15,11 +15,14 @@ from msgspec import Struct
 
 NULL_MARKS = {"/", "\\", "-", "--", "—", "——"}
 # A label's own numbering ("1.属于国家秘密") is text, even when figures run into it ("00002.重复申请").
-_LABEL_NUMBER = r"[1-9][.、](?=[\u3400-\u9fff])"
+# Also at the end of a piece: a line may break between 「3.」 and 「其他」 (a figure never ends with a dot).
+_LABEL_NUMBER = r"[1-9][.、](?=[\u3400-\u9fff]|$)"
+# A date is text, never a cell, even glued to figures (「0000000000000002025年」).
+_DATE = r"(?:19|20)\d{2}年(?:\d{1,2}月(?:\d{1,2}日)?)?|\d{1,2}月\d{1,2}日"
 _CJK = r"[\u3400-\u9fff]"
 _PIECE = re.compile(
-    rf"(?P<label>{_LABEL_NUMBER})"
-    rf"|(?P<num>\d+?(?={_LABEL_NUMBER})|\d+(?:\.\d+)?)"
+    rf"(?P<label>{_LABEL_NUMBER}|{_DATE})"
+    rf"|(?P<num>\d+?(?={_LABEL_NUMBER}|{_DATE})|\d+(?:\.\d+)?)"
     # "/" between figures is an empty cell; between words ("本年增/减") it is part of a label.
     rf"|(?P<null>(?<!{_CJK})/|/(?!{_CJK}))"
     r"|(?P<text>[^\d/]+|/)"
@@ -27,6 +30,22 @@ _PIECE = re.compile(
 _SIGNED = re.compile(r"[+-]\d+")
 _GROUPED = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?")  # 1,234 is one figure
 _QUOTES = str.maketrans("", "", "\"'“”‘’「」『』")
+
+
+# Some PDF makers (Chromium's, some Word exports) print 「一」「工」「行」 as the look-alike Kangxi
+# radicals 「⼀」「⼯」「⾏」 (U+2E80–U+2FDF): read as the characters they stand for.
+_RADICALS = str.maketrans(
+    {
+        cp: unicodedata.normalize("NFKC", chr(cp))
+        for cp in range(0x2E80, 0x2FE0)
+        if unicodedata.normalize("NFKC", chr(cp)) != chr(cp)
+    }
+)
+
+
+def plain(text: str) -> str:
+    """`text` with look-alike radicals replaced by the characters they stand for."""
+    return text.translate(_RADICALS)
 
 
 def norm(text: str) -> str:

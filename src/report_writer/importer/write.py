@@ -7,6 +7,9 @@ Floor: import/interview. Must not import from the floors above (orchestration an
 from __future__ import annotations
 
 import io
+import json
+import re
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -19,6 +22,7 @@ from report_writer.model import Meta, parse_report
 from report_writer.workspace import REPORT_FILE, Workspace, create_workspace
 from report_writer.yamlio import dump_yaml, parse_yaml, roundtrip_yaml
 
+_ROW = re.compile(r"^    (\w+): (\{.*\})  # (.*)$")
 IMPORTED_FILE = "imported.yaml"
 LOG_FILE = "import-log.yaml"
 
@@ -30,41 +34,80 @@ def report_text(
     answers: dict[str, Any] | None = None,
     note: list[str] | None = None,
 ) -> str:
-    """report.yaml as `init` writes it, with `tables` (and `answers`) filled in; comments kept."""
-    from ruamel.yaml.comments import CommentedMap
+    """report.yaml as `init` writes it, with `tables` (and `answers`) filled in; comments kept.
 
+    The figures are written into the skeleton's lines directly (a row a line, as `init` prints
+    it): a round trip through ruamel.yaml took a tenth of a second a report, too slow for
+    importing a city's reports at once. Only answers, when given, go through ruamel.yaml."""
     from report_writer.workspace.skeleton import report_yaml
 
-    rt = roundtrip_yaml()
-    doc = rt.load(report_yaml(meta, fmt))
+    lines = report_yaml(meta, fmt).split("\n")
     if meta.tier:
-        doc["meta"].insert(list(doc["meta"]).index("level") + 1, "tier", meta.tier)
+        at = next(i for i, line in enumerate(lines) if line.startswith("  level:"))
+        lines.insert(at + 1, f"  tier: {meta.tier}")
     for table, rows in tables.items():
-        target = doc["tables"][table]
-        for row_key, columns in rows.items():
-            if row_key in target:
-                for col, value in columns.items():
-                    target[row_key][col] = value
-                continue
-            cells = CommentedMap(columns)
-            cells.fa.set_flow_style()
-            spec = fmt.tables[table]
-            keys = [r.key for r in spec.rows]
-            if row_key in keys:  # a derived row (（七）总计) as printed: after the row before it
-                before = [k for k in keys[: keys.index(row_key)] if k in target]
-                position = list(target).index(before[-1]) + 1 if before else 0
-                target.insert(position, row_key, cells, comment=spec.row(row_key).label)
-            else:  # a 2019-format row
-                target[row_key] = cells
-                target.yaml_add_eol_comment("2019年试行格式的栏目", row_key)
+        _fill(lines, fmt, table, rows)
+    text = "\n".join(lines)
     if answers:
+        rt = roundtrip_yaml()
+        doc = rt.load(text)
         doc["answers"] = answers
-    buffer = io.StringIO()
-    rt.dump(doc, buffer)
-    title, _, rest = buffer.getvalue().partition("\n")
+        buffer = io.StringIO()
+        rt.dump(doc, buffer)
+        text = buffer.getvalue()
+    title, _, rest = text.partition("\n")
     text = "\n".join([title, *(f"# {n}" for n in note or []), rest])
     parse_report(parse_yaml(text, Path(REPORT_FILE)))  # what we write must load
     return text
+
+
+def _flow(cells: dict[str, Any]) -> str:
+    """A row's cells as a YAML flow mapping: {natural_person: 2, …, total: 2}."""
+    return "{" + ", ".join(f"{k}: {_scalar(v)}" for k, v in cells.items()) + "}"
+
+
+def _scalar(value: Any) -> str:
+    if value is None:
+        return "null"
+    if isinstance(value, bool) or not isinstance(value, int | float | Decimal):
+        return json.dumps(str(value), ensure_ascii=False)  # a printed cell that is no figure
+    return str(value)
+
+
+def _fill(lines: list[str], fmt: Format, table: str, rows: dict[str, dict[str, Any]]) -> None:
+    """The rows of `table` written into the skeleton's lines: a row it prints is replaced, a
+    derived row given as printed (（七）总计) goes before the next row of the format, a 2019 row
+    after the table's last row."""
+    start = lines.index(f"  {table}:")
+    end = next(
+        (i for i in range(start + 1, len(lines)) if not lines[i].startswith("    ")), len(lines)
+    )
+    where = {m.group(1): i for i in range(start, end) if (m := _ROW.match(lines[i]))}
+    spec = fmt.tables[table]
+    order = [r.key for r in spec.rows]
+    inserts: list[tuple[int, str]] = []
+    for key, cells in rows.items():
+        if key in where:
+            row = _ROW.match(lines[where[key]])
+            assert row is not None
+            printed = {
+                **parse_yaml(row.group(2), Path(REPORT_FILE)),
+                **cells,
+            }  # skeleton's, updated
+            lines[where[key]] = f"    {key}: {_flow(printed)}  # {row.group(3)}"
+        elif key in order:
+            after = [where[k] for k in order[order.index(key) + 1 :] if k in where]
+            inserts.append(
+                (after[0] if after else end, f"    {key}: {_flow(cells)}  # {spec.row(key).label}")
+            )
+        else:
+            inserts.append((end, f"    {key}: {_flow(cells)}  # 2019年试行格式的栏目"))
+    # from the bottom up, so that each index still points where it did; rows inserted at one
+    # place keep their order
+    for at, _, line in sorted(
+        ((at, n, line) for n, (at, line) in enumerate(inserts)), reverse=True
+    ):
+        lines.insert(at, line)
 
 
 def imported_text(result: ImportResult) -> str:

@@ -16,8 +16,8 @@ from pathlib import Path
 from typing import Any
 
 from report_writer.errors import InputError
-from report_writer.importer.sections import labels
-from report_writer.importer.tokens import Line, norm
+from report_writer.importer.sections import heading_end, labels
+from report_writer.importer.tokens import Line
 from report_writer.ooxml import open_package
 
 NAME = "xlsx"
@@ -116,9 +116,7 @@ def _trimmed(cells: tuple[str, ...]) -> tuple[str, ...]:
 
 
 def _heading_text(text: str) -> bool:
-    aliases = labels()["sections"]
-    wanted = [norm(a) for key in SHEET_NAMES for a in aliases[key]]
-    return any(norm(text).startswith(w) for w in wanted)
+    return any(heading_end(key, Line((text,), 0)) is not None for key in SHEET_NAMES)
 
 
 def _heading_of(line: Line) -> bool:
@@ -129,6 +127,6 @@ def _named_table(title: str) -> str | None:
     """The heading of the table a sheet is named after, if any."""
     for key, names in SHEET_NAMES.items():
         if any(name in title for name in names):
-            heading: str = labels()["sections"][key][0]
+            heading: str = labels()["headings"][key]
             return heading
     return None

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from report_writer.document import Paragraph
 from report_writer.errors import ReportWriterError
 from report_writer.interview.parse import is_count_records
 from report_writer.interview.prompt import COMMANDS, MULTICHOICE_HOW, MULTILINE_HOW
@@ -79,4 +80,22 @@ def preview_text(report: Report, q: Question | None, bank: Phrasebank | None) ->
         doc = build_document(report, build_narrative(report, bank))
     except ReportWriterError as exc:
         return f"  暂不能预览：{exc}"
-    return render_section(doc.section(q.part.number))
+    section = doc.section(q.part.number)
+    text = render_section(section)
+    if q.type not in FREE_TEXT:
+        return text
+    # a free-text answer is shown in the sentence it lands in, so that what the phrase puts
+    # around it (本年度，…) can be read together with it
+    landing = [
+        s.text
+        for b in section.blocks
+        if isinstance(b, Paragraph)
+        for s in b.sentences
+        if q.key in s.uses
+    ]
+    if not landing:
+        return text
+    return "\n".join(["  本题的答案写入这句话：", *(f"　　{t}" for t in landing), "", text])
+
+
+FREE_TEXT = ("text", "multiline", "list")  # answer types the officer writes in own words

@@ -57,10 +57,13 @@ class Vocabulary(
     Struct, frozen=True, eq=False
 ):  # hashed by identity: narrative.vocabulary() is cached
     """What a phrase may name: slots (slot -> form) and the context paths as a tree whose leaves
-    are "scalar", "list" or ("records", field names)."""
+    are "scalar", "list" or ("records", field names); the section of each slot and the aspects a
+    phrase may claim (the keys of problems.selected), for the lint of claims."""
 
     slots: Mapping[str, str]
     tree: dict[str, Any]
+    sections: Mapping[str, str] = {}
+    aspects: frozenset[str] = frozenset()
 
     def kind(self, path: str) -> Any:
         """The node at `path`, or None when no such path exists."""

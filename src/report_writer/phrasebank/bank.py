@@ -44,7 +44,20 @@ def layer_folders(team: Iterable[Path]) -> list[tuple[str, Path]]:
     return [(BUILTIN, resources.shipped_dir("phrasebank")), *((str(d), Path(d)) for d in team)]
 
 
-PHRASE_KEYS = ("id", "slot", "text", "when", "tags", "note", "draft")
+PHRASE_KEYS = (
+    "id",
+    "slot",
+    "text",
+    "when",
+    "asserts",
+    "claims",
+    "mirrors",
+    "tags",
+    "note",
+    "draft",
+)
+# keys whose value is a list of words
+LIST_KEYS = ("asserts", "claims", "mirrors", "tags")
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]{0,99}$")
 
 MAX_FILE_DEPTH = 6  # nesting in a phrase file: phrases → phrase → tags → tag
@@ -62,6 +75,12 @@ class Phrase(Struct, frozen=True):
     tags: tuple[str, ...] = ()
     note: str | None = None
     draft: bool = False  # written by a harvest: loaded and listed, never selected
+    # what the phrase's own words state: the answers or cells behind each specific claim
+    asserts: tuple[str, ...] = ()
+    # the aspects (problems.selected keys) the phrase speaks well of: never beside that problem
+    claims: tuple[str, ...] = ()
+    # a measure: the problem phrases it answers one for one
+    mirrors: tuple[str, ...] = ()
 
     @property
     def where(self) -> str:
@@ -250,10 +269,14 @@ def phrase_from(raw: Any, path: Path, layer: str, index: int, issues: list[Issue
         if raw.get(key) is not None and not isinstance(raw[key], str):
             issues.append(Issue(path, pid, f"{key} 应为文字"))
             ok = False
-    tags = raw.get("tags") or []
-    if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-        issues.append(Issue(path, pid, "tags 应为文字的列表"))
-        ok = False
+    lists: dict[str, tuple[str, ...]] = {}
+    for key in LIST_KEYS:
+        value = raw.get(key) or []
+        if not isinstance(value, list) or not all(isinstance(t, str) for t in value):
+            issues.append(Issue(path, pid, f"{key} 应为文字的列表"))
+            ok = False
+        else:
+            lists[key] = tuple(v.strip() for v in value)
     draft = raw.get("draft", False)
     if isinstance(draft, str) and draft.lower() in ("true", "false"):
         draft = draft.lower() == "true"
@@ -269,7 +292,7 @@ def phrase_from(raw: Any, path: Path, layer: str, index: int, issues: list[Issue
         file=path,
         layer=layer,
         when=raw["when"].strip() if raw.get("when") else None,
-        tags=tuple(tags),
         note=raw.get("note"),
         draft=draft,
+        **lists,
     )

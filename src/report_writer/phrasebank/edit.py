@@ -55,6 +55,8 @@ def add_phrase(
     phrase_id: str | None = None,
     when: str | None = None,
     tags: Sequence[str] = (),
+    asserts: Sequence[str] = (),
+    claims: Sequence[str] = (),
 ) -> Phrase:
     """Append a phrase to a team folder, after linting it against `vocab`; the file keeps its
     comments.
@@ -87,8 +89,9 @@ def add_phrase(
     raw: dict[str, Any] = {"id": phrase_id, "slot": slot, "text": text.strip()}
     if when:
         raw["when"] = when.strip()
-    if tags:
-        raw["tags"] = list(tags)
+    for key, values in (("asserts", asserts), ("claims", claims), ("tags", tags)):
+        if values:
+            raw[key] = list(values)
     issues: list[Issue] = []
     phrase = phrase_from(raw, target, str(folder), 0, issues)
     if phrase is not None:

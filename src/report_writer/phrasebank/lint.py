@@ -17,6 +17,7 @@ from msgspec import Struct
 from report_writer import chinese
 from report_writer.phrasebank.analysis import Vocabulary, analyse, name_problems
 from report_writer.phrasebank.bank import Issue, Phrase, layer_folders, read_phrasebank
+from report_writer.phrasebank.claims import claim_problems
 from report_writer.phrasebank.sandbox import (
     MAX_OUTPUT_CHARS,
     budgeted,
@@ -49,8 +50,11 @@ def lint_folders(vocab: Vocabulary, dirs: Sequence[Path] = ()) -> LintReport:
 
 
 def lint_phrase(phrase: Phrase, vocab: Vocabulary) -> list[Issue]:
-    """Everything wrong with one phrase: slot, template safety and syntax, names, punctuation."""
-    found = _problems(phrase.slot, phrase.text, phrase.when, vocab)
+    """Everything wrong with one phrase: slot, template safety and syntax, names, punctuation,
+    and what it claims (claims.py)."""
+    found = [*_problems(phrase.slot, phrase.text, phrase.when, vocab)]
+    if not found:  # what it claims is read once the text itself is sound
+        found.extend(claim_problems(phrase, vocab))
     return [Issue(phrase.file, phrase.id, message) for message in found]
 
 
