@@ -52,7 +52,7 @@ def parse_yaml_sized(text: str, path: Path) -> tuple[Any, int]:
     except ValueError as exc:  # e.g. a 5,000-digit number or the date 2023-02-30
         if "integer string conversion" in str(exc):  # Python's own limit, told in English
             raise InputError(
-                f"{path} 中有位数超过 {sys.get_int_max_str_digits()} 位的数字，无法读取，请改正后重试"
+                f"{path} 有无法识别的数值：位数超过 {sys.get_int_max_str_digits()} 位，请改正后重试"
             ) from None
         raise InputError(f"{path} 有无法识别的数值或日期：{exc}") from None
     return data, check_yaml_structure(data, path)
