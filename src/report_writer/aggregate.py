@@ -17,6 +17,7 @@ Floor: orchestration. Must not import from the floors above (chains and up).
 from __future__ import annotations
 
 import datetime
+import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from decimal import Decimal
@@ -33,9 +34,9 @@ from report_writer.formats.figures import Value
 from report_writer.formats.spec import CellKey, Format
 from report_writer.model import LEVELS, Report
 from report_writer.workspace import (
-    REPORT_FILE,
     Workspace,
     edit_report,
+    has_report,
     load_report,
     open_workspace,
 )
@@ -189,7 +190,7 @@ def _messages(findings: Iterable[Finding]) -> list[str]:
 
 def _existing(out: Path, agency: str | None) -> Report | None:
     """The government workspace a previous run made, or None when `out` holds none yet."""
-    if not (out / REPORT_FILE).is_file():
+    if not (out.is_dir() and has_report(out)):
         if out.exists() and not out.is_dir():
             raise WorkspaceError(f"无法汇总到 {out}：这是一个文件，不是文件夹")
         return None
@@ -210,6 +211,11 @@ def _is_2019(report: Report) -> bool:
     return bool(report.figures.legacy) or not report.meta.format.startswith("gov2021")
 
 
+def _agency_key(name: str) -> str:
+    """An agency's name as compared: full-width letters and digits as half-width, no spaces."""
+    return "".join(unicodedata.normalize("NFKC", name).split())
+
+
 def _refuse(units: list[Unit], existing: Report | None, name: str) -> None:
     """Refuse inputs that cannot be added up: another year, an agency twice (or the government
     itself), the 2019 trial format mixed with the 2021 one."""
@@ -221,18 +227,21 @@ def _refuse(units: list[Unit], existing: Report | None, name: str) -> None:
             f"以下单位工作区不是{year}年度的报告，不能与{year}年度的数字汇总，未做改动：",
             details=[f"{u.name}：{u.report.meta.year}年（{u.path}）" for u in other],
         )
-    by_agency: dict[str, list[Path]] = {}
+    by_agency: dict[str, list[Unit]] = {}  # one key for 某某局, 某某局　 and 某 某局
     for u in units:
-        by_agency.setdefault(u.name, []).append(u.path)
-    doubled = {a: ps for a, ps in by_agency.items() if len(ps) > 1}
+        by_agency.setdefault(_agency_key(u.name), []).append(u)
+    doubled = [us for us in by_agency.values() if len(us) > 1]
     if doubled:
         raise InputError(
             "同一机关的工作区给出了不止一个，汇总会重复计算，未做改动；请只保留其中一个：",
-            details=[f"{a}：{'、'.join(str(p) for p in ps)}" for a, ps in doubled.items()],
+            details=[
+                f"{us[0].name}：{'、'.join(f'{u.path}（{u.name}）' for u in us)}" for us in doubled
+            ],
         )
-    if name in by_agency:
+    if _agency_key(name) in by_agency:
         raise InputError(
-            f"单位工作区 {by_agency[name][0]} 就是汇总的人民政府“{name}”本身，不能计入自己的汇总"
+            f"单位工作区 {by_agency[_agency_key(name)][0].path} 就是汇总的人民政府“{name}”本身，"
+            "不能计入自己的汇总"
         )
     old = [u for u in units if _is_2019(u.report)]
     new = [u for u in units if not _is_2019(u.report)]

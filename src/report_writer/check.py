@@ -98,12 +98,12 @@ class WorkspaceCheck(Struct, frozen=True):
 def find_workspaces(paths: list[Path]) -> list[Path]:
     """Each path is a workspace, or a folder whose subfolders are workspaces (taken in name
     order). A path that is neither is kept, so that checking it names the problem."""
-    from report_writer.workspace import REPORT_FILE
+    from report_writer.workspace import has_report
 
     found: list[Path] = []
     for path in paths:
-        if path.is_dir() and not (path / REPORT_FILE).is_file():
-            inner = sorted(p for p in path.iterdir() if (p / REPORT_FILE).is_file())
+        if path.is_dir() and not has_report(path):
+            inner = sorted(p for p in path.iterdir() if p.is_dir() and has_report(p))
             found.extend(inner or [path])
         else:
             found.append(path)
@@ -114,13 +114,13 @@ def units_in(paths: list[Path]) -> list[Path]:
     """find_workspaces for the commands over a whole office (aggregate, overview): a path that
     does not exist, or a folder holding no workspace at all, is an error rather than a row."""
     from report_writer.errors import InputError
-    from report_writer.workspace import REPORT_FILE
+    from report_writer.workspace import REPORT_FILE, has_report
 
     for path in paths:
         if not path.exists():
             raise InputError(f"找不到“{path}”：请给出单位的工作区，或存放这些工作区的文件夹")
     found = find_workspaces(paths)
-    if not any((p / REPORT_FILE).is_file() for p in found):
+    if not any(p.is_dir() and has_report(p) for p in found):
         named = "、".join(str(p) for p in paths)
         raise InputError(
             f"{named} 中没有工作区（含 {REPORT_FILE} 的文件夹）：请给出单位的工作区，或存放这些工作区的文件夹"

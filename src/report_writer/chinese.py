@@ -9,7 +9,7 @@ Floor: ground. Must not import from the floors above (data and up).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 from typing import Any
 
 DIGITS = "零一二三四五六七八九"
@@ -72,8 +72,12 @@ def number(value: Any) -> str:
     if isinstance(value, int):
         return str(value)
     d = Decimal(str(value))
-    q = d.quantize(Decimal(1).scaleb(-MAX_DECIMALS), rounding=ROUND_HALF_UP).normalize()  # 四舍五入
-    text = format(q, "f")
+    with localcontext() as exact:  # precision for every digit: 1e308 万元 is not an error here
+        exact.prec = max(exact.prec, d.adjusted() + MAX_DECIMALS + 2)
+        q = d.quantize(
+            Decimal(1).scaleb(-MAX_DECIMALS), rounding=ROUND_HALF_UP
+        ).normalize()  # 四舍五入
+        text = format(q, "f")
     return "0" if text in ("-0", "") else text
 
 

@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from report_writer.errors import InputError
+from report_writer.files import check_regular
+from report_writer.limits import MAX_PUBLISHED_BYTES
 
 # A published report's package holds a few dozen members and its document part a few megabytes
 # at most; pictures are members too but are never inflated here.
@@ -27,7 +29,9 @@ MAX_ELEMENTS = 200_000  # elements of one part; a report's document part has som
 
 
 def open_package(path: Path, label: str) -> zipfile.ZipFile:
-    """The archive at `path`, refused if it is not one or holds too many members."""
+    """The archive at `path`, refused if it is not a regular file (a pipe would block, a device
+    never end), is not an archive or holds too many members."""
+    check_regular(path, MAX_PUBLISHED_BYTES)
     try:
         package = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, OSError, ValueError) as exc:

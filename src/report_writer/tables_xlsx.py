@@ -80,7 +80,7 @@ def import_tables(source: Path, path: Path) -> TablesImport:
         raise InputError(
             f"{source} 是旧版 Excel 文件（.xls），请用 Excel 或 WPS“另存为”.xlsx 后再导入"
         )
-    if not source.is_file():
+    if not source.exists():
         raise InputError(f"找不到要导入的文件“{source}”")
     lines = xlsx.read(source)
     result = TablesImport()

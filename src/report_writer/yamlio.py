@@ -11,6 +11,7 @@ Imports only errors.py and limits.py.
 from __future__ import annotations
 
 import re
+import sys
 from functools import cache
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -49,6 +50,10 @@ def parse_yaml_sized(text: str, path: Path) -> tuple[Any, int]:
     except yaml.YAMLError as exc:
         raise InputError(f"{path} 有 YAML 语法错误：{exc}") from None
     except ValueError as exc:  # e.g. a 5,000-digit number or the date 2023-02-30
+        if "integer string conversion" in str(exc):  # Python's own limit, told in English
+            raise InputError(
+                f"{path} 有无法识别的数值：位数超过 {sys.get_int_max_str_digits()} 位，请改正后重试"
+            ) from None
         raise InputError(f"{path} 有无法识别的数值或日期：{exc}") from None
     return data, check_yaml_structure(data, path)
 

@@ -12,6 +12,7 @@ import typer
 
 from report_writer.cli.app import app, command
 from report_writer.cli.output import echo_findings, text_table, with_progress
+from report_writer.commandline import command_line
 from report_writer.errors import ChecksFailed
 
 NULLS_SHOWN = 10  # the cells whose sum is null named on the terminal; the log has them all
@@ -96,7 +97,7 @@ def aggregate(
         typer.echo("  ✓ 各项勾稽关系核对无误")
     also = f"（其中 {len(empty)} 处是上面列出的空单元格）" if empty else ""
     typer.echo(f"共 {len(check.errors)} 处错误，{len(check.warnings)} 处提示{also}。")
-    typer.echo(f"下一步：report-writer build {result.workspace}")
+    typer.echo(f"下一步：{command_line('build', result.workspace)}")
     if result.left_out or result.check.failed():
         raise typer.Exit(ChecksFailed.exit_code)
 

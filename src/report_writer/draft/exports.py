@@ -14,13 +14,14 @@ from __future__ import annotations
 import hashlib
 import shutil
 import stat
+import sys
 from pathlib import Path
 
 import msgspec
 from msgspec import Struct, field
 
-from report_writer.errors import WorkspaceError
-from report_writer.files import backup_path, os_reason, write_atomic
+from report_writer.errors import InputError, WorkspaceError
+from report_writer.files import backup_path, check_regular, os_reason, read_bytes, write_atomic
 
 FOLDER = Path(".report-writer")
 EXPORTS_FILE = FOLDER / "exports.json"
@@ -41,8 +42,8 @@ def content_hash(data: bytes) -> str:
 def load_exports(home: Path) -> Exports:
     path = home / EXPORTS_FILE
     try:
-        return msgspec.json.decode(path.read_bytes(), type=Exports)
-    except (OSError, msgspec.DecodeError, msgspec.ValidationError):
+        return msgspec.json.decode(read_bytes(path), type=Exports)
+    except (InputError, msgspec.DecodeError, msgspec.ValidationError):
         return {}  # none or unreadable: every existing export counts as changed, and is kept
 
 
@@ -79,6 +80,10 @@ def keep_changed(path: Path, exports: Exports) -> str | None:
     `.report-writer/` and return the one-line notice; else None."""
     if not changed_since(path, exports):
         return None
+    try:  # a link to /dev/zero or a pipe would be copied forever: refuse, as every reader does
+        check_regular(path, limit=sys.maxsize)
+    except InputError as exc:
+        raise WorkspaceError(f"{exc.message}；未覆盖，请移走它后重试") from None
     folder = path.parent / FOLDER
     backup = backup_path(folder, path.stem, path.suffix)
     try:

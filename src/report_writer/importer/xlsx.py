@@ -31,6 +31,11 @@ SHEET_NAMES = {
     "applications": ("表三", "申请"),
     "reviews": ("表四", "复议", "诉讼"),
 }
+# A table is some 10 columns and 40 rows. A sheet is read row by row up to these bounds, so that
+# a tiny workbook naming a far cell (XFD1048576) or one merge over the whole sheet cannot make
+# billions of empty cells; columns past MAX_COLUMNS are not read.
+MAX_COLUMNS = 100
+MAX_ROWS = 10_000
 
 
 def read(path: Path) -> list[Line]:
@@ -47,22 +52,35 @@ def read(path: Path) -> list[Line]:
             f" {MAX_UNPACKED_BYTES // 1024 // 1024} MB 的上限，不像是统计表，疑似压缩炸弹，已拒绝读取"
         )
     try:
-        workbook = load_workbook(path, data_only=True)
-    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError) as exc:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        try:
+            return _lines(workbook, path)
+        finally:
+            workbook.close()
+    except (zipfile.BadZipFile, KeyError, ValueError, TypeError, OSError, SyntaxError) as exc:
+        # a read-only workbook parses its sheets while they are read: a broken sheet's XML
+        # (ElementTree's ParseError and lxml's XMLSyntaxError are SyntaxErrors) shows up here
         raise InputError(f"{path} 不是有效的 Excel 工作簿（{exc}）") from None
+
+
+def _lines(workbook: Any, path: Path) -> list[Line]:
     lines: list[Line] = []
     for sheet in workbook.worksheets:
-        sheet_lines = [
-            _line(cells, n)
-            for n, row in enumerate(sheet.iter_rows(values_only=True), 1)
-            if any(cells := tuple(_text(v) for v in row))
-        ]
+        sheet.reset_dimensions()  # every row the sheet holds, not only those its header claims
+        sheet_lines = []
+        for n, row in enumerate(sheet.iter_rows(max_col=MAX_COLUMNS, values_only=True), 1):
+            if n > MAX_ROWS:
+                raise InputError(
+                    f"{path} 的工作表“{sheet.title}”超过 {MAX_ROWS:,} 行，不像是统计表，已拒绝读取"
+                    "（请只保留表二、表三、表四所在的工作表）"
+                )
+            if any(cells := tuple(_text(v) for v in row)):
+                sheet_lines.append(_line(cells, n))
         if sheet_lines and not any(_heading_of(line) for line in sheet_lines):
             named = _named_table(sheet.title)
             if named is not None:
                 lines.append(Line((named,), 0))
         lines.extend(sheet_lines)
-    workbook.close()
     return lines
 
 

@@ -45,6 +45,12 @@ class Workspace(Struct, frozen=True):
         return self.path / REPORT_FILE
 
 
+def has_report(folder: Path) -> bool:
+    """Whether the folder holds an entry named report.yaml, of whatever kind: a link to a device,
+    a pipe or a folder is still a workspace, one that opening refuses with its reason."""
+    return (folder / REPORT_FILE).is_symlink() or (folder / REPORT_FILE).exists()
+
+
 def open_workspace(path: str | Path) -> Workspace:
     ws = Workspace(Path(path))
     if not ws.path.exists():
