@@ -61,6 +61,7 @@ def test_a_file_that_cannot_be_read_is_named_and_the_rest_are_imported(tmp_path:
     assert result.exit_code == 2
     assert "说明.txt" in result.output and "（无法导入）" in result.output
     assert "无法从" in result.output and "识别报告年度" in result.output
+    assert "单独导入这一份" in result.output  # --year is refused with many files
     assert len(list(out.iterdir())) == 4
     assert "Traceback" not in result.output
 

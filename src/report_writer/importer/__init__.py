@@ -86,6 +86,8 @@ def _plain(value: Cell) -> Any:
     return value
 
 
+# --year and --agency take one file: a batch import names the file to import again on its own.
+ALONE = "（一次导入多份文件时，请单独导入这一份）"
 _HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml", ".mhtml")
 # a saved page may open with a comment, an XML declaration or a byte-order mark
 _HTML_START = re.compile(
@@ -131,12 +133,14 @@ def _from_signature(lines: list[Line], log: Log, *, agency: bool = False) -> Any
     """The agency, or the year, from the signature when the title does not name it; logged."""
     who, year = read_signature(lines)
     if agency and who:
-        log.add("missing", f"标题中没有机关名称，按落款“{who}”导入；如有误，请用 --agency 指定")
+        log.add(
+            "missing", f"标题中没有机关名称，按落款“{who}”导入；如有误，请用 --agency 指定{ALONE}"
+        )
         return who
     if not agency and year:
         log.add(
             "missing",
-            f"标题和第一部分都没有报告年度，按落款日期的上一年（{year}年）导入；如有误，请用 --year 指定",
+            f"标题和第一部分都没有报告年度，按落款日期的上一年（{year}年）导入；如有误，请用 --year 指定{ALONE}",
         )
         return year
     return None
@@ -154,13 +158,13 @@ def import_report(
     if not (year or title_year) and (year := year_in_overview(lines)):
         log.add(
             "missing",
-            f"标题中没有报告年度，按第一部分所写的“{year}年”导入；如有误，请用 --year 指定",
+            f"标题中没有报告年度，按第一部分所写的“{year}年”导入；如有误，请用 --year 指定{ALONE}",
         )
     year = year or title_year or _from_signature(lines, log)
     if year is None:
-        raise InputError(f"无法从 {path} 的标题识别报告年度，请用 --year 指定")
+        raise InputError(f"无法从 {path} 的标题识别报告年度，请用 --year 指定{ALONE}")
     if not agency:
-        raise InputError(f"无法从 {path} 的标题识别机关名称，请用 --agency 指定")
+        raise InputError(f"无法从 {path} 的标题识别机关名称，请用 --agency 指定{ALONE}")
     fmt = format_for_year(max(year, 2021))
     tables = read_tables(lines, fmt, log)
     return ImportResult(
