@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
+from cli_runner import run_cli
 from report_writer.cli import app
 
 runner = CliRunner()
@@ -329,21 +330,6 @@ def test_build_with_a_bomb_in_the_team_folder_stops_quickly(
 
 
 # --- files that are not regular files: devices, pipes, symlinks to them -----------------------
-
-
-def run_cli(*args: str | Path, timeout: float = 30) -> tuple[int, str]:
-    """The command in a process of its own (a FIFO would hang an in-process runner forever)."""
-    import subprocess
-    import sys
-
-    done = subprocess.run(
-        [sys.executable, "-m", "report_writer", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    return done.returncode, done.stdout + done.stderr
 
 
 def special(tmp_path: Path, kind: str, name: str) -> Path:

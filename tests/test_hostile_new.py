@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import zipfile
 from pathlib import Path
 
@@ -15,24 +14,11 @@ import pytest
 from lxml import html as lxml_html
 from typer.testing import CliRunner
 
+from cli_runner import run_cli
 from conftest import EXAMPLE
 from report_writer.cli import app
 
 runner = CliRunner()
-
-
-def run_cli(*args: str | Path, timeout: float = 60) -> tuple[int, str]:
-    """The command in a process of its own, so that a hang is a failure, not a stuck suite."""
-    done = subprocess.run(
-        [sys.executable, "-m", "report_writer", *map(str, args)],
-        capture_output=True,
-        text=True,
-        timeout=timeout,
-        check=False,
-    )
-    output = done.stdout + done.stderr
-    assert "内部错误" not in output and "Traceback" not in output, output
-    return done.returncode, output
 
 
 def invoke(*args: str | Path) -> tuple[int, str]:
