@@ -77,31 +77,33 @@ def run_xml(text: str) -> str:
     return f'<w:r><w:rPr><w:rFonts w:eastAsia="仿宋"/></w:rPr><w:t xml:space="preserve">{text}</w:t></w:r>'
 
 
-def split_runs(ws: Path) -> tuple[str, str]:
-    """Word splits the run where the reviewer typed: 「系统清理」 becomes 「逐项」 over three runs."""
-    path = ws / "draft.docx"
+def measure_run(path: Path) -> tuple[str, str]:
+    """The run of draft.docx holding the first measure (as python-docx wrote it) and its text."""
     with zipfile.ZipFile(path) as package:
         xml = package.read("word/document.xml").decode("utf-8")
     found = re.search(r"<w:r>(?:(?!<w:r>).)*?一是系统清理本局应公开事项.*?</w:r>", xml)
     assert found
     text = re.search(r"<w:t[^>]*>(.*?)</w:t>", found.group()).group(1)  # type: ignore[union-attr]
+    return found.group(), text
+
+
+def split_runs(ws: Path) -> tuple[str, str]:
+    """Word splits the run where the reviewer typed: 「系统清理」 becomes 「逐项」 over three runs."""
+    path = ws / "draft.docx"
+    run, text = measure_run(path)
     head, tail = text.split("系统清理", 1)
-    edit_xml(path, found.group(), run_xml(head + "逐") + run_xml("项清") + run_xml("理" + tail))
+    edit_xml(path, run, run_xml(head + "逐") + run_xml("项清") + run_xml("理" + tail))
     return "逐项清理本局应公开事项", "系统清理本局应公开事项"
 
 
 def tracked(ws: Path) -> tuple[str, str]:
     """The same change as a tracked insertion and deletion (修订)."""
     path = ws / "draft.docx"
-    with zipfile.ZipFile(path) as package:
-        xml = package.read("word/document.xml").decode("utf-8")
-    found = re.search(r"<w:r>(?:(?!<w:r>).)*?一是系统清理本局应公开事项.*?</w:r>", xml)
-    assert found
-    text = re.search(r"<w:t[^>]*>(.*?)</w:t>", found.group()).group(1)  # type: ignore[union-attr]
+    run, text = measure_run(path)
     head, tail = text.split("系统", 1)
     edit_xml(
         path,
-        found.group(),
+        run,
         run_xml(head)
         + '<w:del w:id="1" w:author="科长"><w:r><w:delText>系统</w:delText></w:r></w:del>'
         + f'<w:ins w:id="2" w:author="科长">{run_xml("全面")}</w:ins>'
